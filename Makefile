@@ -1,0 +1,56 @@
+# Roundwise: two commands on a fresh clone.
+#   make serve   set everything up and run the service (SQLite by default)
+#   make test    set everything up and run the whole check suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SYSTEM_STAMP := $(VENV)/.system-deps-stamp
+
+.PHONY: setup serve test check lint typecheck imports pytest bench clean
+
+setup: $(STAMP) $(SYSTEM_STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Roundwise needs Python >= 3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Native libraries WeasyPrint needs (Pango, HarfBuzz subsetting, fonts); installed only where missing.
+$(SYSTEM_STAMP): scripts/system-deps.sh
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	bash scripts/system-deps.sh
+	@touch $@
+
+serve: setup
+	$(BIN)/roundwise serve
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+imports: setup
+	$(BIN)/lint-imports
+
+pytest: setup
+	$(BIN)/pytest -n 2 --cov --cov-report=term
+
+check: lint typecheck imports
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n 2 --cov --cov-report=term
+
+bench: setup
+	$(BIN)/python -m bench.measure_bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the native libraries WeasyPrint needs, only where they are missing:
+# Pango (layout), HarfBuzz's subsetter (fast font subsetting) and fonts covering
+# Latin with diacritics, Greek, Cyrillic and Georgian. Needs root (or sudo) only
+# when something is actually missing.
+set -euo pipefail
+
+needed=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libpango-1.0.so'       || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
+have_lib 'libharfbuzz-subset.so' || needed+=(libharfbuzz-subset0)
+have_lib 'libharfbuzz.so'        || needed+=(libharfbuzz0b)
+fc-list 2>/dev/null | grep -qi 'DejaVuSans\.ttf' || needed+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi 'NotoSansGeorgian' || needed+=(fonts-noto-core)
+command -v qpdf >/dev/null 2>&1 || needed+=(qpdf)
+command -v pdftoppm >/dev/null 2>&1 || needed+=(poppler-utils)
+
+if [ ${#needed[@]} -eq 0 ]; then
+  echo "system-deps: all native libraries present"
+  exit 0
+fi
+
+echo "system-deps: installing ${needed[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "system-deps: please install as root: apt-get install ${needed[*]}" >&2
+    exit 1
+  fi
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: no apt-get here; install the equivalents of: ${needed[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${needed[@]}"
