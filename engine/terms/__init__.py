@@ -1,0 +1,60 @@
+"""Contract terms: typed models of a contract spec, its numbered clauses and its hash.
+
+Public surface: parse a spec (`parse_spec`, `load_spec`), the models (`ContractTerms`,
+`Deliverable`, `RevisionPolicy`, `Money`, ...), the clauses that decisions cite
+(`clauses`, `clause`, `ClauseKey`), and the fingerprint every decision records
+(`terms_sha256`).
+"""
+
+from engine.terms.clauses import Clause, ClauseKey, clause, clauses, money, percent
+from engine.terms.contract import (
+    ContractTerms,
+    Deliverable,
+    DeliverableKind,
+    Party,
+    PaymentTerms,
+    Unit,
+)
+from engine.terms.digest import canonical_terms_json, terms_sha256
+from engine.terms.money import Money
+from engine.terms.policy import (
+    ExtraRoundPrice,
+    FlatRoundPrice,
+    HourlyRoundPrice,
+    OutOfScopePricing,
+    PerWordRoundPrice,
+    PolicyOverride,
+    RevisionPolicy,
+    effective_policy,
+)
+from engine.terms.spec import SpecFormat, format_path, load_spec, parse_spec
+
+__all__ = [
+    "Clause",
+    "ClauseKey",
+    "ContractTerms",
+    "Deliverable",
+    "DeliverableKind",
+    "ExtraRoundPrice",
+    "FlatRoundPrice",
+    "HourlyRoundPrice",
+    "Money",
+    "OutOfScopePricing",
+    "Party",
+    "PaymentTerms",
+    "PerWordRoundPrice",
+    "PolicyOverride",
+    "RevisionPolicy",
+    "SpecFormat",
+    "Unit",
+    "canonical_terms_json",
+    "clause",
+    "clauses",
+    "effective_policy",
+    "format_path",
+    "load_spec",
+    "money",
+    "parse_spec",
+    "percent",
+    "terms_sha256",
+]

@@ -1,0 +1,318 @@
+"""The agreement's numbered clauses, written out in plain language from the terms.
+
+Numbers are part of the product: a decision cites "clause 6.2 (Size of a revision
+round)", the reply quotes it and the PDF prints it. They are therefore produced here, in
+one place, from the terms alone, so the three always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from babel.numbers import format_currency, format_decimal
+
+from engine.terms.contract import ContractTerms
+from engine.terms.policy import (
+    FlatRoundPrice,
+    HourlyRoundPrice,
+    PerWordRoundPrice,
+    RevisionPolicy,
+)
+
+
+class ClauseKey(StrEnum):
+    """Stable names for clauses; rules cite keys, numbers come from `clauses()`."""
+
+    PARTIES = "parties"
+    WORK = "work"
+    EXCLUSIONS = "exclusions"
+    SCHEDULE = "schedule"
+    FEES = "fees"
+    REVISIONS = "revisions"
+    ROUNDS = "revisions.rounds"
+    ROUND_SIZE = "revisions.round_size"
+    OWN_ERRORS = "revisions.own_errors"
+    REVIEW = "revisions.review"
+    LAST_ROUND = "revisions.last_round"
+    EXTRA_ROUNDS = "revisions.extra_rounds"
+    OUT_OF_SCOPE = "revisions.out_of_scope"
+    CANCELLATION = "cancellation"
+    OWNERSHIP = "ownership"
+    GENERAL = "general"
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One numbered clause: ``number`` like "6.2", a title and its plain-language text."""
+
+    number: str
+    key: ClauseKey
+    title: str
+    text: str
+
+    @property
+    def citation(self) -> str:
+        """How a decision or reply names it: "clause 6.2 (Size of a revision round)"."""
+        return f"clause {self.number} ({self.title})"
+
+
+_TITLES: dict[ClauseKey, tuple[str, str]] = {
+    ClauseKey.PARTIES: ("1", "Parties"),
+    ClauseKey.WORK: ("2", "The work"),
+    ClauseKey.EXCLUSIONS: ("3", "What is not included"),
+    ClauseKey.SCHEDULE: ("4", "Schedule"),
+    ClauseKey.FEES: ("5", "Fees and payment"),
+    ClauseKey.REVISIONS: ("6", "Revisions"),
+    ClauseKey.ROUNDS: ("6.1", "Revision rounds included"),
+    ClauseKey.ROUND_SIZE: ("6.2", "Size of a revision round"),
+    ClauseKey.OWN_ERRORS: ("6.3", "The freelancer's own errors"),
+    ClauseKey.REVIEW: ("6.4", "Review window and approval"),
+    ClauseKey.LAST_ROUND: ("6.5", "Approval after the last round"),
+    ClauseKey.EXTRA_ROUNDS: ("6.6", "Extra rounds"),
+    ClauseKey.OUT_OF_SCOPE: ("6.7", "Work outside this agreement"),
+    ClauseKey.CANCELLATION: ("7", "Cancellation"),
+    ClauseKey.OWNERSHIP: ("8", "Ownership and use"),
+    ClauseKey.GENERAL: ("9", "About this agreement"),
+}
+
+
+def clauses(terms: ContractTerms) -> tuple[Clause, ...]:
+    """All clauses of the agreement, in order."""
+    return tuple(clause(terms, key) for key in ClauseKey)
+
+
+def clause(terms: ContractTerms, key: ClauseKey) -> Clause:
+    """One clause, numbered and written out for these terms."""
+    number, title = _TITLES[key]
+    return Clause(number=number, key=key, title=title, text=_WRITERS[key](terms))
+
+
+def money(terms: ContractTerms, amount: Decimal) -> str:
+    """An amount in the contract's currency, formatted for the contract's locale."""
+    return format_currency(amount, terms.currency, locale=terms.effective_locale)
+
+
+def percent(share: Decimal) -> str:
+    """0.30 -> "30%": shares are shown as whole or decimal percentages, never rounded away."""
+    value = (share * 100).normalize()
+    return f"{value:f}%"
+
+
+def _parties(terms: ContractTerms) -> str:
+    def describe(name: str, business: str | None, role: str) -> str:
+        return f"{name}{f', {business}' if business else ''} ({role})"
+
+    freelancer = describe(terms.freelancer.name, terms.freelancer.business, "the freelancer")
+    client = describe(terms.client.name, terms.client.business, "the client")
+    return f"This agreement is between {freelancer} and {client}."
+
+
+def _work(terms: ContractTerms) -> str:
+    items = "; ".join(f"{d.title} ({d.id}): {d.brief.strip()}" for d in terms.deliverables)
+    return f'The freelancer delivers the following for "{terms.title}": {items}'
+
+
+def _exclusions(terms: ContractTerms) -> str:
+    if not terms.exclusions:
+        return "Anything not listed under clause 2 is outside this agreement."
+    listed = "; ".join(terms.exclusions)
+    return (
+        f"The following are not included: {listed}. They, and anything else not listed "
+        "under clause 2, can be ordered separately under clause 6.7."
+    )
+
+
+def _schedule(terms: ContractTerms) -> str:
+    parts = [f"Work starts on {terms.start_date.isoformat()}." if terms.start_date else ""]
+    parts += [f"{d.title} is due on {d.due.isoformat()}." for d in terms.deliverables if d.due]
+    text = " ".join(p for p in parts if p)
+    return text or "Delivery dates are agreed in writing when the work starts."
+
+
+def _fees(terms: ContractTerms) -> str:
+    priced = [f"{d.title}: {money(terms, d.fee)}" for d in terms.deliverables if d.fee]
+    fee_text = f"Fees: {'; '.join(priced)}." if priced else "Fees are as quoted in writing."
+    pay = terms.payment
+    deposit = (
+        f" A deposit of {percent(pay.deposit_share)} is due on signing."
+        if pay.deposit_share
+        else ""
+    )
+    return f"{fee_text}{deposit} Invoices are payable within {pay.due_days} days."
+
+
+def _revisions(terms: ContractTerms) -> str:
+    return (
+        "Revisions are how the client shapes the delivered work within the agreed brief. "
+        "Clauses 6.1 to 6.7 say how many rounds are included, how large a round may be, "
+        "and how further changes are handled."
+    )
+
+
+_PolicyWriter = Callable[[RevisionPolicy], str]
+
+
+def _per_deliverable(terms: ContractTerms, describe: _PolicyWriter) -> str:
+    base = describe(terms.revision_policy)
+    overrides = [
+        f"For {d.title}: {describe(terms.policy_for(d.id))}"
+        for d in terms.deliverables
+        if d.revision_policy is not None and describe(terms.policy_for(d.id)) != base
+    ]
+    return " ".join([base, *overrides])
+
+
+def _rounds(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        n = policy.rounds_included
+        noun = "round" if n == 1 else "rounds"
+        return f"Each deliverable includes {n} revision {noun} at no extra cost."
+
+    return _per_deliverable(terms, describe)
+
+
+def _round_size(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        limits = []
+        if policy.max_change_share is not None:
+            limits.append(
+                f"may change at most {percent(policy.max_change_share)} of the words of the "
+                "delivered text, counted word by word against the delivered version"
+            )
+        if policy.max_change_items is not None:
+            limits.append(f"may contain at most {policy.max_change_items} change items")
+        if not limits:
+            return "A revision round has no size limit beyond the brief."
+        return (
+            f"A revision round {' and '.join(limits)}. Larger changes can be split over "
+            "rounds or quoted as new work."
+        )
+
+    return _per_deliverable(terms, describe)
+
+
+def _own_errors(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        if not policy.free_fixes:
+            return "Corrections are handled as revision rounds."
+        kinds = "; ".join(policy.free_fix_kinds)
+        return (
+            f"The freelancer corrects their own errors free of charge and without using a "
+            f"revision round. These are: {kinds}."
+        )
+
+    return _per_deliverable(terms, describe)
+
+
+def _review(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        days = policy.review_window_days
+        text = f"The client reviews each delivered version within {days} days."
+        if policy.silence_means_approval:
+            text += (
+                " If no revision request arrives by midnight at the end of that period "
+                f"({terms.timezone} time), the version counts as approved."
+            )
+        return text + " The client can also approve a version explicitly at any time."
+
+    return _per_deliverable(terms, describe)
+
+
+def _last_round(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        if policy.approval_after_last_round:
+            return (
+                "When the last included round has been delivered, the deliverable counts as "
+                "approved; later changes are new work under clauses 6.6 and 6.7."
+            )
+        return "Delivering the last included round does not by itself approve the deliverable."
+
+    return _per_deliverable(terms, describe)
+
+
+def _extra_rounds(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        price = policy.extra_round
+        if isinstance(price, FlatRoundPrice):
+            cost = f"{money(terms, price.amount)} per deliverable"
+        elif isinstance(price, PerWordRoundPrice):
+            cost = f"{money(terms, price.rate)} per word changed"
+            if price.minimum:
+                cost += f", at least {money(terms, price.minimum)}"
+        else:
+            cost = _hourly(terms, price)
+        return f"Further rounds can be ordered at any time for {cost}."
+
+    return _per_deliverable(terms, describe)
+
+
+def _hourly(terms: ContractTerms, price: HourlyRoundPrice) -> str:
+    hours = _hours(terms, price.estimated_hours)
+    return f"{money(terms, price.rate)} per hour (estimated {hours} per round)"
+
+
+def _hours(terms: ContractTerms, hours: Decimal) -> str:
+    unit = "hour" if hours == 1 else "hours"
+    return f"{format_decimal(hours, locale=terms.effective_locale)} {unit}"
+
+
+def _out_of_scope(terms: ContractTerms) -> str:
+    def describe(policy: RevisionPolicy) -> str:
+        pricing = policy.out_of_scope
+        return (
+            "Work outside clause 2, and changes after approval, are offered through a written "
+            f"change order at {money(terms, pricing.hourly_rate)} per hour (minimum "
+            f"{_hours(terms, pricing.minimum_hours)}), and start once the client accepts it."
+        )
+
+    return _per_deliverable(terms, describe)
+
+
+def _cancellation(terms: ContractTerms) -> str:
+    return (
+        "If the client cancels the project after it has started, the client pays for the work "
+        f"delivered so far and a cancellation fee of {percent(terms.payment.kill_fee_share)} "
+        "of the fees for the work not yet delivered."
+    )
+
+
+def _ownership(terms: ContractTerms) -> str:
+    return (
+        "The rights to use the delivered work pass to the client when the fees have been paid "
+        "in full. Until then the freelancer keeps them. The freelancer may show the work in "
+        "their portfolio unless the client asks otherwise in writing."
+    )
+
+
+def _general(terms: ContractTerms) -> str:
+    return (
+        "This is a plain-language agreement, not legal advice. Changes to it are made only by "
+        "a written change order that refers to this agreement's document id. The terms' "
+        "SHA-256 printed on every page identifies exactly what both parties agreed to."
+    )
+
+
+_WRITERS = {
+    ClauseKey.PARTIES: _parties,
+    ClauseKey.WORK: _work,
+    ClauseKey.EXCLUSIONS: _exclusions,
+    ClauseKey.SCHEDULE: _schedule,
+    ClauseKey.FEES: _fees,
+    ClauseKey.REVISIONS: _revisions,
+    ClauseKey.ROUNDS: _rounds,
+    ClauseKey.ROUND_SIZE: _round_size,
+    ClauseKey.OWN_ERRORS: _own_errors,
+    ClauseKey.REVIEW: _review,
+    ClauseKey.LAST_ROUND: _last_round,
+    ClauseKey.EXTRA_ROUNDS: _extra_rounds,
+    ClauseKey.OUT_OF_SCOPE: _out_of_scope,
+    ClauseKey.CANCELLATION: _cancellation,
+    ClauseKey.OWNERSHIP: _ownership,
+    ClauseKey.GENERAL: _general,
+}
+
+
+__all__ = ["Clause", "ClauseKey", "clause", "clauses", "money", "percent"]
