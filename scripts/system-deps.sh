@@ -6,12 +6,13 @@
 set -euo pipefail
 
 needed=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# grep without -q: under pipefail, grep -q exiting early fails the pipe with SIGPIPE.
+have_lib() { ldconfig -p 2>/dev/null | grep "$1" >/dev/null; }
 have_lib 'libpango-1.0.so'       || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so' || needed+=(libharfbuzz-subset0)
 have_lib 'libharfbuzz.so'        || needed+=(libharfbuzz0b)
-fc-list 2>/dev/null | grep -qi 'DejaVuSans\.ttf' || needed+=(fonts-dejavu-core)
-fc-list 2>/dev/null | grep -qi 'NotoSansGeorgian' || needed+=(fonts-noto-core)
+fc-list 2>/dev/null | grep -i 'DejaVuSans\.ttf' >/dev/null || needed+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -i 'NotoSansGeorgian' >/dev/null || needed+=(fonts-noto-core)
 command -v qpdf >/dev/null 2>&1 || needed+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || needed+=(poppler-utils)
 
