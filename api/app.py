@@ -1,18 +1,92 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory.
+
+All state lives in the database; none is kept in this process between requests, so
+``roundwise serve --workers N`` (or several hosts behind a load balancer) just works.
+Migrations are not run here (N workers would race); ``roundwise serve`` runs them once
+before starting the workers.
+"""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from anyio import to_thread
 from fastapi import FastAPI
 
+from api import errors
+from api.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.routes import routers
+from api.settings import Settings, get_settings
 from engine import ENGINE_VERSION
+from engine.understand import RequestContext, analyse_request
+from store.db import Database
+from store.idempotency import KeyPolicy
+
+DESCRIPTION = """Roundwise judges client revision requests against a contract's revision terms.
+
+Authenticate with `Authorization: Bearer <api key>` (`roundwise account create NAME` prints
+one). Every POST accepts an `Idempotency-Key` header: a retry with the same key and body
+gets the first response again. Errors are RFC 9457 `application/problem+json`.
+"""
 
 
-def create_app() -> FastAPI:
-    """Build the app; all state lives in the database, none in this process."""
-    app = FastAPI(title="Roundwise", version=ENGINE_VERSION)
+WARM_UP_MESSAGES = (
+    "Hi, thanks! Could you make the opening shorter?",
+    "Živjo, bi lahko v drugem odstavku omenili še našo pekarno?",
+    "Γεια σας, μπορείτε να αλλάξετε τον τίτλο;",
+)
 
-    @app.get("/health")
+
+def warm_up() -> None:
+    """Load the engine's lazily built data (language models, cue books) before serving.
+
+    Building them takes seconds of CPU; done inside the first request, it stalls that
+    request and can starve a worker's health check under ``--workers N``.
+    """
+    context = RequestContext(deliverable_id="warm-up", deliverable_kind="text")
+    for message in WARM_UP_MESSAGES:
+        analyse_request(message, context)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """Build the app on ``db`` (or a database opened from ``settings``)."""
+    settings = settings or get_settings()
+    owns_db = db is None
+    database = db or Database.connect(
+        settings.database_url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.db_pool_size,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await to_thread.run_sync(warm_up)
+        yield
+        if owns_db:
+            database.dispose()
+
+    app = FastAPI(
+        title="Roundwise", version=ENGINE_VERSION, description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.settings, app.state.db = settings, database
+    errors.install(app)
+    for router in routers():
+        app.include_router(router, prefix="/v1")
+    policy = KeyPolicy(
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+    )
+    app.add_middleware(IdempotencyMiddleware, db=database, policy=policy)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+
+    @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
+        """Liveness: the process answers (no database round trip)."""
         return {"status": "ok", "engine_version": ENGINE_VERSION}
 
     return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,105 @@
+"""FastAPI dependencies as ``Annotated`` aliases: the database, sessions, the caller's account.
+
+Every data route takes ``AccountDep`` (a Bearer API key → account id) and passes it to the
+store, which scopes each query to that account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.errors import AuthenticationError
+from api.settings import Settings
+from store.accounts import authenticate
+from store.db import Database
+
+bearer_scheme = HTTPBearer(auto_error=False, description="An API key: `Bearer rw_…`.")
+
+
+def get_database(request: Request) -> Database:
+    """The app's database (created by ``create_app``)."""
+    db = request.app.state.db
+    assert isinstance(db, Database)
+    return db
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings = request.app.state.settings
+    assert isinstance(settings, Settings)
+    return settings
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def read_session(db: DatabaseDep) -> Iterator[Session]:
+    """A session for reads (no write lock on SQLite)."""
+    with db.reads() as session:
+        yield session
+
+
+def write_session(db: DatabaseDep) -> Iterator[Session]:
+    """A session for writes; the route commits once, before it answers."""
+    with db.writes() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(read_session)]
+WriteSessionDep = Annotated[Session, Depends(write_session)]
+
+
+def current_account(
+    request: Request,
+    db: DatabaseDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> str:
+    """The id of the account whose live API key is in ``Authorization: Bearer``."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("send an API key as `Authorization: Bearer <key>`")
+    cached = getattr(request.state, "account_id", None)  # set by the idempotency middleware
+    if isinstance(cached, str):
+        return cached
+    with db.reads() as session:
+        account_id = authenticate(session, credentials.credentials)
+    if account_id is None:
+        raise AuthenticationError("the API key is unknown or revoked")
+    return account_id
+
+
+AccountDep = Annotated[str, Depends(current_account)]
+
+
+class PageParams:
+    """``limit`` and ``cursor`` query parameters of list routes."""
+
+    def __init__(
+        self,
+        settings: SettingsDep,
+        limit: Annotated[int | None, Query(ge=1, le=1000, description="Page size.")] = None,
+        cursor: Annotated[
+            str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+        ] = None,
+    ) -> None:
+        self.limit = min(limit or settings.page_size_default, settings.page_size_max)
+        self.cursor = cursor
+
+
+PageDep = Annotated[PageParams, Depends()]
+
+__all__ = [
+    "AccountDep",
+    "DatabaseDep",
+    "PageDep",
+    "PageParams",
+    "SessionDep",
+    "SettingsDep",
+    "WriteSessionDep",
+    "current_account",
+]

@@ -1,0 +1,127 @@
+"""Deliverable versions (text, or a file hash and note for visual work) and approvals."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
+from api.errors import problem_responses
+from api.schemas import PageOut
+from store import contracts, versions
+from store.base import utcnow
+
+router = APIRouter(
+    prefix="/contracts/{contract_id}",
+    tags=["deliverables"],
+    responses=problem_responses(400, 401, 413, 422),
+)
+
+DeliverableKey = Annotated[str, Path(max_length=64, description="The spec's deliverable id.")]
+
+
+class VersionIn(BaseModel):
+    """A delivered version: the text, or for visual work the file's SHA-256 and a note."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, max_length=2_000_000)
+    file_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    note: str | None = Field(default=None, max_length=2000)
+    request_id: str | None = Field(
+        default=None, max_length=200, description="The revision request this version answers."
+    )
+
+    @model_validator(mode="after")
+    def _has_content(self) -> VersionIn:
+        if self.text is None and self.file_sha256 is None:
+            raise ValueError("a version needs its text or the SHA-256 of its file")
+        return self
+
+
+class VersionOut(BaseModel):
+    """A stored version."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    deliverable_key: str
+    number: int
+    text: str | None
+    file_sha256: str | None
+    note: str | None
+    submitted_at: datetime
+
+
+class ApprovalIn(BaseModel):
+    """The client approved a deliverable (optionally naming the version)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    deliverable: str = Field(min_length=1, max_length=64)
+    version: int | None = Field(default=None, ge=1)
+
+
+class ApprovalOut(BaseModel):
+    """The recorded approval and its place in the ledger."""
+
+    deliverable: str
+    version: int | None
+    approved_at: datetime
+    ledger_seq: int
+
+
+@router.post(
+    "/deliverables/{deliverable}/versions",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(404, 409, 413),
+)
+def submit_version(
+    contract_id: str,
+    deliverable: DeliverableKey,
+    body: VersionIn,
+    account: AccountDep,
+    session: WriteSessionDep,
+) -> VersionOut:
+    """Deliver the next version of a deliverable of a signed contract."""
+    contract = contracts.lock_contract(session, account, contract_id)
+    terms = contracts.terms_of(contract)
+    content = (deliverable, body.text, body.file_sha256, body.note)
+    row = versions.submit_version(session, contract, terms, content, body.request_id, utcnow)
+    session.commit()
+    return VersionOut.model_validate(row)
+
+
+@router.get("/deliverables/{deliverable}/versions", responses=problem_responses(404))
+def list_versions(
+    contract_id: str,
+    deliverable: DeliverableKey,
+    account: AccountDep,
+    session: SessionDep,
+    page: PageDep,
+) -> PageOut[VersionOut]:
+    """Versions of a deliverable, oldest first."""
+    contract = contracts.get_contract(session, account, contract_id)
+    result = versions.list_versions(session, contract.id, deliverable, page.limit, page.cursor)
+    return PageOut[VersionOut](
+        items=[VersionOut.model_validate(v) for v in result.items], next_cursor=result.next_cursor
+    )
+
+
+@router.post(
+    "/approvals", status_code=status.HTTP_201_CREATED, responses=problem_responses(404, 409, 413)
+)
+def approve(
+    contract_id: str, body: ApprovalIn, account: AccountDep, session: WriteSessionDep
+) -> ApprovalOut:
+    """Record the client's explicit approval of a deliverable."""
+    contract = contracts.lock_contract(session, account, contract_id)
+    terms = contracts.terms_of(contract)
+    seq, now = versions.approve(session, contract, terms, body.deliverable, body.version, utcnow)
+    session.commit()
+    return ApprovalOut(
+        deliverable=body.deliverable, version=body.version, approved_at=now, ledger_seq=seq
+    )

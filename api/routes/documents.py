@@ -1,0 +1,155 @@
+"""The contract's documents as PDFs: the agreement, the revision statement, change orders.
+
+Rendering takes a few hundred milliseconds of CPU, so it never runs on the event loop: the
+database read and the render both go to the worker thread pool (``run_in_threadpool``),
+and several API processes render in parallel. Agreements and change orders carry a weak
+``ETag`` (terms hash, ledger digest, paper), so a client that already has the document
+gets ``304`` without a render; the statement depends on the clock (a review window may
+end in deemed approval), so it is never cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import AccountDep, SessionDep
+from api.errors import problem_responses
+from contracts import DocumentKind, DocumentNotFoundError, Paper, RenderedDocument, render_document
+from contracts.statement import ledger_digest
+from engine.ledger import Event
+from engine.terms import ContractTerms, terms_sha256
+from store import contracts, ledger
+from store.base import utcnow
+from store.errors import NotFoundError
+
+router = APIRouter(
+    prefix="/contracts/{contract_id}",
+    tags=["documents"],
+    responses=problem_responses(401, 404, 422),
+)
+
+PDF_MEDIA_TYPE = "application/pdf"
+PDF_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"content": {PDF_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+    304: {"description": "Not modified (the `If-None-Match` ETag still matches)."},
+}
+PaperQuery = Annotated[Paper, Query(description="Paper size: `a4` or `letter`.")]
+IfNoneMatch = Annotated[str | None, Header(description="A previously returned ETag.")]
+
+
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """What a document is rendered from, read in one database round trip."""
+
+    terms: ContractTerms
+    events: tuple[Event, ...]
+    now: datetime
+
+
+def _load(session: Session, account: str, contract_id: str) -> _Sources:
+    contract = contracts.get_contract(session, account, contract_id)
+    events = tuple(ledger.load_events(session, contract.id))
+    now = ledger.ledger_time(session, contract.id, utcnow)
+    return _Sources(contracts.terms_of(contract), events, now)
+
+
+@router.get(
+    "/documents/{document}.pdf",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+    summary="The service agreement or the revision statement as a PDF",
+)
+async def get_document(
+    contract_id: str,
+    document: Literal["agreement", "statement"],
+    account: AccountDep,
+    session: SessionDep,
+    paper: PaperQuery = "a4",
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The agreement (clauses, parties, fees, signatures) or the revision statement."""
+    sources = await run_in_threadpool(_load, session, account, contract_id)
+    kind: DocumentKind = document
+    tag = _etag(sources, kind, paper, None) if kind == "agreement" else None
+    return await _respond(sources, kind, paper, None, tag, if_none_match)
+
+
+@router.get(
+    "/change-orders/{number}.pdf",
+    response_class=Response,
+    responses=PDF_RESPONSES,
+    summary="A change order as a PDF",
+)
+async def get_change_order(
+    contract_id: str,
+    number: int,
+    account: AccountDep,
+    session: SessionDep,
+    paper: PaperQuery = "a4",
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """Change order ``number``: the request, the quote and its computation, acceptance."""
+    sources = await run_in_threadpool(_load, session, account, contract_id)
+    tag = _etag(sources, "change-order", paper, number)
+    return await _respond(sources, "change-order", paper, number, tag, if_none_match)
+
+
+async def _respond(
+    sources: _Sources,
+    kind: DocumentKind,
+    paper: Paper,
+    number: int | None,
+    tag: str | None,
+    if_none_match: str | None,
+) -> Response:
+    if tag is not None and if_none_match is not None and tag in _tags(if_none_match):
+        return Response(status_code=304, headers=_cache_headers(tag))
+    try:
+        rendered = await run_in_threadpool(_render, sources, kind, paper, number)
+    except DocumentNotFoundError as exc:
+        raise NotFoundError(exc.message) from None
+    headers = {
+        "Content-Disposition": f'inline; filename="{rendered.filename}"',
+        **_cache_headers(tag),
+    }
+    return Response(rendered.pdf, media_type=PDF_MEDIA_TYPE, headers=headers)
+
+
+def _render(
+    sources: _Sources, kind: DocumentKind, paper: Paper, number: int | None
+) -> RenderedDocument:
+    return render_document(
+        sources.terms,
+        sources.events,
+        kind,
+        created=sources.now,
+        paper=paper,
+        change_order=number,
+    )
+
+
+def _etag(sources: _Sources, kind: DocumentKind, paper: Paper, number: int | None) -> str:
+    """A weak validator: same terms (and ledger) and paper give an equivalent document."""
+    base = terms_sha256(sources.terms)[:16]
+    if kind == "agreement":
+        return f'W/"agr-{base}-{paper}"'
+    return f'W/"co{number}-{base}-{ledger_digest(sources.events)[:16]}-{paper}"'
+
+
+def _tags(header: str) -> set[str]:
+    return {part.strip() for part in header.split(",")}
+
+
+def _cache_headers(tag: str | None) -> dict[str, str]:
+    if tag is None:
+        return {"Cache-Control": "private, no-store"}
+    return {"Cache-Control": "private, no-cache", "ETag": tag}
+
+
+__all__ = ["router"]

@@ -1,0 +1,168 @@
+"""Revision requests: send one and get the decision and the reply draft in one response."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Response, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
+from api.errors import problem_responses
+from api.replying import compose
+from api.schemas import PageOut
+from engine.decide import Decision, RevisionRequest
+from store import revisions
+from store.base import utcnow
+
+router = APIRouter(
+    prefix="/contracts/{contract_id}/revision-requests",
+    tags=["revision requests"],
+    responses=problem_responses(400, 401, 404, 413, 422),
+)
+
+ItemText = Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class RevisionRequestIn(BaseModel):
+    """What the client asked: their message, optionally the revised text or explicit items."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    deliverable: str = Field(min_length=1, max_length=64, description="The spec's deliverable id.")
+    message: str = Field(min_length=1, max_length=2_000_000)
+    revised_text: str | None = Field(default=None, max_length=2_000_000)
+    items: list[ItemText] = Field(default_factory=list, max_length=200)
+    received_at: AwareDatetime | None = Field(
+        default=None, description="When the client sent it (default: now)."
+    )
+    channel: str = Field(default="api", min_length=1, max_length=40)
+    external_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Your id for the message; the same id twice is one request.",
+    )
+
+    def to_engine(self) -> RevisionRequest:
+        """The engine's request value."""
+        return RevisionRequest(
+            deliverable=self.deliverable,
+            message=self.message,
+            revised_text=self.revised_text,
+            items=tuple(self.items),
+            received_at=self.received_at,
+            channel=self.channel,
+            external_id=self.external_id,
+        )
+
+
+class RequestOut(BaseModel):
+    """The request as stored."""
+
+    id: str
+    deliverable: str
+    channel: str
+    external_id: str | None
+    received_at: datetime
+    message: str
+    revised_text: str | None
+    items: list[str]
+
+
+class TechniqueOut(BaseModel):
+    """A communication technique the reply applies, with its sources (for the freelancer)."""
+
+    id: str
+    name: str
+    sources: list[str]
+
+
+class ReplyOut(BaseModel):
+    """The reply draft: subject, text, Markdown, and the techniques behind it."""
+
+    subject: str
+    text: str
+    markdown: str
+    language: str
+    stage: str
+    verdict: str
+    techniques: list[TechniqueOut]
+
+
+class JudgedOut(BaseModel):
+    """A revision request with the decision on it and the reply to send."""
+
+    request: RequestOut
+    decision: Decision
+    reply: ReplyOut
+    decision_ledger_seq: int = Field(description="The DecisionMade event's place in the ledger.")
+
+
+def judged_out(judged: revisions.Judged) -> JudgedOut:
+    """The response shape of a stored judgement."""
+    document: dict[str, Any] = judged.request.document
+    request = RequestOut(
+        id=judged.request.id,
+        deliverable=judged.request.deliverable_key,
+        channel=judged.request.channel,
+        external_id=judged.request.external_id,
+        received_at=judged.request.received_at,
+        message=document["message"],
+        revised_text=document.get("revised_text"),
+        items=list(document.get("items", [])),
+    )
+    return JudgedOut(
+        request=request,
+        decision=Decision.model_validate(judged.decision.document),
+        reply=ReplyOut.model_validate(judged.reply.document),
+        decision_ledger_seq=judged.decision.ledger_seq,
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"model": JudgedOut, "description": "A request with this external_id was known."},
+        **problem_responses(409, 413),
+    },
+)
+def send_revision_request(
+    contract_id: str,
+    body: RevisionRequestIn,
+    account: AccountDep,
+    session: WriteSessionDep,
+    response: Response,
+) -> JudgedOut:
+    """Record a revision request, judge it against the contract and draft the reply.
+
+    A refused revision is a normal result (201 with its verdict), not an error.
+    """
+    judged = revisions.judge_request(
+        session, account, contract_id, body.to_engine(), compose, utcnow
+    )
+    session.commit()
+    if judged.repeated:
+        response.status_code = status.HTTP_200_OK
+    return judged_out(judged)
+
+
+@router.get("")
+def list_revision_requests(
+    contract_id: str, account: AccountDep, session: SessionDep, page: PageDep
+) -> PageOut[JudgedOut]:
+    """The contract's revision requests, oldest first, each with its decision and reply."""
+    result = revisions.list_judged(session, account, contract_id, page.limit, page.cursor)
+    return PageOut[JudgedOut](
+        items=[judged_out(j) for j in result.items], next_cursor=result.next_cursor
+    )
+
+
+@router.get("/{request_id}")
+def get_revision_request(
+    contract_id: str, request_id: str, account: AccountDep, session: SessionDep
+) -> JudgedOut:
+    """One revision request with its decision and reply."""
+    return judged_out(revisions.get_judged(session, account, contract_id, request_id))

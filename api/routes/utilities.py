@@ -1,0 +1,123 @@
+"""Stateless utilities for integrations that keep their own state: measure, evaluate, lint.
+
+Nothing is stored; the same input gives the same output (``evaluate`` takes ``now``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from api.deps import AccountDep
+from api.errors import problem_responses
+from api.replying import compose
+from api.routes.contracts import SpecIn, terms_from
+from api.routes.revisions import ReplyOut, RevisionRequestIn
+from engine.decide import Decision, decision_events, evaluate
+from engine.errors import FieldProblem, LedgerError, RequestError
+from engine.ledger import Event, fold, parse_event
+from engine.lint import UnsupportedLanguageError, lint_reply, supported_languages
+from engine.measure import MeasureOptions, measure
+from store.base import utcnow
+
+router = APIRouter(tags=["utilities"], responses=problem_responses(400, 401, 413, 422))
+
+TEXT_LIMIT = 2_000_000
+
+
+class MeasureIn(BaseModel):
+    """Two versions of a text and what the comparison may ignore."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    old: str = Field(max_length=TEXT_LIMIT)
+    new: str = Field(max_length=TEXT_LIMIT)
+    ignore_case: bool = False
+    ignore_punctuation: bool = False
+
+
+class EvaluateIn(SpecIn):
+    """A spec, the ledger so far (events as JSON), a request and the evaluation time."""
+
+    ledger: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
+    request: RevisionRequestIn
+    now: AwareDatetime | None = Field(default=None, description="Default: the server's clock.")
+
+
+class EvaluateOut(BaseModel):
+    """The decision, the reply draft, and the two events to append to your ledger."""
+
+    decision: Decision
+    reply: ReplyOut
+    events: list[dict[str, Any]]
+
+
+class LintIn(BaseModel):
+    """A reply the freelancer wrote, to check against the reply rules."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=200_000)
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
+    client_name: str | None = Field(default=None, max_length=200)
+
+
+class LintOut(BaseModel):
+    """The findings, each with the technique it protects and a better phrasing."""
+
+    findings: list[dict[str, Any]]
+
+
+@router.post("/measure")
+def measure_change(body: MeasureIn, _account: AccountDep) -> dict[str, Any]:
+    """How much ``new`` changes ``old`` (the fields of `roundwise measure --json`)."""
+    options = MeasureOptions(
+        ignore_case=body.ignore_case, ignore_punctuation=body.ignore_punctuation
+    )
+    return measure(body.old, body.new, options).as_dict()
+
+
+def _events(raw: list[dict[str, Any]]) -> list[Event]:
+    events = []
+    for index, item in enumerate(raw):
+        try:
+            events.append(parse_event(item))
+        except LedgerError as exc:
+            problems = tuple(
+                FieldProblem(f"ledger[{index}].{p.path}", p.reason) for p in exc.problems
+            )
+            raise LedgerError(exc.message, problems) from None
+    return events
+
+
+@router.post("/evaluate")
+def evaluate_request(body: EvaluateIn, _account: AccountDep) -> EvaluateOut:
+    """Judge a request against a spec and a ledger you keep; nothing is stored."""
+    terms = terms_from(body)
+    events = _events(body.ledger)
+    now = body.now or max([utcnow(), *(e.at for e in events[-1:])])
+    state = fold(events, now, terms)
+    request = body.request.to_engine()
+    decision = evaluate(terms, state, request, now)
+    new_events = decision_events(request, decision)
+    return EvaluateOut(
+        decision=decision,
+        reply=ReplyOut.model_validate(compose(decision, terms, state)),
+        events=[e.model_dump(mode="json") for e in new_events],
+    )
+
+
+@router.post("/replies/lint")
+def lint(body: LintIn, _account: AccountDep) -> LintOut:
+    """Check a reply against the rules every Roundwise reply keeps."""
+    try:
+        findings = lint_reply(body.text, body.language, body.client_name)
+    except UnsupportedLanguageError:
+        known = ", ".join(supported_languages())
+        raise RequestError(
+            f"no lint rules for {body.language!r}",
+            (FieldProblem("language", f"supported: {known}"),),
+        ) from None
+    return LintOut(findings=[f.as_dict() for f in findings])

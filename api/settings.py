@@ -1,0 +1,48 @@
+"""The one typed configuration of the service, read from ``ROUNDWISE_*`` environment variables.
+
+Nothing else in the code base reads ``os.environ``: the API gets a ``Settings`` through the
+cached ``get_settings`` dependency, the CLI calls ``get_settings()`` once, and ``store/``
+takes every value it needs (the database URL, timeouts) as an explicit argument.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Service settings; every field can be set as ``ROUNDWISE_<FIELD_NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="ROUNDWISE_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///roundwise.db",
+        description="SQLAlchemy URL; a relative SQLite path is relative to the working directory.",
+    )
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, description="413 above this.")
+    idempotency_ttl_hours: int = Field(default=24, ge=24, description="How long keys are kept.")
+    idempotency_stale_seconds: int = Field(
+        default=120, ge=1, description="An in-flight key older than this is treated as abandoned."
+    )
+    sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    db_pool_size: int = Field(default=10, ge=1, description="Connections per worker process.")
+    page_size_default: int = Field(default=50, ge=1, le=500)
+    page_size_max: int = Field(default=200, ge=1, le=1000)
+    local_key_file: Path = Field(
+        default=Path(".roundwise/local-api-key"),
+        description="Where `roundwise serve` keeps the local account's API key (mode 0600).",
+    )
+    local_account_name: str = "local"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()
+
+
+__all__ = ["Settings", "get_settings"]

@@ -1,0 +1,115 @@
+"""The three documents, from terms (and ledger) to PDF bytes.
+
+Each function validates nothing itself: it takes already-validated `ContractTerms`
+(`engine.terms.parse_spec` raises `SpecError` on a malformed spec before any rendering
+starts) and an explicit ``created`` moment, so the same inputs give the same text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from contracts.change_order import change_order_view
+from contracts.pdf import Paper, RenderedPdf, html_to_pdf
+from contracts.statement import statement_view
+from contracts.templating import render_html
+from contracts.views import AgreementView, agreement_view
+from engine.ledger import Event
+from engine.terms import ContractTerms
+
+DocumentKind = Literal["agreement", "change-order", "statement"]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    """A finished document: the PDF and what callers need to serve or store it."""
+
+    kind: DocumentKind
+    document_id: str
+    title: str
+    filename: str
+    pdf: bytes
+    pages: int
+    warnings: tuple[str, ...]
+
+
+def agreement_html(terms: ContractTerms, created: datetime) -> tuple[AgreementView, str]:
+    """The agreement's view model and HTML (exposed for tests of the markup)."""
+    view = agreement_view(terms, created)
+    return view, render_html("agreement.html", view=view, head=view.head, doc_class="agreement")
+
+
+def render_agreement(
+    terms: ContractTerms, *, created: datetime, paper: Paper = "a4"
+) -> RenderedDocument:
+    """The service agreement as a PDF."""
+    view, html = agreement_html(terms, created)
+    return _finish("agreement", view.head.document_id, view.head.title, html, paper)
+
+
+def render_change_order(
+    terms: ContractTerms,
+    events: tuple[Event, ...],
+    *,
+    created: datetime,
+    number: int | None = None,
+    paper: Paper = "a4",
+) -> RenderedDocument:
+    """Change order ``number`` (the latest when None) from the ledger, as a PDF."""
+    view = change_order_view(terms, events, number, created)
+    html = render_html("change_order.html", view=view, head=view.head, doc_class="change-order")
+    return _finish("change-order", view.head.document_id, view.head.heading, html, paper)
+
+
+def render_statement(
+    terms: ContractTerms, events: tuple[Event, ...], *, created: datetime, paper: Paper = "a4"
+) -> RenderedDocument:
+    """The revision statement as of ``created``, as a PDF."""
+    view = statement_view(terms, events, created)
+    html = render_html("statement.html", view=view, head=view.head, doc_class="statement")
+    return _finish("statement", view.head.document_id, view.head.title, html, paper)
+
+
+def render_document(
+    terms: ContractTerms,
+    events: tuple[Event, ...],
+    kind: DocumentKind,
+    *,
+    created: datetime,
+    paper: Paper = "a4",
+    change_order: int | None = None,
+) -> RenderedDocument:
+    """Any of the three documents by name (what the CLI and the API call)."""
+    if kind == "agreement":
+        return render_agreement(terms, created=created, paper=paper)
+    if kind == "change-order":
+        return render_change_order(terms, events, created=created, number=change_order, paper=paper)
+    return render_statement(terms, events, created=created, paper=paper)
+
+
+def _finish(
+    kind: DocumentKind, document_id: str, title: str, html: str, paper: Paper
+) -> RenderedDocument:
+    rendered: RenderedPdf = html_to_pdf(html, paper)
+    return RenderedDocument(
+        kind=kind,
+        document_id=document_id,
+        title=title,
+        filename=f"{document_id}.pdf",
+        pdf=rendered.pdf,
+        pages=rendered.pages,
+        warnings=rendered.warnings,
+    )
+
+
+__all__ = [
+    "DocumentKind",
+    "RenderedDocument",
+    "agreement_html",
+    "render_agreement",
+    "render_change_order",
+    "render_document",
+    "render_statement",
+]

@@ -1,0 +1,35 @@
+"""Errors of the document renderer, in the engine's one hierarchy.
+
+    RoundwiseError (engine.errors)
+    └── DocumentError              code: "document-error"      a document cannot be produced
+        ├── UnsafeResourceError    code: "unsafe-resource"     something asked for a refused URL
+        └── DocumentNotFoundError  code: "document-not-found"  no change order with that number
+
+A malformed spec raises the engine's ``SpecError`` before any rendering starts, so no
+half-rendered PDF is ever written.
+"""
+
+from __future__ import annotations
+
+from engine.errors import RoundwiseError
+
+
+class DocumentError(RoundwiseError):
+    """A document cannot be produced from these inputs."""
+
+    code = "document-error"
+
+
+class UnsafeResourceError(DocumentError):
+    """Rendering stopped because something asked to load a URL outside the templates."""
+
+    code = "unsafe-resource"
+
+
+class DocumentNotFoundError(DocumentError):
+    """The requested document does not exist (e.g. an unknown change order number)."""
+
+    code = "document-not-found"
+
+
+__all__ = ["DocumentError", "DocumentNotFoundError", "UnsafeResourceError"]

@@ -1,0 +1,42 @@
+"""Judging a revision request: `evaluate(contract, state, request, now) -> Decision`.
+
+Public surface: the request and decision values, `evaluate`, `decision_events` (the
+ledger events to append for a judged request, so the API and the CLI append the same
+things), the adapter from contract terms to the understanding context, and `replay`.
+"""
+
+from engine.decide.context import request_context
+from engine.decide.decision import (
+    BILLABLE_VERDICTS,
+    VERDICT_PRECEDENCE,
+    ClauseRef,
+    Decision,
+    ItemDecision,
+    RuleResult,
+    decision_json,
+    overall_verdict,
+)
+from engine.decide.evaluate import evaluate, understand
+from engine.decide.events import decision_events
+from engine.decide.replay import Difference, ReplayedDecision, ReplayReport, replay
+from engine.decide.request import RevisionRequest
+
+__all__ = [
+    "BILLABLE_VERDICTS",
+    "VERDICT_PRECEDENCE",
+    "ClauseRef",
+    "Decision",
+    "Difference",
+    "ItemDecision",
+    "ReplayReport",
+    "ReplayedDecision",
+    "RevisionRequest",
+    "RuleResult",
+    "decision_events",
+    "decision_json",
+    "evaluate",
+    "overall_verdict",
+    "replay",
+    "request_context",
+    "understand",
+]

@@ -1,0 +1,155 @@
+"""`evaluate(contract, state, request, now) -> Decision`: judge one request, explain it.
+
+Rule: gather the facts once (policy, the deliverable's state settled to ``now``, the
+analysed items, the measured change), run every rule, give each item the verdict of the
+first fired rule that covers it (after_approval, too_large, extra_round, included,
+out_of_scope, free_fix, vague — in that order), derive the overall verdict by the
+documented precedence (`engine.decide.decision`), price the billable parts and write
+the explanation from the rules' own sentences. Nothing here reads a clock or a file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from engine import ENGINE_VERSION
+from engine.decide.context import request_context
+from engine.decide.decision import Decision, ItemDecision, overall_verdict
+from engine.decide.explain import explanation, quote_parts
+from engine.decide.request import RevisionRequest
+from engine.errors import RequestError
+from engine.ledger import ContractState, DeliverableState, settle
+from engine.measure import measure
+from engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, run_rules
+from engine.rules.pricing import quote_of
+from engine.terms import ContractTerms, Deliverable, terms_sha256
+from engine.understand import ChangeItem, RequestAnalysis, analyse_request
+
+_ITEM_ORDER = (
+    "after_approval",
+    "too_large",
+    "extra_round",
+    "included",
+    "out_of_scope",
+    "free_fix",
+    "vague",
+)
+
+
+def evaluate(
+    contract: ContractTerms,
+    state: ContractState,
+    request: RevisionRequest,
+    now: datetime,
+    analysis: RequestAnalysis | None = None,
+) -> Decision:
+    """The decision on ``request`` given the contract's ``state``, judged at ``now``.
+
+    ``analysis`` may be passed when the caller already ran `understand` on this request
+    (the replies need it too); otherwise it is computed here.
+    """
+    deliverable = check_unknown_deliverable(contract, request.deliverable)
+    state = _settled(contract, state, now)
+    received = request.received(now)
+    if received > now:
+        raise RequestError("the request's received_at is later than the evaluation time")
+    if analysis is None:
+        analysis = understand(contract, request)
+    facts = gather(contract, state, deliverable, request, analysis, received)
+    return decide(facts, analysis, request.key(now), now)
+
+
+def understand(contract: ContractTerms, request: RevisionRequest) -> RequestAnalysis:
+    """Request understanding with the contract's context (explicit items if given)."""
+    deliverable = check_unknown_deliverable(contract, request.deliverable)
+    context = request_context(contract, deliverable)
+    return analyse_request(request.message, context, items=list(request.items) or None)
+
+
+def gather(
+    contract: ContractTerms,
+    state: ContractState,
+    deliverable: Deliverable,
+    request: RevisionRequest,
+    analysis: RequestAnalysis,
+    received: datetime,
+) -> Facts:
+    """The facts the rules read for this request."""
+    item_state = state.deliverable(deliverable.id)
+    return Facts(
+        terms=contract,
+        deliverable=deliverable,
+        policy=contract.policy_for(deliverable.id),
+        state=item_state,
+        completed_at=state.completed_at,
+        received_at=received,
+        items=analysis.items,
+        change=_measured(item_state, request),
+        revised_text_given=request.revised_text is not None,
+    )
+
+
+def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: datetime) -> Decision:
+    """Turn the rules' results into the decision value."""
+    results = run_rules(facts)
+    items = tuple(_item(i, item, results) for i, item in enumerate(facts.items))
+    verdict, verdicts = overall_verdict(tuple(item.verdict for item in items))
+    consumes = "included" in verdicts
+    quote = quote_of(facts, quote_parts(facts, items))
+    state = facts.state
+    return Decision(
+        request_id=request_id,
+        deliverable=facts.deliverable.id,
+        received_at=facts.received_at,
+        decided_at=now,
+        verdict=verdict,
+        verdicts=verdicts,
+        scope=analysis.scope,
+        stage=analysis.stage,
+        language=analysis.language,
+        items=items,
+        rules=results,
+        consumes_round=consumes,
+        rounds_included=state.rounds_included,
+        rounds_used=state.rounds_used,
+        rounds_left=state.rounds_left - int(consumes),
+        changed_share=facts.change.share if facts.change else None,
+        changed_words=facts.change.changed_words if facts.change else None,
+        quote=quote,
+        explanation=explanation(facts, verdicts, items, results, quote),
+        terms_sha256=terms_sha256(facts.terms),
+        engine_version=ENGINE_VERSION,
+    )
+
+
+def _settled(contract: ContractTerms, state: ContractState, now: datetime) -> ContractState:
+    if now.tzinfo is None:
+        raise RequestError("the evaluation time must be timezone-aware")
+    if state.as_of is not None and state.as_of > now:
+        raise RequestError("the contract state is later than the evaluation time")
+    return settle(contract, state, now)
+
+
+def _measured(item_state: DeliverableState, request: RevisionRequest) -> Change | None:
+    current = item_state.current_version
+    if request.revised_text is None or current is None or current.text is None:
+        return None
+    result = measure(current.text, request.revised_text)
+    return Change(changed_words=result.changed_words, words_old=result.words_old)
+
+
+def _item(index: int, item: ChangeItem, results: tuple[RuleResult, ...]) -> ItemDecision:
+    fired = {r.name: r for r in results if r.fired and index in r.items}
+    rule = next((fired[name] for name in _ITEM_ORDER if name in fired), None)
+    cues = tuple(f"{c.rule}: “{c.text}” ({c.explanation})" for c in item.reasons)
+    if rule is None or rule.verdict is None:
+        return ItemDecision(
+            text=item.text, scope=item.scope, verdict="needs_clarification", reasons=cues
+        )
+    because = f"{rule.name}: {rule.clause.citation}"
+    return ItemDecision(
+        text=item.text, scope=item.scope, verdict=rule.verdict, reasons=(*cues, because)
+    )
+
+
+__all__ = ["decide", "evaluate", "gather", "understand"]

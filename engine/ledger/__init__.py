@@ -1,0 +1,78 @@
+"""The ledger: an append-only sequence of typed events and the pure fold to state.
+
+Public surface: the event models (past tense, tagged by ``type``), `parse_event` and the
+JSON-lines text functions, and `fold(events, now, terms) -> ContractState` built from the
+step function `apply` (so folding a prefix and then the rest equals folding the whole).
+"""
+
+from engine.ledger.events import (
+    EVENT_TYPES,
+    ApprovedExplicitly,
+    ChangeOrderAccepted,
+    ChangeOrderIssued,
+    ContractCompleted,
+    ContractSigned,
+    DecisionMade,
+    Event,
+    ItemVerdict,
+    Quote,
+    QuoteKind,
+    QuotePart,
+    RequestScope,
+    RevisionDelivered,
+    RevisionRequested,
+    Scope,
+    Verdict,
+    VersionSubmitted,
+    parse_event,
+)
+from engine.ledger.fold import apply, fold, initial_state, review_deadline, settle
+from engine.ledger.jsonl import dump_event, dump_events, load_events
+from engine.ledger.state import (
+    APPROVAL_KINDS,
+    Approval,
+    ApprovalKind,
+    ChangeOrder,
+    ContractState,
+    DeliverableState,
+    RequestRecord,
+    Version,
+)
+
+__all__ = [
+    "APPROVAL_KINDS",
+    "EVENT_TYPES",
+    "Approval",
+    "ApprovalKind",
+    "ApprovedExplicitly",
+    "ChangeOrder",
+    "ChangeOrderAccepted",
+    "ChangeOrderIssued",
+    "ContractCompleted",
+    "ContractSigned",
+    "ContractState",
+    "DecisionMade",
+    "DeliverableState",
+    "Event",
+    "ItemVerdict",
+    "Quote",
+    "QuoteKind",
+    "QuotePart",
+    "RequestRecord",
+    "RequestScope",
+    "RevisionDelivered",
+    "RevisionRequested",
+    "Scope",
+    "Verdict",
+    "Version",
+    "VersionSubmitted",
+    "apply",
+    "dump_event",
+    "dump_events",
+    "fold",
+    "initial_state",
+    "load_events",
+    "parse_event",
+    "review_deadline",
+    "settle",
+]

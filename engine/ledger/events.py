@@ -1,0 +1,277 @@
+"""The ledger's events: everything that happened on a contract, in the past tense.
+
+Rule: the ledger is append-only. An event is a frozen value with a ``type`` tag and a
+timezone-aware ``at`` (when it was recorded); state is a fold over events (see
+`engine.ledger.fold`) and a correction is a new event, never an edit. Events carry only
+the ids they need (request id, deliverable id, version number, change order number), so
+a ledger stays readable as JSON lines and round-trips exactly through
+``event.model_dump(mode="json")`` and `parse_event`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
+
+from engine.errors import FieldProblem, LedgerError
+from engine.terms import Money, format_path
+from engine.terms.money import ExactDecimal
+
+Verdict = Literal[
+    "included",
+    "free_fix",
+    "extra_round",
+    "too_large",
+    "out_of_scope",
+    "after_approval",
+    "needs_clarification",
+]
+Scope = Literal["in_scope", "out_of_scope", "free_fix", "vague"]
+QuoteKind = Literal["extra_round", "too_large", "after_approval", "out_of_scope"]
+RequestScope = Literal["in_scope", "out_of_scope", "free_fix", "vague", "mixed"]
+
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+DeliverableId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+VersionNumber = Annotated[int, Field(ge=1)]
+Body = Annotated[str, Field(max_length=2_000_000)]
+
+
+class _Event(BaseModel):
+    """Common shape: a type tag and the recording time (timezone-aware)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: AwareDatetime
+
+
+class ContractSigned(_Event):
+    """Both parties signed; ``terms_sha256`` pins the terms every later event refers to."""
+
+    type: Literal["contract_signed"] = "contract_signed"
+    contract_id: Id
+    terms_sha256: Sha256
+
+
+class _Content(_Event):
+    """A delivered version: the text itself, or for visual work a file hash and a note."""
+
+    deliverable: DeliverableId
+    version: VersionNumber
+    text: Body | None = None
+    file_sha256: Sha256 | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+    @model_validator(mode="after")
+    def _has_content(self) -> _Content:
+        if self.text is None and self.file_sha256 is None:
+            raise ValueError("a version needs its text or the SHA-256 of its file")
+        return self
+
+
+class VersionSubmitted(_Content):
+    """The freelancer delivered a version on their own schedule (the first draft, say)."""
+
+    type: Literal["version_submitted"] = "version_submitted"
+
+
+class RevisionDelivered(_Content):
+    """The freelancer delivered a version answering a request; it closes that request."""
+
+    type: Literal["revision_delivered"] = "revision_delivered"
+    request_id: Id
+
+
+class RevisionRequested(_Event):
+    """The client asked for changes; ``received_at`` is when they sent it (may precede ``at``)."""
+
+    type: Literal["revision_requested"] = "revision_requested"
+    request_id: Id
+    deliverable: DeliverableId
+    message: Body
+    received_at: AwareDatetime
+    revised_text: Body | None = None
+    items: tuple[Annotated[str, Field(min_length=1, max_length=5000)], ...] = ()
+    channel: Annotated[str, Field(max_length=40)] = "api"
+    external_id: Annotated[str, Field(max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _received_before_recorded(self) -> RevisionRequested:
+        if self.received_at > self.at:
+            raise ValueError("received_at is later than the time the request was recorded")
+        return self
+
+
+class QuotePart(BaseModel):
+    """One priced part of a quote, with the arithmetic that produced it.
+
+    ``kind`` is the verdict the part prices: ``extra_round``, ``too_large`` or
+    ``after_approval`` for the in-scope work, ``out_of_scope`` for each new-work item.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: QuoteKind
+    label: Annotated[str, Field(max_length=200)]
+    price: Money
+    computation: Annotated[str, Field(max_length=500)]
+
+
+class Quote(BaseModel):
+    """What billable work would cost: the total and how it was computed, part by part."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    total: Money
+    computation: Annotated[str, Field(max_length=2000)]
+    parts: tuple[QuotePart, ...] = ()
+
+    @property
+    def amount(self) -> Decimal:
+        """The total as a Decimal in the contract's currency."""
+        return self.total.amount
+
+
+class ItemVerdict(BaseModel):
+    """The recorded verdict on one change item of a request."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: Annotated[str, Field(max_length=5000)]
+    scope: Scope
+    verdict: Verdict
+
+
+class DecisionMade(_Event):
+    """The engine judged a request; the summary needed to fold, report and replay it."""
+
+    type: Literal["decision_made"] = "decision_made"
+    request_id: Id
+    deliverable: DeliverableId
+    verdict: Verdict
+    scope: RequestScope
+    items: tuple[ItemVerdict, ...] = ()
+    consumed_round: bool
+    rounds_left: Annotated[int, Field(ge=0)]
+    changed_share: ExactDecimal | None = None
+    quote: Quote | None = None
+    terms_sha256: Sha256
+    engine_version: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class ApprovedExplicitly(_Event):
+    """The client approved the deliverable (optionally naming the version they approved)."""
+
+    type: Literal["approved_explicitly"] = "approved_explicitly"
+    deliverable: DeliverableId
+    version: VersionNumber | None = None
+
+
+class ChangeOrderIssued(_Event):
+    """The freelancer offered priced extra work; ``extra_rounds`` adds revision rounds."""
+
+    type: Literal["change_order_issued"] = "change_order_issued"
+    number: Annotated[int, Field(ge=1)]
+    description: Annotated[str, Field(min_length=1, max_length=5000)]
+    price: Money
+    deliverable: DeliverableId | None = None
+    request_id: Id | None = None
+    extra_rounds: Annotated[int, Field(ge=0, le=100)] = 0
+
+    @model_validator(mode="after")
+    def _rounds_need_a_deliverable(self) -> ChangeOrderIssued:
+        if self.extra_rounds and self.deliverable is None:
+            raise ValueError("extra_rounds needs the deliverable they are added to")
+        return self
+
+
+class ChangeOrderAccepted(_Event):
+    """The client accepted a change order; its extra rounds become available."""
+
+    type: Literal["change_order_accepted"] = "change_order_accepted"
+    number: Annotated[int, Field(ge=1)]
+
+
+class ContractCompleted(_Event):
+    """The contract is done; any later request is new work."""
+
+    type: Literal["contract_completed"] = "contract_completed"
+
+
+Event = Annotated[
+    ContractSigned
+    | VersionSubmitted
+    | RevisionRequested
+    | DecisionMade
+    | RevisionDelivered
+    | ApprovedExplicitly
+    | ChangeOrderIssued
+    | ChangeOrderAccepted
+    | ContractCompleted,
+    Field(discriminator="type"),
+]
+
+EVENT_TYPES: tuple[str, ...] = (
+    "contract_signed",
+    "version_submitted",
+    "revision_requested",
+    "decision_made",
+    "revision_delivered",
+    "approved_explicitly",
+    "change_order_issued",
+    "change_order_accepted",
+    "contract_completed",
+)
+
+_EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+_UNION_TAGS = frozenset(EVENT_TYPES)
+
+
+def parse_event(data: Mapping[str, Any]) -> Event:
+    """Validate one event from its JSON mapping; raises `LedgerError` naming the fields."""
+    try:
+        return _EVENT_ADAPTER.validate_python(dict(data))
+    except ValidationError as exc:
+        problems = tuple(
+            FieldProblem(
+                path=format_path(tuple(p for p in err["loc"] if p not in _UNION_TAGS)),
+                reason=err["msg"],
+            )
+            for err in exc.errors(include_url=False)
+        )
+        summary = "; ".join(f"{p.path or '(event)'}: {p.reason}" for p in problems[:3])
+        raise LedgerError(f"invalid event: {summary}", problems) from None
+
+
+__all__ = [
+    "EVENT_TYPES",
+    "ApprovedExplicitly",
+    "ChangeOrderAccepted",
+    "ChangeOrderIssued",
+    "ContractCompleted",
+    "ContractSigned",
+    "DecisionMade",
+    "Event",
+    "ItemVerdict",
+    "Quote",
+    "QuoteKind",
+    "QuotePart",
+    "RequestScope",
+    "RevisionDelivered",
+    "RevisionRequested",
+    "Scope",
+    "Verdict",
+    "VersionSubmitted",
+    "parse_event",
+]

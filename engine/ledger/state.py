@@ -1,0 +1,139 @@
+"""The contract's state as folded from its ledger: plain frozen values, no behaviour of note.
+
+Rule: state is derived, never stored as truth. Each value here can be rebuilt at any time
+by folding the ledger (`engine.ledger.fold`); comparing two states with ``==`` is how the
+tests check that folding is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from engine.errors import LedgerError
+from engine.ledger.events import ChangeOrderIssued, DecisionMade
+
+ApprovalKind = Literal["explicit", "deemed", "after_last_round"]
+APPROVAL_KINDS: tuple[ApprovalKind, ...] = ("explicit", "deemed", "after_last_round")
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A delivered version of a deliverable: its text, or for visual work its file hash."""
+
+    number: int
+    at: datetime
+    text: str | None
+    file_sha256: str | None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """How and when a deliverable became approved (and which version was current then)."""
+
+    kind: ApprovalKind
+    at: datetime
+    version: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """A client request, its decision (once made) and the version that answered it."""
+
+    request_id: str
+    deliverable: str
+    at: datetime
+    received_at: datetime
+    message: str
+    decision: DecisionMade | None = None
+    delivered_version: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Undecided, or decided as work that consumes a round or is a free fix, undelivered."""
+        if self.decision is None:
+            return True
+        needs_work = self.decision.consumed_round or any(
+            item.verdict == "free_fix" for item in self.decision.items
+        )
+        return needs_work and self.delivered_version is None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliverableState:
+    """Where one deliverable stands: rounds, versions, approval and the review clock."""
+
+    id: str
+    rounds_included: int
+    rounds_used: int = 0
+    free_fixes: int = 0
+    versions: tuple[Version, ...] = ()
+    approval: Approval | None = None
+    review_deadline: datetime | None = None
+
+    @property
+    def rounds_left(self) -> int:
+        """Included rounds not yet consumed (never negative)."""
+        return max(self.rounds_included - self.rounds_used, 0)
+
+    @property
+    def current_version(self) -> Version | None:
+        """The latest delivered version, or None before the first delivery."""
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def approved(self) -> bool:
+        """Whether the deliverable is approved (explicitly, by silence or after the last round)."""
+        return self.approval is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeOrder:
+    """An issued change order and, once accepted, when."""
+
+    issued: ChangeOrderIssued
+    accepted_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContractState:
+    """The whole contract at ``as_of``: deliverables, requests, change orders, completion."""
+
+    deliverables: tuple[DeliverableState, ...]
+    as_of: datetime | None = None
+    contract_id: str | None = None
+    signed_at: datetime | None = None
+    completed_at: datetime | None = None
+    requests: tuple[RequestRecord, ...] = ()
+    change_orders: tuple[ChangeOrder, ...] = ()
+    event_count: int = 0
+
+    def deliverable(self, deliverable_id: str) -> DeliverableState:
+        """The state of one deliverable; `LedgerError` if the contract has no such id."""
+        for item in self.deliverables:
+            if item.id == deliverable_id:
+                return item
+        raise LedgerError(f"the contract has no deliverable {deliverable_id!r}")
+
+    def request(self, request_id: str) -> RequestRecord | None:
+        """The record of a request, or None."""
+        return next((r for r in self.requests if r.request_id == request_id), None)
+
+    @property
+    def open_requests(self) -> tuple[RequestRecord, ...]:
+        """Requests still waiting for a decision or for delivery."""
+        return tuple(r for r in self.requests if r.is_open)
+
+
+__all__ = [
+    "APPROVAL_KINDS",
+    "Approval",
+    "ApprovalKind",
+    "ChangeOrder",
+    "ContractState",
+    "DeliverableState",
+    "RequestRecord",
+    "Version",
+]

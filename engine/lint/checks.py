@@ -1,0 +1,135 @@
+"""The check kinds a lint rule can use; each turns a rule and a text into findings.
+
+- ``phrase``: every match of a forbidden pattern is a finding at its span.
+- ``refusal``: a refusal with no way forward anywhere in the reply (span: the refusal).
+- ``missing``: none of the ``present`` patterns occurs (span: the whole reply).
+- ``name``: the opening line greets nobody by name (or, given the client's name, the
+  name is absent) (span: the opening line).
+- ``capitals``: upper-case words that are not ordinary acronyms (span: the shouted run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import regex
+
+from engine.lint.patterns import LintRule
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem in a reply: where it is, which technique it breaks, why, and what's better."""
+
+    rule: str
+    technique: str
+    start: int
+    end: int
+    excerpt: str
+    why: str
+    better: str
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready mapping (the CLI's and the API's wire shape)."""
+        return {
+            "rule": self.rule,
+            "technique": self.technique,
+            "span": [self.start, self.end],
+            "excerpt": self.excerpt,
+            "why": self.why,
+            "better": self.better,
+        }
+
+
+def _finding(rule: LintRule, text: str, start: int, end: int) -> Finding:
+    return Finding(rule.id, rule.technique, start, end, text[start:end], rule.why, rule.better)
+
+
+def check_phrase(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
+    """Every match of a forbidden phrase."""
+    for pattern in rule.patterns:
+        for match in pattern.finditer(text):
+            yield _finding(rule, text, match.start(), match.end())
+
+
+def _first(patterns: tuple[regex.Pattern[str], ...], text: str) -> regex.Match[str] | None:
+    matches = [m for m in (p.search(text) for p in patterns) if m is not None]
+    return min(matches, key=lambda m: m.start(), default=None)
+
+
+def check_refusal(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
+    """A refusal and no alternative anywhere: the client is left with nowhere to go."""
+    refusal = _first(rule.refusal, text)
+    if refusal is not None and _first(rule.alternative, text) is None:
+        yield _finding(rule, text, refusal.start(), refusal.end())
+
+
+def check_missing(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
+    """Something every reply should contain (thanks) is absent."""
+    if text.strip() and _first(rule.present, text) is None:
+        yield _finding(rule, text, 0, len(text))
+
+
+def _opening(text: str) -> tuple[int, str]:
+    for match in regex.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            return match.start(), match.group()
+    return 0, ""
+
+
+def _greets_by_name(rule: LintRule, line: str) -> bool:
+    match = rule.greeting.match(line) if rule.greeting is not None else None
+    return match is not None and match.group("name").lower() not in rule.generic_names
+
+
+def _mentions(name: str, text: str) -> bool:
+    parts = [p for p in regex.split(r"\s+", name.strip()) if p]
+    return any(regex.search(rf"\b{regex.escape(p)}\b", text, regex.IGNORECASE) for p in parts)
+
+
+def check_name(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
+    """The reply opens without the client's name (or never mentions the given name)."""
+    start, line = _opening(text)
+    named = _mentions(client_name, text) if client_name else _greets_by_name(rule, line)
+    if not named:
+        yield _finding(rule, text, start, start + len(line))
+
+
+def _shouty(rule: LintRule, word: str) -> bool:
+    return len(word) >= 2 and word.isupper() and word not in rule.allow
+
+
+def _shouted_runs(rule: LintRule, text: str) -> Iterator[list[regex.Match[str]]]:
+    run: list[regex.Match[str]] = []
+    for match in regex.finditer(r"[\p{L}\p{M}]+", text):
+        if _shouty(rule, match.group()):
+            run.append(match)
+            continue
+        if run:
+            yield run
+        run = []
+    if run:
+        yield run
+
+
+def check_capitals(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
+    """Upper-case runs: two or more words, one long word, or one of the shout words."""
+    for run in _shouted_runs(rule, text):
+        word = run[0].group()
+        loud = len(run) >= 2 or len(word) >= rule.min_single or word in rule.shout_words
+        if loud:
+            yield _finding(rule, text, run[0].start(), run[-1].end())
+
+
+Check = Callable[[LintRule, str, str | None], Iterator[Finding]]
+
+CHECKS: dict[str, Check] = {
+    "phrase": check_phrase,
+    "refusal": check_refusal,
+    "missing": check_missing,
+    "name": check_name,
+    "capitals": check_capitals,
+}
+
+__all__ = ["CHECKS", "Finding"]

@@ -1,0 +1,109 @@
+"""Loading the per-language lint patterns (``patterns/<language>.yaml``).
+
+Rule: what the linter looks for in a language is data; this module only compiles and
+types it, once per language. A new language is a new YAML file, not new code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, TypeAlias
+
+import regex
+import yaml
+
+Pattern: TypeAlias = regex.Pattern[str]
+
+CHECK_KINDS = frozenset({"phrase", "refusal", "missing", "name", "capitals"})
+
+
+class UnsupportedLanguageError(LookupError):
+    """No lint patterns ship for the requested language."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintRule:
+    """One rule: what it looks for (by check kind), the technique it protects, and advice."""
+
+    id: str
+    technique: str
+    check: str
+    why: str
+    better: str
+    patterns: tuple[Pattern, ...] = ()
+    refusal: tuple[Pattern, ...] = ()
+    alternative: tuple[Pattern, ...] = ()
+    present: tuple[Pattern, ...] = ()
+    greeting: Pattern | None = None
+    generic_names: frozenset[str] = frozenset()
+    allow: frozenset[str] = frozenset()
+    shout_words: frozenset[str] = frozenset()
+    min_single: int = 4
+
+
+def _compile(raw: list[str] | None, case_sensitive: bool = False) -> tuple[Pattern, ...]:
+    flags = regex.MULTILINE | (0 if case_sensitive else regex.IGNORECASE)
+    return tuple(regex.compile(p, flags) for p in raw or ())
+
+
+def _words(raw: list[str] | None, upper: bool) -> frozenset[str]:
+    return frozenset(str(w).upper() if upper else str(w).lower() for w in raw or ())
+
+
+def _rule(raw: dict[str, Any]) -> LintRule:
+    check = str(raw["check"])
+    if check not in CHECK_KINDS:
+        raise ValueError(f"lint rule {raw['id']}: unknown check {check!r}")
+    greeting = raw.get("greeting")
+    return LintRule(
+        id=str(raw["id"]),
+        technique=str(raw["technique"]),
+        check=check,
+        why=" ".join(str(raw["why"]).split()),
+        better=" ".join(str(raw["better"]).split()),
+        patterns=_compile(raw.get("patterns"), bool(raw.get("case_sensitive", False))),
+        refusal=_compile(raw.get("refusal")),
+        alternative=_compile(raw.get("alternative")),
+        present=_compile(raw.get("present")),
+        greeting=None if greeting is None else regex.compile(str(greeting)),
+        generic_names=_words(raw.get("generic_names"), upper=False),
+        allow=_words(raw.get("allow"), upper=True),
+        shout_words=_words(raw.get("shout_words"), upper=True),
+        min_single=int(raw.get("min_single", 4)),
+    )
+
+
+def parse_patterns(text: str) -> tuple[LintRule, ...]:
+    """Parse one language's pattern YAML into compiled rules (ids must be unique)."""
+    rules = tuple(_rule(raw) for raw in yaml.safe_load(text)["rules"])
+    if len({r.id for r in rules}) != len(rules):
+        raise ValueError("duplicate lint rule ids")
+    return rules
+
+
+def supported_languages() -> tuple[str, ...]:
+    """Languages with shipped lint patterns (ISO 639-1 codes)."""
+    folder = resources.files("engine.lint").joinpath("patterns")
+    names = (entry.name for entry in folder.iterdir())
+    return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
+
+
+@cache
+def rules_for(language: str) -> tuple[LintRule, ...]:
+    """The compiled rules of a language; raises UnsupportedLanguage when none ship."""
+    if language not in supported_languages():
+        raise UnsupportedLanguageError(f"no lint patterns for language {language!r}")
+    path = resources.files("engine.lint").joinpath("patterns", f"{language}.yaml")
+    return parse_patterns(path.read_text("utf-8"))
+
+
+__all__ = [
+    "CHECK_KINDS",
+    "LintRule",
+    "UnsupportedLanguageError",
+    "parse_patterns",
+    "rules_for",
+    "supported_languages",
+]

@@ -1,0 +1,62 @@
+"""Replies to clients: polite, honest, expert-backed, composed from reviewed phrase blocks.
+
+``compose_reply(decision, contract, analysis, language="en", settings=None)`` drafts the
+reply for a decision: the client's name and thanks, listening first when the message is
+angry, the position with the contract clause, concrete options with prices, and the
+freelancer's sign-off. The techniques each reply applies (with their seed sources) come
+back beside the text for the freelancer. Phrase blocks live in ``phrases/<language>.yaml``
+and the technique catalogue in ``techniques.yaml``.
+"""
+
+from __future__ import annotations
+
+from engine.decide import Decision
+from engine.ledger import ContractState
+from engine.replies.adapt import reply_facts_of
+from engine.replies.catalogue import STAGES, VERDICTS, Source, Technique, technique, techniques
+from engine.replies.compose import Reply, TechniqueUse, compose_facts
+from engine.replies.inputs import TONES, CitedClause, GroupFacts, ReplyFacts, ReplySettings, Tone
+from engine.replies.phrasebook import UnsupportedReplyLanguageError, reply_languages
+from engine.terms import ContractTerms
+from engine.understand import RequestAnalysis
+
+
+def compose_reply(
+    decision: Decision,
+    contract: ContractTerms,
+    analysis: RequestAnalysis | None = None,
+    language: str = "en",
+    settings: ReplySettings | None = None,
+    *,
+    state: ContractState | None = None,
+) -> Reply:
+    """The reply to send for ``decision`` (deterministic: same inputs, same text).
+
+    ``analysis`` supplies the client's stage (else the decision's); ``state``, when
+    given, lets an after-approval reply name the approval date.
+    """
+    facts = reply_facts_of(decision, contract, analysis, state)
+    return compose_facts(facts, contract, language, settings)
+
+
+__all__ = [
+    "STAGES",
+    "TONES",
+    "VERDICTS",
+    "CitedClause",
+    "GroupFacts",
+    "Reply",
+    "ReplyFacts",
+    "ReplySettings",
+    "Source",
+    "Technique",
+    "TechniqueUse",
+    "Tone",
+    "UnsupportedReplyLanguageError",
+    "compose_facts",
+    "compose_reply",
+    "reply_facts_of",
+    "reply_languages",
+    "technique",
+    "techniques",
+]

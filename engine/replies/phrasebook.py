@@ -1,0 +1,117 @@
+"""Phrase blocks: the reviewed sentences replies are assembled from, one file per language.
+
+Rule: the words a client reads live in ``phrases/<language>.yaml``, never in code. A text
+node is chosen by the reply's stage, then its tone, then ``any``; plural nodes follow
+Babel's plural rules for the language. A block is kept only when the facts it
+``requires`` are present and none it is written ``unless`` are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from babel import Locale
+
+
+class UnsupportedReplyLanguageError(LookupError):
+    """No phrase blocks ship for the requested reply language."""
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """How a text node is chosen: stage and tone of the reply, and its language."""
+
+    stage: str
+    tone: str
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A filled phrase block and the techniques it applies."""
+
+    text: str
+    techniques: tuple[str, ...]
+
+
+def reply_languages() -> tuple[str, ...]:
+    """Languages with shipped phrase blocks."""
+    folder = resources.files("engine.replies").joinpath("phrases")
+    names = (entry.name for entry in folder.iterdir())
+    return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
+
+
+@cache
+def phrasebook(language: str) -> Mapping[str, Any]:
+    """The phrase data of one language (read once)."""
+    if language not in reply_languages():
+        raise UnsupportedReplyLanguageError(f"no reply phrases for language {language!r}")
+    path = resources.files("engine.replies").joinpath("phrases", f"{language}.yaml")
+    data: Mapping[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return data
+
+
+def _plural(node: Mapping[str, Any], facts: Mapping[str, str], language: str) -> Any:
+    count = int(facts[str(node["plural"])])
+    form = Locale.parse(language).plural_form(count)
+    return node.get(form, node["other"])
+
+
+def pick(node: Any, choice: Choice, facts: Mapping[str, str]) -> str:
+    """The template a node holds for this stage and tone (unfilled)."""
+    while isinstance(node, Mapping):
+        if "plural" in node:
+            node = _plural(node, facts, choice.language)
+            continue
+        key = next((k for k in (choice.stage, choice.tone, "any") if k in node), None)
+        if key is None:
+            raise KeyError(f"no text for stage {choice.stage!r} / tone {choice.tone!r}")
+        node = node[key]
+    return " ".join(str(node).split())
+
+
+def fill(template: str, facts: Mapping[str, str]) -> str:
+    """The template with its {placeholders} replaced; an unknown placeholder is a bug."""
+    return template.format_map(facts)
+
+
+def render(node: Any, choice: Choice, facts: Mapping[str, str]) -> str:
+    """Pick and fill a text node."""
+    return fill(pick(node, choice, facts), facts)
+
+
+def applies(block: Mapping[str, Any], facts: Mapping[str, str]) -> bool:
+    """Whether a block's required facts are present and its ``unless`` facts absent."""
+    required = block.get("requires", ())
+    excluded = block.get("unless", ())
+    return all(k in facts for k in required) and not any(k in facts for k in excluded)
+
+
+def sentences(
+    blocks: Sequence[Mapping[str, Any]], choice: Choice, facts: Mapping[str, str]
+) -> list[Sentence]:
+    """The blocks that apply, filled, with their techniques."""
+    return [
+        Sentence(render(b["text"], choice, facts), tuple(b.get("techniques", ())))
+        for b in blocks
+        if applies(b, facts)
+    ]
+
+
+__all__ = [
+    "Choice",
+    "Sentence",
+    "UnsupportedReplyLanguageError",
+    "applies",
+    "fill",
+    "phrasebook",
+    "pick",
+    "render",
+    "reply_languages",
+    "sentences",
+]

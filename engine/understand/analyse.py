@@ -1,0 +1,182 @@
+"""``analyse_request``: from a client's message to change items, scope, stage, language.
+
+The message is split into clauses (``split``), each clause is read for cues
+(``classify``), clauses without any cue stay as *context* (greetings, praise, venting
+without a request — kept in ``RequestAnalysis.context``, never silently dropped), and a
+follow-up without its own target ("Please correct it.") joins the clause it refers to.
+The overall scope is the one class shared by the non-vague items, ``mixed`` when they
+differ, and ``vague`` only when nothing concrete was asked: a side remark like
+"something is off" next to a concrete edit does not make a request vague.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from engine.understand.classify import (
+    CONCRETE_KINDS,
+    ContractCues,
+    contract_cues,
+    item_scope,
+    read_clause,
+)
+from engine.understand.cuebook import CueBook, cuebook
+from engine.understand.language import detect_language
+from engine.understand.model import (
+    ChangeItem,
+    Cue,
+    ItemScope,
+    RequestAnalysis,
+    RequestContext,
+    Scope,
+)
+from engine.understand.split import Span, split_message
+from engine.understand.stage import read_stage
+
+
+@dataclass
+class _Draft:
+    """A change item being assembled (mutable only inside this module)."""
+
+    scope: ItemScope
+    spans: list[Span] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+
+    def freeze(self, source: str) -> ChangeItem:
+        text = " ".join(source[a:b].strip() for a, b in self.spans)
+        return ChangeItem(text, self.scope, tuple(self.cues), tuple(self.spans))
+
+
+def _marker(rule: str, text: str, start: int, book: CueBook) -> Cue:
+    return Cue(rule, text, start, start + len(text), book.explain(rule))
+
+
+@dataclass
+class _Assembly:
+    """Clause readings placed in order into change items and context (module-private)."""
+
+    message: str
+    book: CueBook
+    cc: ContractCues
+    drafts: list[_Draft] = field(default_factory=list)
+    context: list[Span] = field(default_factory=list)
+    last_was_item: bool = False
+
+    def add(self, span: Span) -> None:
+        """Place one clause: context, a new item, or part of the item it refers to."""
+        reading = read_clause(self.message[span[0] : span[1]], span[0], self.book, self.cc)
+        scope = item_scope(reading.verdict)
+        if reading.verdict == "context":
+            self.context.append(span)
+        elif scope is not None:
+            self.drafts.append(_Draft(scope, [span], list(reading.cues)))
+        else:
+            self._untargeted(span, list(reading.cues))
+        self.last_was_item = reading.verdict != "context"
+
+    def _untargeted(self, span: Span, cues: list[Cue]) -> None:
+        """Join a request without a target to the sentence before it, else call it vague."""
+        joined = None
+        if not self.last_was_item and self.context:
+            joined = self._reread_with(self.context[-1], span)
+        if joined is not None:
+            self.context.pop()
+            self.drafts.append(joined)
+            return
+        note = _marker("untargeted", self.message[span[0] : span[1]], span[0], self.book)
+        if self.drafts:
+            self.drafts[-1].spans.append(span)
+            self.drafts[-1].cues.extend([*cues, note])
+        else:
+            self.drafts.append(_Draft("vague", [span], [*cues, note]))
+
+    def _reread_with(self, prev: Span, span: Span) -> _Draft | None:
+        """Read the context sentence just before together with the untargeted request."""
+        text = self.message[prev[0] : span[1]]
+        reading = read_clause(text, prev[0], self.book, self.cc)
+        scope = item_scope(reading.verdict)
+        return None if scope is None else _Draft(scope, [prev, span], list(reading.cues))
+
+
+def _items_from_message(
+    message: str, book: CueBook, cc: ContractCues
+) -> tuple[list[_Draft], list[Span]]:
+    assembly = _Assembly(message, book, cc)
+    for span in split_message(message, book):
+        if message[span[0] : span[1]].strip():
+            assembly.add(span)
+    return assembly.drafts, assembly.context
+
+
+def _explicit_items(items: Sequence[str], book: CueBook, cc: ContractCues) -> list[ChangeItem]:
+    """Classify the client's own list of items, one verdict each, without splitting."""
+    result = []
+    for text in items:
+        reading = read_clause(text, 0, book, cc)
+        cues = list(reading.cues)
+        kinds = {c.kind for c in cues}
+        scope = item_scope(reading.verdict)
+        if scope is None:
+            scope = "in_scope" if kinds & CONCRETE_KINDS else "vague"
+            if scope == "vague":
+                cues.append(_marker("no_actionable_change", text, 0, book))
+        result.append(ChangeItem(text.strip(), scope, tuple(cues), ((0, len(text)),)))
+    return result
+
+
+def overall_scope(items: Sequence[ChangeItem]) -> Scope:
+    """One class if the non-vague items agree, ``mixed`` if not, ``vague`` if none is concrete."""
+    concrete = {item.scope for item in items if item.scope != "vague"}
+    if not concrete:
+        return "vague"
+    if len(concrete) == 1:
+        return next(iter(concrete))
+    return "mixed"
+
+
+def _from_message(
+    message: str, book: CueBook, cc: ContractCues
+) -> tuple[list[ChangeItem], tuple[str, ...]]:
+    drafts, context = _items_from_message(message, book, cc)
+    if not drafts and message.strip():
+        whole = (0, len(message))
+        note = _marker("no_actionable_change", message, 0, book)
+        return [ChangeItem(message.strip(), "vague", (note,), (whole,))], ()
+    items = [d.freeze(message) for d in drafts]
+    return items, tuple(message[a:b].strip() for a, b in context)
+
+
+def analyse_request(
+    message: str, context: RequestContext, items: Sequence[str] | None = None
+) -> RequestAnalysis:
+    """Understand one client message: change items and their scope, stage and language.
+
+    If ``items`` is given (the client listed the changes explicitly), each is classified
+    as it stands; the message is still used for the stage and the language.
+    """
+    book = cuebook()
+    cc = contract_cues(context, book)
+    rest: tuple[str, ...] = ()
+    if items is not None:
+        found = _explicit_items(items, book, cc)
+    else:
+        found, rest = _from_message(message, book, cc)
+    whole = "\n".join([message, *(items or ())])
+    stage = read_stage(whole, book)
+    lang = detect_language(whole, book, (context.client_language, context.contract_language))
+    return RequestAnalysis(
+        items=tuple(found),
+        scope=overall_scope(found),
+        stage=stage.stage,
+        stage_cues=stage.cues,
+        stage_score=stage.score,
+        language=lang.code,
+        language_confidence=lang.confidence,
+        language_method=lang.method,
+        language_candidates=lang.candidates,
+        context=rest,
+    )
+
+
+__all__ = ["analyse_request", "overall_scope"]

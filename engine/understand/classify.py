@@ -1,0 +1,226 @@
+"""Reading one clause: which cues it holds and what scope they point to.
+
+The rule, in order (every cue found is kept as evidence, the first rule that applies
+decides):
+
+1. ``out_of_scope`` — it asks for work the contract excludes (``exclusion.*`` with a
+   request or edit: "our Instagram followers love it" mentions social media but asks for
+   nothing) or for new work ("could you also write…", "we added a new chapter":
+   ``new_work.*``).
+2. ``free_fix`` — it points at the freelancer's own error: typo, a fact against the
+   brief, a broken export, a missing part, a glossary term not followed.
+3. ``in_scope`` — a concrete target (a part of the work, quoted words, a deliverable's
+   name, a topic of the brief) together with a concrete edit, or with a request and no
+   vague complaint.
+4. ``vague`` — a feeling about the work with no actionable target ("make it more wow").
+5. Untargeted — a request or edit without its own target ("Please fix it everywhere."),
+   or one inside a threat ("if the corrected version isn't here tomorrow, I'll sue"):
+   the caller joins it to the item before it, or calls it vague when there is none.
+6. Context — no cue at all (greetings, praise, a statement of fact).
+
+Where cues of two deciding kinds overlap, the longer wins: "something is missing" is a
+vague feeling, not the free-fix cue "is missing" inside it; an edit cue inside a vague
+one ("make it better") is not a concrete edit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from engine.understand.cuebook import CueBook
+from engine.understand.fold import fold
+from engine.understand.model import Cue, DeliverableInfo, ItemScope, RequestContext
+
+Verdict = ItemScope | Literal["untargeted", "context"]
+# Cue kinds that name *what* to change: a part of the work, quoted words, a deliverable's
+# title, a topic of the brief.
+CONCRETE_KINDS = frozenset({"target", "quote", "deliverable", "brief"})
+
+_QUOTE = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”"\n]+[“”"]|»[^«\n]+«|«[^»\n]+»|‘[^’\n]+’')
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_BRIEF_WORD = 6
+_TITLE_STOP = frozenset(
+    {"about", "three", "initial", "chosen", "concept", "refined", "delivered", "colour"}
+    | {"pages", "words", "which", "their", "there", "other", "should", "please"}
+)
+# Deciding cue kinds, grouped by the verdict they lead to: overlaps within a group are
+# agreement, overlaps across groups are resolved by length.
+_GROUP = {"exclusion": "out", "new_work": "out", "free_fix": "fix", "vague": "vague"}
+_SCOPE_CUES = ("new_work", "free_fix", "vague", "change", "target", "request")
+
+
+@dataclass(frozen=True, slots=True)
+class ContractCues:
+    """What the contract adds to the cue book: excluded concepts and deliverable names."""
+
+    excluded: dict[str, str]
+    # (stem, rule, explanation): deliverable titles and the brief's topics, folded
+    reference_stems: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseReading:
+    """The verdict for one clause and every cue behind it."""
+
+    verdict: Verdict
+    cues: tuple[Cue, ...]
+
+
+def contract_cues(context: RequestContext, book: CueBook) -> ContractCues:
+    """Map the contract's exclusion phrases to concepts, and its deliverable titles to stems."""
+    return _contract_cues(context.exclusions, context.deliverables, context.brief, book)
+
+
+@lru_cache(maxsize=64)
+def _contract_cues(
+    exclusions: tuple[str, ...],
+    deliverables: tuple[DeliverableInfo, ...],
+    brief: str,
+    book: CueBook,
+) -> ContractCues:
+    excluded: dict[str, str] = {}
+    for phrase in exclusions:
+        for concept in book.concepts.values():
+            if concept.exclusion.search(fold(phrase)) and concept.id not in excluded:
+                excluded[concept.id] = phrase
+    stems: list[tuple[str, str, str]] = []
+    for d in deliverables:
+        why = f"{book.explain('deliverable')}: {d.id}"
+        stems += [(w[:6], f"deliverable.{d.id}", why) for w in _words(f"{d.id} {d.title}")]
+    why = book.explain("brief")
+    stems += [(w[:6], "brief.topic", why) for w in _words(brief) if len(w) >= _BRIEF_WORD]
+    return ContractCues(excluded, tuple(dict.fromkeys(stems)))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(fold(text)) if w not in _TITLE_STOP]
+
+
+def _exclusion_cues(
+    folded: str, text: str, offset: int, book: CueBook, cc: ContractCues
+) -> list[Cue]:
+    cues = []
+    for cue in book.matches("concepts", folded, text, offset):
+        concept_id = cue.rule.split(".", 1)[1]
+        if concept_id in cc.excluded:
+            concept = book.concepts[concept_id]
+            why = f"{concept.explanation} (contract: “{cc.excluded[concept_id]}”)"
+            cues.append(
+                Cue(f"exclusion.{concept_id}", cue.text, cue.start, cue.end, why, cue.language)
+            )
+    return cues
+
+
+def _quote_and_deliverable_cues(
+    folded: str, text: str, offset: int, book: CueBook, cc: ContractCues
+) -> list[Cue]:
+    cues = [
+        Cue("quote.text", m.group(), offset + m.start(), offset + m.end(), book.explain("quote"))
+        for m in _QUOTE.finditer(text)
+    ]
+    for stem, rule, why in cc.reference_stems:
+        for m in re.finditer(rf"\b{re.escape(stem)}\w*", folded):
+            span = (offset + m.start(), offset + m.end())
+            cues.append(Cue(rule, text[m.start() : m.end()], *span, why))
+    return cues
+
+
+def _overlaps(a: Cue, b: Cue) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def resolve_overlaps(cues: list[Cue]) -> list[Cue]:
+    """Drop a deciding cue when a longer one pointing to another verdict overlaps it."""
+    deciding = [c for c in cues if c.kind in _GROUP]
+
+    def beaten(c: Cue) -> bool:
+        return any(
+            _GROUP[d.kind] != _GROUP[c.kind]
+            and _overlaps(c, d)
+            and (d.end - d.start) > (c.end - c.start)
+            for d in deciding
+        )
+
+    vague = [c for c in cues if c.kind == "vague"]
+
+    def softened(c: Cue) -> bool:
+        # "make it better": a comparative inside a vague cue is not a concrete edit.
+        return c.kind == "change" and any(_overlaps(c, v) for v in vague)
+
+    return [c for c in cues if not softened(c) and (c.kind not in _GROUP or not beaten(c))]
+
+
+def drop_quoted(cues: list[Cue]) -> list[Cue]:
+    """Ignore cues inside quoted words: "pečat" cited as a wrong term is not a request."""
+    quotes = [c for c in cues if c.kind == "quote"]
+
+    def inside(c: Cue) -> bool:
+        return any(q.start <= c.start and c.end <= q.end for q in quotes)
+
+    return [c for c in cues if c.kind == "quote" or not inside(c)]
+
+
+def find_cues(text: str, offset: int, book: CueBook, cc: ContractCues) -> list[Cue]:
+    """Every scope cue in ``text`` (offsets shifted by ``offset``), overlaps resolved."""
+    folded = fold(text)
+    cues = _exclusion_cues(folded, text, offset, book, cc)
+    cues += _quote_and_deliverable_cues(folded, text, offset, book, cc)
+    for category in _SCOPE_CUES:
+        cues += book.matches(category, folded, text, offset)
+    cues += [c for c in book.matches("stage", folded, text, offset) if c.rule == "stage.threat"]
+    cues = resolve_overlaps(drop_quoted(cues))
+    cues.sort(key=lambda c: (c.start, c.end, c.rule))
+    return cues
+
+
+def decide(kinds: set[str], question: bool = False) -> Verdict:
+    """Apply the rule in the module docstring to the kinds of cue found.
+
+    ``question`` says the clause is a question, which makes a mention of excluded work an
+    ask ("Animation for the logo, maybe?").
+    """
+    concrete = bool(kinds & CONCRETE_KINDS)
+    asks = question or bool(kinds & {"request", "change", "new_work"})
+    if "new_work" in kinds or ("exclusion" in kinds and asks):
+        return "out_of_scope"
+    if "free_fix" in kinds:
+        return "free_fix"
+    if concrete and ("change" in kinds or ("request" in kinds and "vague" not in kinds)):
+        # "If I don't get a corrected version, I'll call a lawyer" repeats a demand as a
+        # threat; it is read with the sentence it refers to, not as a new change.
+        return "untargeted" if "stage" in kinds else "in_scope"
+    if "vague" in kinds:
+        return "vague"
+    if kinds & {"change", "request"}:
+        return "untargeted"
+    return "context"
+
+
+def item_scope(verdict: Verdict) -> ItemScope | None:
+    """The item scope a verdict stands for, or None for untargeted requests and context."""
+    if verdict == "untargeted" or verdict == "context":
+        return None
+    return verdict
+
+
+def read_clause(text: str, offset: int, book: CueBook, cc: ContractCues) -> ClauseReading:
+    """Find the cues in one clause and decide its verdict."""
+    cues = find_cues(text, offset, book, cc)
+    question = "?" in text or "\u037e" in text or text.rstrip().endswith(";")
+    return ClauseReading(decide({c.kind for c in cues}, question), tuple(cues))
+
+
+__all__ = [
+    "CONCRETE_KINDS",
+    "ClauseReading",
+    "ContractCues",
+    "Verdict",
+    "contract_cues",
+    "decide",
+    "find_cues",
+    "item_scope",
+    "read_clause",
+]

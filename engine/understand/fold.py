@@ -1,0 +1,46 @@
+"""Length-preserving text folding for cue matching.
+
+Clients type "literowka" for "literówka", "Prosim" for "prosim" and "ΑΠΑΡΑΔΕΚΤΟ" for
+"απαράδεκτο". Cue patterns are matched against a folded copy of the text: lower case,
+diacritics stripped, Greek final sigma and a few stroked letters (ł, đ, ø) mapped to
+their plain forms. Folding maps every character to exactly one character, so a match's
+offsets in the folded copy are its offsets in the original text and the explanation can
+quote the client's own words.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "ς": "σ", "ı": "i", "ŀ": "l", "’": "'", "ʼ": "'"}
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """Fold one character to one character (never more, never fewer)."""
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    low = _SPECIAL.get(low, low)
+    base = unicodedata.normalize("NFD", low)
+    if len(base) > 1 and all(unicodedata.combining(c) for c in base[1:]):
+        low = base[0]
+    return _SPECIAL.get(low, low)
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching; ``len(fold(text)) == len(text)`` always holds."""
+    return "".join(fold_char(ch) for ch in text)
+
+
+def fold_pattern(pattern: str) -> str:
+    """Fold the non-ASCII letters of a regex pattern, leaving its ASCII syntax alone.
+
+    Lower-casing a whole pattern would turn ``\\W`` into ``\\w``; ASCII letters are instead
+    matched case-insensitively by the compiled pattern.
+    """
+    return "".join(ch if ord(ch) < 128 else fold_char(ch) for ch in pattern)
+
+
+__all__ = ["fold", "fold_char", "fold_pattern"]

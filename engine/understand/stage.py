@@ -1,0 +1,90 @@
+"""The client's emotional stage: calm, or exploding.
+
+On the conflict map (TECHNIQUES.md, T07) an exploding client first needs to be heard.
+Evidence is additive: shouting in capitals, repeated ``!``/``?`` marks, threats
+(not paying, refund, lawyer), insults and outraged exclamations ("unacceptable", "are
+you kidding") each add their weight from ``catalogue.yaml``; a message reaching the
+threshold is an explosion. Capitals count only for letters that have case — Georgian
+has none, so it is judged by its words and marks — and never for known acronyms
+(SVG, PNG, PDF…): a word shouts when it is at least four letters long, or when it stands
+in a run of three or more capitalised words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.understand.cuebook import CueBook
+from engine.understand.fold import fold
+from engine.understand.model import Cue, Stage
+
+_WORD = re.compile(r"[^\W\d_]+")
+_MARKS = re.compile(r"[!?;\u037e]{2,}")
+SHOUT_WORD_LETTERS = 4
+SHOUT_RUN_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class StageReading:
+    """The stage with the cues that led to it and their summed weight."""
+
+    stage: Stage
+    score: int
+    cues: tuple[Cue, ...]
+
+
+def _is_capital(word: str, book: CueBook) -> bool:
+    return len(word) >= 2 and word.isupper() and word.upper() not in book.acronyms
+
+
+def _caps_runs(text: str, book: CueBook) -> list[list[re.Match[str]]]:
+    """Runs of consecutive capitalised words (separated only by spaces and punctuation).
+
+    A one-letter capital ("I", "A") continues a run but does not start one.
+    """
+    runs: list[list[re.Match[str]]] = []
+    previous: re.Match[str] | None = None
+    for match in _WORD.finditer(text):
+        word = match.group()
+        joins = previous is not None and runs and runs[-1][-1] is previous
+        if _is_capital(word, book) or (joins and len(word) == 1 and word.isupper()):
+            if joins:
+                runs[-1].append(match)
+            else:
+                runs.append([match])
+        previous = match
+    return runs
+
+
+def caps_cues(text: str, book: CueBook) -> list[Cue]:
+    """One cue per shouting run of capitals."""
+    cues = []
+    for run in _caps_runs(text, book):
+        longest = max(len(m.group()) for m in run)
+        if longest >= SHOUT_WORD_LETTERS or len(run) >= SHOUT_RUN_WORDS:
+            start, end = run[0].start(), run[-1].end()
+            cues.append(Cue("stage.caps", text[start:end], start, end, book.explain("stage.caps")))
+    return cues
+
+
+def marks_cues(text: str, book: CueBook) -> list[Cue]:
+    """One cue per group of repeated ``!``/``?`` (or Greek ``;``) marks."""
+    explanation = book.explain("stage.punctuation")
+    return [
+        Cue("stage.punctuation", m.group(), m.start(), m.end(), explanation)
+        for m in _MARKS.finditer(text)
+    ]
+
+
+def read_stage(text: str, book: CueBook) -> StageReading:
+    """Weigh every stage cue in ``text`` and decide calm or explosion."""
+    cues = [*caps_cues(text, book), *marks_cues(text, book)]
+    cues += book.matches("stage", fold(text), text)
+    cues.sort(key=lambda c: (c.start, c.end, c.rule))
+    score = sum(book.stage_weights.get(c.rule.split(".", 1)[1], 1) for c in cues)
+    stage: Stage = "explosion" if score >= book.stage_threshold else "calm"
+    return StageReading(stage, score, tuple(cues))
+
+
+__all__ = ["StageReading", "caps_cues", "marks_cues", "read_stage"]

@@ -1,0 +1,164 @@
+"""Contract repository: create from validated terms, read, list, lock, change status.
+
+Statuses move draft → sent → signed → completed, one step at a time. Signing pins the
+terms (a ``ContractSigned`` event with their SHA-256); from then on the spec is immutable
+and changes go through change orders. All queries are scoped to the caller's account.
+
+Serialising writers per contract (``lock_contract``): on PostgreSQL a ``SELECT … FOR
+UPDATE`` row lock. SQLAlchemy drops ``FOR UPDATE`` on SQLite, so there the lock is the
+``BEGIN IMMEDIATE`` of a ``Database.writes`` session (one writer at a time); the function
+refuses a SQLite session that did not begin that way, so the lock can never be a no-op.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from engine.errors import FieldProblem, RequestError
+from engine.ledger import ContractCompleted, ContractSigned, Event
+from engine.terms import ContractTerms, load_spec, terms_sha256
+from store.base import utcnow
+from store.clients import get_client
+from store.db import SQLITE_BEGIN_OPTION
+from store.errors import ContractImmutableError, InvalidTransitionError, NotFoundError
+from store.ids import new_id
+from store.ledger import Clock, append_events, ledger_time
+from store.models import Contract, Deliverable
+from store.pagination import Page, decode_cursor, page_of
+
+Status = Literal["draft", "sent", "signed", "completed"]
+NEXT_STATUS: dict[str, str] = {"draft": "sent", "sent": "signed", "signed": "completed"}
+MUTABLE_STATUSES = frozenset({"draft", "sent"})
+
+
+def create_contract(
+    session: Session, account_id: str, terms: ContractTerms, client_id: str | None
+) -> Contract:
+    """Store a draft contract for validated ``terms``."""
+    if client_id is not None:
+        _check_client(session, account_id, client_id)
+    now = utcnow()
+    contract = Contract(
+        id=new_id("ctr"),
+        account_id=account_id,
+        client_id=client_id,
+        title=terms.title,
+        status="draft",
+        spec=terms.model_dump(mode="json"),
+        terms_sha256=terms_sha256(terms),
+        event_count=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(contract)
+    session.add_all(_deliverable_rows(contract.id, terms))
+    session.flush()
+    return contract
+
+
+def _check_client(session: Session, account_id: str, client_id: str) -> None:
+    try:
+        get_client(session, account_id, client_id)
+    except NotFoundError:
+        raise RequestError(
+            f"no client {client_id!r}", (FieldProblem("client_id", "no such client"),)
+        ) from None
+
+
+def _deliverable_rows(contract_id: str, terms: ContractTerms) -> list[Deliverable]:
+    return [
+        Deliverable(contract_id=contract_id, key=d.id, title=d.title, kind=d.kind)
+        for d in terms.deliverables
+    ]
+
+
+def terms_of(contract: Contract) -> ContractTerms:
+    """The contract's terms as engine values (the stored spec was validated on the way in)."""
+    return load_spec(contract.spec)
+
+
+def get_contract(session: Session, account_id: str, contract_id: str) -> Contract:
+    """The account's contract; another account's is "not found"."""
+    contract = session.scalars(_scoped(account_id, contract_id)).one_or_none()
+    if contract is None:
+        raise NotFoundError(f"no contract {contract_id!r}")
+    return contract
+
+
+def lock_contract(session: Session, account_id: str, contract_id: str) -> Contract:
+    """The contract, locked against other writers until this transaction ends."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+        if mode != "IMMEDIATE":
+            raise RuntimeError("lock_contract on SQLite needs a Database.writes session")
+    contract = session.scalars(_scoped(account_id, contract_id).with_for_update()).one_or_none()
+    if contract is None:
+        raise NotFoundError(f"no contract {contract_id!r}")
+    return contract
+
+
+def _scoped(account_id: str, contract_id: str) -> Select[Contract]:
+    return select(Contract).where(Contract.account_id == account_id, Contract.id == contract_id)
+
+
+def list_contracts(
+    session: Session, account_id: str, limit: int, cursor: str | None, status: str | None
+) -> Page[Contract]:
+    """Newest first, optionally of one status."""
+    query = select(Contract).where(Contract.account_id == account_id)
+    if status is not None:
+        query = query.where(Contract.status == status)
+    if cursor is not None:
+        query = query.where(Contract.id < decode_cursor(cursor))
+    rows = session.scalars(query.order_by(Contract.id.desc()).limit(limit + 1)).all()
+    return page_of(rows, limit, lambda row: row.id)
+
+
+def replace_terms(session: Session, contract: Contract, terms: ContractTerms) -> None:
+    """Replace the spec of a contract that is not signed yet."""
+    if contract.status not in MUTABLE_STATUSES:
+        raise ContractImmutableError(
+            f"contract {contract.id} is {contract.status}; change it with a change order"
+        )
+    contract.spec, contract.title = terms.model_dump(mode="json"), terms.title
+    contract.terms_sha256, contract.updated_at = terms_sha256(terms), utcnow()
+    for row in session.scalars(select(Deliverable).where(Deliverable.contract_id == contract.id)):
+        session.delete(row)
+    session.flush()
+    session.add_all(_deliverable_rows(contract.id, terms))
+
+
+def transition(session: Session, contract: Contract, target: str, clock: Clock) -> None:
+    """Move the (locked) contract one step on; signing and completing are ledger events."""
+    if NEXT_STATUS.get(contract.status) != target:
+        raise InvalidTransitionError(
+            f"a {contract.status} contract cannot become {target}",
+            (FieldProblem("status", f"next allowed: {NEXT_STATUS.get(contract.status)}"),),
+        )
+    now = ledger_time(session, contract.id, clock)
+    event: Event | None = None
+    if target == "signed":
+        event = ContractSigned(at=now, contract_id=contract.id, terms_sha256=contract.terms_sha256)
+    elif target == "completed":
+        event = ContractCompleted(at=now)
+    if event is not None:
+        append_events(session, contract, [event])
+    contract.status, contract.updated_at = target, now
+
+
+__all__ = [
+    "MUTABLE_STATUSES",
+    "NEXT_STATUS",
+    "Status",
+    "create_contract",
+    "get_contract",
+    "list_contracts",
+    "lock_contract",
+    "replace_terms",
+    "terms_of",
+    "transition",
+]

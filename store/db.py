@@ -1,0 +1,102 @@
+"""Database engines and sessions for SQLite (the laptop default) and PostgreSQL.
+
+SQLite: WAL journal (readers never block the writer), a busy timeout instead of instant
+"database is locked" errors, foreign keys on, and *our* transaction control: the stdlib
+driver's implicit BEGIN is switched off so that a session can ask for ``BEGIN IMMEDIATE``
+(see ``store.locking``) — SQLAlchemy drops ``FOR UPDATE`` on SQLite, so a row lock there
+would silently be a no-op.
+
+PostgreSQL: a normal pooled engine (psycopg 3); per-contract serialisation uses a row lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+def is_sqlite(url: str) -> bool:
+    """True when ``url`` names a SQLite database."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Engine:
+    """Create an engine configured for Roundwise's transaction discipline."""
+    if is_sqlite(url):
+        return _sqlite_engine(url, busy_timeout_ms)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
+    in_memory = make_url(url).database in (None, "", ":memory:")
+    pooling = {} if in_memory else {"pool_size": 64, "max_overflow": 64}
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        **pooling,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values usable after commit (responses are built after it)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """One engine and two session factories: ``reads`` and ``writes``.
+
+    A ``writes`` session starts with ``BEGIN IMMEDIATE`` on SQLite, taking the write lock
+    up front: a deferred transaction that reads and then writes fails at once with
+    "database is locked" in WAL mode when another writer committed meanwhile (the busy
+    timeout does not apply to that upgrade). On PostgreSQL both factories are the same
+    and writers lock the rows they change (``store.contracts.lock_contract``).
+    """
+
+    engine: Engine
+    reads: sessionmaker[Session]
+    writes: sessionmaker[Session]
+
+    @classmethod
+    def connect(cls, url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Database:
+        """Create the engine and both session factories for ``url``."""
+        engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size)
+        writer = engine
+        if is_sqlite(url):
+            writer = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+        return cls(engine, make_session_factory(engine), make_session_factory(writer))
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True on SQLite, where the whole database is the unit of write serialisation."""
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        """Close pooled connections (on shutdown, and in tests)."""
+        self.engine.dispose()
+
+
+__all__ = ["SQLITE_BEGIN_OPTION", "Database", "is_sqlite", "make_engine", "make_session_factory"]

@@ -1,0 +1,141 @@
+"""Idempotency-Key records (the IETF httpapi Idempotency-Key draft's semantics).
+
+A POST with a key first *claims* ``(account, key)`` with the request's fingerprint and
+state ``in_flight``; when the response is ready it is stored and the state becomes
+``done``. A later request with the same key then gets:
+
+- the stored response again, if its fingerprint matches (a retry);
+- ``IdempotencyKeyReusedError`` if the fingerprint differs (another request, same key);
+- ``IdempotencyInFlightError`` while the first is still running.
+
+Records are kept for ``ttl`` (at least 24 h); after that the key may be claimed afresh.
+A claim left ``in_flight`` longer than ``stale_after`` (a crashed worker) may be retaken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
+from store.models import IdempotencyRecord
+
+IN_FLIGHT = "in_flight"
+DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A response kept for replay."""
+
+    status_code: int
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPolicy:
+    """How long records live and when an unfinished claim counts as abandoned."""
+
+    ttl: timedelta
+    stale_after: timedelta
+
+
+def claim(
+    writes: sessionmaker[Session],
+    account_id: str,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    policy: KeyPolicy,
+) -> StoredResponse | None:
+    """Claim the key for this request; return the stored response if this is a retry."""
+    try:
+        with writes.begin() as session:
+            row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
+            if row is None:
+                session.add(_fresh(account_id, key, request_hash, now))
+                session.flush()
+                return None
+            return _reclaim_or_replay(row, request_hash, now, policy)
+    except IntegrityError as race:  # a concurrent first claim won the insert
+        raise IdempotencyInFlightError("a request with this Idempotency-Key is in flight") from race
+
+
+def _fresh(account_id: str, key: str, request_hash: str, now: datetime) -> IdempotencyRecord:
+    return IdempotencyRecord(
+        account_id=account_id, key=key, request_hash=request_hash, state=IN_FLIGHT, created_at=now
+    )
+
+
+def _reclaim_or_replay(
+    row: IdempotencyRecord, request_hash: str, now: datetime, policy: KeyPolicy
+) -> StoredResponse | None:
+    expired = row.created_at + policy.ttl <= now
+    abandoned = row.state == IN_FLIGHT and row.created_at + policy.stale_after <= now
+    if expired or (abandoned and row.request_hash == request_hash):
+        row.request_hash, row.state, row.created_at = request_hash, IN_FLIGHT, now
+        row.status_code = row.content_type = row.response_body = row.completed_at = None
+        return None
+    if row.request_hash != request_hash:
+        raise IdempotencyKeyReusedError(
+            "this Idempotency-Key was already used for a different request"
+        )
+    if row.state == IN_FLIGHT:
+        raise IdempotencyInFlightError("a request with this Idempotency-Key is still in flight")
+    assert row.status_code is not None
+    assert row.response_body is not None
+    return StoredResponse(
+        row.status_code, row.content_type or "application/json", row.response_body
+    )
+
+
+def complete(
+    writes: sessionmaker[Session],
+    account_id: str,
+    key: str,
+    response: StoredResponse,
+    now: datetime,
+) -> None:
+    """Store the response of a claimed key so retries replay it."""
+    with writes.begin() as session:
+        row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
+        if row is None:
+            return
+        row.state, row.status_code, row.completed_at = DONE, response.status_code, now
+        row.content_type, row.response_body = response.content_type, response.body
+
+
+def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:
+    """Forget a claim whose request failed with a server error, so a retry runs again."""
+    with writes.begin() as session:
+        session.execute(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key
+            )
+        )
+
+
+def purge_expired(writes: sessionmaker[Session], now: datetime, ttl: timedelta) -> int:
+    """Delete records older than ``ttl``; returns how many went."""
+    with writes.begin() as session:
+        result = session.execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < now - ttl)
+        )
+        return int(getattr(result, "rowcount", 0))
+
+
+__all__ = [
+    "DONE",
+    "IN_FLIGHT",
+    "KeyPolicy",
+    "StoredResponse",
+    "claim",
+    "complete",
+    "purge_expired",
+    "release",
+]

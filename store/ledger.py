@@ -1,0 +1,120 @@
+"""The ledger in the database: append engine events, read them back in order.
+
+Rule: rows are only ever *inserted*. Each event gets the next sequence number of its
+contract (``unique(contract_id, seq)``), so two writers that were not serialised would
+collide on the constraint instead of silently interleaving; its ``payload`` is exactly
+``event.model_dump(mode="json")`` and is read back with ``engine.ledger.parse_event``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.ledger import ContractState, Event, fold, parse_event
+from engine.terms import ContractTerms
+from store.base import utcnow
+from store.models import Contract, LedgerEvent
+from store.pagination import Page, decode_cursor, page_of
+
+Clock = Callable[[], datetime]
+
+
+def append_events(session: Session, contract: Contract, events: Sequence[Event]) -> list[int]:
+    """Append ``events`` after the contract's last one; returns their sequence numbers.
+
+    The caller holds the contract's lock (``store.contracts.lock_contract``).
+    """
+    recorded_at, seqs = utcnow(), []
+    for event in events:
+        contract.event_count += 1
+        seqs.append(contract.event_count)
+        session.add(
+            LedgerEvent(
+                contract_id=contract.id,
+                seq=contract.event_count,
+                type=event.type,
+                payload=event.model_dump(mode="json"),
+                occurred_at=event.at,
+                recorded_at=recorded_at,
+            )
+        )
+    session.flush()
+    return seqs
+
+
+def load_events(session: Session, contract_id: str) -> list[Event]:
+    """Every event of the contract, in ledger order, as engine values."""
+    payloads = session.scalars(
+        select(LedgerEvent.payload)
+        .where(LedgerEvent.contract_id == contract_id)
+        .order_by(LedgerEvent.seq)
+    )
+    return [parse_event(payload) for payload in payloads]
+
+
+def event_page(
+    session: Session, contract_id: str, limit: int, cursor: str | None
+) -> Page[LedgerEvent]:
+    """Ledger rows in order, oldest first, ``limit`` per page."""
+    query = select(LedgerEvent).where(LedgerEvent.contract_id == contract_id)
+    if cursor is not None:
+        after = decode_cursor(cursor)
+        query = query.where(LedgerEvent.seq > (int(after) if after.isdigit() else 0))
+    rows = session.scalars(query.order_by(LedgerEvent.seq).limit(limit + 1)).all()
+    return page_of(rows, limit, lambda row: str(row.seq))
+
+
+def count_events(session: Session, contract_id: str, event_type: str | None = None) -> int:
+    """How many events (of one type) the contract's ledger holds."""
+    query = select(func.count()).select_from(LedgerEvent)
+    query = query.where(LedgerEvent.contract_id == contract_id)
+    if event_type is not None:
+        query = query.where(LedgerEvent.type == event_type)
+    return int(session.scalar(query) or 0)
+
+
+def ledger_time(session: Session, contract_id: str, clock: Clock) -> datetime:
+    """The time for the next event: the clock, but never before the ledger's last event.
+
+    Called under the contract's lock, so a request that waited for the lock is stamped
+    after the one that held it, and a clock stepping back cannot reorder the ledger.
+    """
+    last = session.scalar(
+        select(LedgerEvent.occurred_at)
+        .where(LedgerEvent.contract_id == contract_id)
+        .order_by(LedgerEvent.seq.desc())
+        .limit(1)
+    )
+    now = clock()
+    return max(now, last) if last is not None else now
+
+
+def fold_with(
+    session: Session, contract: Contract, terms: ContractTerms, new: Sequence[Event], now: datetime
+) -> ContractState:
+    """Fold the stored ledger plus ``new`` events: a ``LedgerError`` rejects them unstored."""
+    return fold([*load_events(session, contract.id), *new], now, terms)
+
+
+def append_checked(
+    session: Session, contract: Contract, terms: ContractTerms, new: Sequence[Event], now: datetime
+) -> list[int]:
+    """Append ``new`` only if the ledger still folds with them (the caller holds the lock)."""
+    fold_with(session, contract, terms, new, now)
+    return append_events(session, contract, new)
+
+
+__all__ = [
+    "Clock",
+    "append_checked",
+    "append_events",
+    "count_events",
+    "event_page",
+    "fold_with",
+    "ledger_time",
+    "load_events",
+]

@@ -1,0 +1,49 @@
+"""Cursor pagination: an opaque cursor encodes the last key seen; pages never skip or repeat
+rows when new ones are inserted meanwhile (unlike offsets)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from engine.errors import FieldProblem, RequestError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of rows and the cursor for the next (None on the last page)."""
+
+    items: Sequence[T]
+    next_cursor: str | None
+
+
+def encode_cursor(key: str) -> str:
+    """Opaque, URL-safe cursor for a sort key."""
+    return base64.urlsafe_b64encode(key.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    """The sort key inside a cursor; a malformed cursor names the ``cursor`` parameter."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise RequestError(
+            "the cursor is not one this API issued", (FieldProblem("cursor", "malformed"),)
+        ) from exc
+
+
+def page_of(rows: Sequence[T], limit: int, key_of: Callable[[T], str]) -> Page[T]:
+    """Build a page from ``limit + 1`` fetched rows (the extra row says there is a next page)."""
+    if len(rows) <= limit:
+        return Page(rows, None)
+    kept = rows[:limit]
+    return Page(kept, encode_cursor(key_of(kept[-1])))
+
+
+__all__ = ["Page", "decode_cursor", "encode_cursor", "page_of"]

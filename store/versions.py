@@ -1,0 +1,128 @@
+"""Deliverable versions and approvals: rows for querying, events for the ledger.
+
+A version with ``request_id`` answers that revision request (``RevisionDelivered``, which
+may approve the deliverable after the last included round); without it, it is a version
+delivered on the freelancer's own schedule (``VersionSubmitted``). Numbers count from 1
+per deliverable. Every event is checked by folding the ledger before it is appended.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.errors import FieldProblem, RequestError
+from engine.ledger import ApprovedExplicitly, Event, RevisionDelivered, VersionSubmitted
+from engine.terms import ContractTerms
+from store.errors import ConflictError
+from store.ids import new_id
+from store.ledger import Clock, append_checked, ledger_time
+from store.models import Contract, DeliverableVersion
+from store.pagination import Page, decode_cursor, page_of
+
+LIVE_STATUSES = frozenset({"signed"})
+
+
+def require_signed(contract: Contract) -> None:
+    """Work is delivered and judged only under a signed contract."""
+    if contract.status not in LIVE_STATUSES:
+        raise ConflictError(f"contract {contract.id} is {contract.status}, not signed")
+
+
+def require_deliverable(terms: ContractTerms, key: str, field: str = "deliverable") -> None:
+    """The deliverable must be one the contract names."""
+    if terms.deliverable(key) is None:
+        known = ", ".join(d.id for d in terms.deliverables)
+        raise RequestError(
+            f"the contract has no deliverable {key!r}",
+            (FieldProblem(field, f"unknown deliverable; the contract has: {known}"),),
+        )
+
+
+def submit_version(
+    session: Session,
+    contract: Contract,
+    terms: ContractTerms,
+    content: tuple[str, str | None, str | None, str | None],
+    request_id: str | None,
+    clock: Clock,
+) -> DeliverableVersion:
+    """Record version N+1 of a deliverable; ``content`` is (key, text, file_sha256, note)."""
+    key, text, file_sha256, note = content
+    require_signed(contract)
+    require_deliverable(terms, key)
+    number = _version_count(session, contract.id, key) + 1
+    now = ledger_time(session, contract.id, clock)
+    common = {
+        "at": now,
+        "deliverable": key,
+        "version": number,
+        "text": text,
+        "file_sha256": file_sha256,
+        "note": note,
+    }
+    event: Event = (
+        RevisionDelivered(request_id=request_id, **common)
+        if request_id is not None
+        else VersionSubmitted(**common)
+    )
+    append_checked(session, contract, terms, [event], now)
+    row = DeliverableVersion(
+        id=new_id("ver"),
+        contract_id=contract.id,
+        deliverable_key=key,
+        number=number,
+        text=text,
+        file_sha256=file_sha256,
+        note=note,
+        submitted_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _version_count(session: Session, contract_id: str, key: str) -> int:
+    query = (
+        select(func.count())
+        .select_from(DeliverableVersion)
+        .where(
+            DeliverableVersion.contract_id == contract_id, DeliverableVersion.deliverable_key == key
+        )
+    )
+    return int(session.scalar(query) or 0)
+
+
+def list_versions(
+    session: Session, contract_id: str, key: str, limit: int, cursor: str | None
+) -> Page[DeliverableVersion]:
+    """Versions of one deliverable, oldest first."""
+    query = select(DeliverableVersion).where(
+        DeliverableVersion.contract_id == contract_id, DeliverableVersion.deliverable_key == key
+    )
+    if cursor is not None:
+        after = decode_cursor(cursor)
+        query = query.where(DeliverableVersion.number > (int(after) if after.isdigit() else 0))
+    rows = session.scalars(query.order_by(DeliverableVersion.number).limit(limit + 1)).all()
+    return page_of(rows, limit, lambda row: str(row.number))
+
+
+def approve(
+    session: Session,
+    contract: Contract,
+    terms: ContractTerms,
+    key: str,
+    version: int | None,
+    clock: Clock,
+) -> tuple[int, datetime]:
+    """Record the client's explicit approval; returns its ledger sequence number and time."""
+    require_signed(contract)
+    require_deliverable(terms, key)
+    now = ledger_time(session, contract.id, clock)
+    event = ApprovedExplicitly(at=now, deliverable=key, version=version)
+    return append_checked(session, contract, terms, [event], now)[0], now
+
+
+__all__ = ["approve", "list_versions", "require_deliverable", "require_signed", "submit_version"]

@@ -1,0 +1,112 @@
+"""Idempotency-Key on POST: replay, key reuse with another body, in flight, per account."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from api.middleware import bearer_token
+from store import idempotency
+from store.accounts import authenticate
+from store.base import utcnow
+from store.db import Database
+from tests.api.asgiclient import ASGIClient
+
+POLICY = idempotency.KeyPolicy(ttl=timedelta(hours=24), stale_after=timedelta(minutes=2))
+
+
+def test_a_retry_with_the_same_key_replays_the_first_response(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    headers = auth | {"Idempotency-Key": "create-marko"}
+    first = client.post("/v1/clients", json={"name": "Marko"}, headers=headers)
+    again = client.post("/v1/clients", json={"name": "Marko"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert len(client.get("/v1/clients", headers=auth).json()["items"]) == 1
+
+
+def test_the_same_key_with_another_body_is_422(client: ASGIClient, auth: dict[str, str]) -> None:
+    headers = auth | {"Idempotency-Key": "k-1"}
+    assert client.post("/v1/clients", json={"name": "A"}, headers=headers).status_code == 201
+    response = client.post("/v1/clients", json={"name": "B"}, headers=headers)
+    assert response.status_code == 422
+    assert response.json()["type"] == "/problems/idempotency-key-reused"
+
+
+def test_a_retry_while_the_first_is_in_flight_is_409(
+    client: ASGIClient, database: Database, auth: dict[str, str]
+) -> None:
+    key = bearer_token({"headers": [(b"authorization", auth["Authorization"].encode())]})
+    with database.reads() as session:
+        account_id = authenticate(session, key or "")
+    assert account_id is not None
+    body = b'{"name":"Slow"}'
+    scope = {"method": "POST", "path": "/v1/clients", "query_string": b""}
+    from api.middleware import request_fingerprint
+
+    fingerprint = request_fingerprint(scope, body)
+    assert (
+        idempotency.claim(database.writes, account_id, "slow", fingerprint, utcnow(), POLICY)
+        is None
+    )
+    response = client.post(
+        "/v1/clients",
+        content=body,
+        headers=auth | {"Idempotency-Key": "slow", "content-type": "application/json"},
+    )
+    assert response.status_code == 409
+    assert response.json()["type"] == "/problems/idempotency-key-in-flight"
+
+
+def test_keys_are_scoped_per_account(
+    client: ASGIClient, auth: dict[str, str], other_auth: dict[str, str]
+) -> None:
+    first = client.post("/v1/clients", json={"name": "A"}, headers=auth | {"Idempotency-Key": "x"})
+    second = client.post(
+        "/v1/clients", json={"name": "A"}, headers=other_auth | {"Idempotency-Key": "x"}
+    )
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] != second.json()["id"]
+    assert "idempotent-replayed" not in second.headers
+
+
+def test_an_error_response_is_replayed_too(client: ASGIClient, auth: dict[str, str]) -> None:
+    headers = auth | {"Idempotency-Key": "bad-body"}
+    first = client.post("/v1/clients", json={"name": ""}, headers=headers)
+    again = client.post("/v1/clients", json={"name": ""}, headers=headers)
+    assert first.status_code == again.status_code == 422
+    assert again.headers["content-type"] == "application/problem+json"
+    assert again.json() == first.json()
+
+
+def test_an_overlong_key_is_422_naming_the_header(client: ASGIClient, auth: dict[str, str]) -> None:
+    response = client.post(
+        "/v1/clients", json={"name": "A"}, headers=auth | {"Idempotency-Key": "k" * 256}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "Idempotency-Key"
+
+
+def test_an_expired_key_may_be_used_afresh(database: Database, auth: dict[str, str]) -> None:
+    with database.reads() as session:
+        account_id = authenticate(session, auth["Authorization"].removeprefix("Bearer "))
+    assert account_id is not None
+    long_ago = utcnow() - timedelta(hours=25)
+    assert idempotency.claim(database.writes, account_id, "old", "a" * 64, long_ago, POLICY) is None
+    stored = idempotency.StoredResponse(201, "application/json", b"{}")
+    idempotency.complete(database.writes, account_id, "old", stored, long_ago)
+    assert idempotency.claim(database.writes, account_id, "old", "b" * 64, utcnow(), POLICY) is None
+
+
+def test_a_day_old_key_still_replays(database: Database, auth: dict[str, str]) -> None:
+    with database.reads() as session:
+        account_id = authenticate(session, auth["Authorization"].removeprefix("Bearer "))
+    assert account_id is not None
+    earlier = utcnow() - timedelta(hours=23, minutes=59)
+    idempotency.claim(database.writes, account_id, "day", "c" * 64, earlier, POLICY)
+    stored = idempotency.StoredResponse(201, "application/json", b'{"ok":true}')
+    idempotency.complete(database.writes, account_id, "day", stored, earlier)
+    assert (
+        idempotency.claim(database.writes, account_id, "day", "c" * 64, utcnow(), POLICY) == stored
+    )

@@ -1,0 +1,88 @@
+"""Problem+json everywhere, 413 over the body limit (declared or streamed), 422 field paths."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from tests.api.asgiclient import ASGIClient
+from tests.api.conftest import BODY_LIMIT
+
+
+def test_an_unknown_route_is_a_404_problem(client: ASGIClient) -> None:
+    response = client.get("/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+def test_a_wrong_method_is_a_405_problem(client: ASGIClient, auth: dict[str, str]) -> None:
+    response = client.put("/v1/clients", json={}, headers=auth)
+    assert response.status_code == 405
+    assert response.json()["type"] == "/problems/method-not-allowed"
+
+
+def test_a_body_declared_over_the_limit_is_413(client: ASGIClient, auth: dict[str, str]) -> None:
+    body = b'{"name": "' + b"x" * BODY_LIMIT + b'"}'
+    response = client.post(
+        "/v1/clients", content=body, headers=auth | {"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/problems/payload-too-large"
+
+
+def test_a_streamed_body_over_the_limit_is_413_without_content_length(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"name": "'
+        for _ in range(BODY_LIMIT // 1024 + 1):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = client.post(
+        "/v1/clients", content=chunks(), headers=auth | {"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_a_streamed_body_over_the_limit_with_a_key_is_413_too(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(BODY_LIMIT // 1024 + 2):
+            yield b"x" * 1024
+
+    headers = auth | {"content-type": "application/json", "Idempotency-Key": "big-1"}
+    response = client.post("/v1/clients", content=chunks(), headers=headers)
+    assert response.status_code == 413
+
+
+def test_a_body_just_under_the_limit_is_accepted_whole(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    name = "y" * 200
+    response = client.post("/v1/clients", json={"name": name}, headers=auth)
+    assert response.status_code == 201
+    assert response.json()["name"] == name
+
+
+def test_invalid_json_is_a_422_problem(client: ASGIClient, auth: dict[str, str]) -> None:
+    response = client.post(
+        "/v1/clients", content=b"{not json", headers=auth | {"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
+def test_a_query_parameter_out_of_range_names_it(client: ASGIClient, auth: dict[str, str]) -> None:
+    response = client.get("/v1/clients", params={"limit": 0}, headers=auth)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "limit"
+
+
+def test_openapi_documents_problem_responses(client: ASGIClient) -> None:
+    spec = client.get("/openapi.json").json()
+    responses = spec["paths"]["/v1/clients"]["post"]["responses"]
+    assert "application/problem+json" in responses["422"]["content"]
+    assert "Problem" in spec["components"]["schemas"]

@@ -1,0 +1,116 @@
+"""The document endpoints: PDFs with the right type, filename and caching headers.
+
+The contract and its ledger are written through the store (the example ledger carries
+its own timeline), then read back over HTTP through the real app and database.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+
+import pypdf
+import pytest
+from fastapi import FastAPI
+
+from api.app import create_app
+from api.routes import documents
+from api.settings import Settings
+from store import contracts, ledger
+from store.accounts import create_account
+from store.db import Database
+from tests.api.asgiclient import ASGIClient
+from tests.contracts.conftest import example_events, example_terms
+from tests.dbfixtures import database, db_url
+
+__all__ = ["database", "db_url"]
+
+
+@pytest.fixture(scope="module")
+def client(db_url: str, database: Database) -> ASGIClient:
+    app: FastAPI = create_app(Settings(database_url=db_url), database)
+    return ASGIClient(app)
+
+
+def test_the_document_routes_are_registered_and_documented(client: ASGIClient) -> None:
+    paths = client.app.openapi()["paths"]
+    assert "/v1/contracts/{contract_id}/documents/{document}.pdf" in paths
+    order = paths["/v1/contracts/{contract_id}/change-orders/{number}.pdf"]["get"]
+    assert "application/pdf" in order["responses"]["200"]["content"]
+    assert documents.PDF_MEDIA_TYPE == "application/pdf"
+
+
+@pytest.fixture(scope="module")
+def stored(database: Database) -> tuple[dict[str, str], str]:
+    """An account and the bakery contract with its example ledger."""
+    with database.writes.begin() as session:
+        account, key = create_account(session, f"docs-{secrets.token_hex(4)}")
+        contract = contracts.create_contract(
+            session, account.id, example_terms("bakery-web-copy"), None
+        )
+        ledger.append_events(session, contract, example_events("bakery-web-copy"))
+        contract_id = contract.id
+    return {"Authorization": f"Bearer {key}"}, contract_id
+
+
+def test_the_agreement_is_served_as_a_pdf_with_filename_and_etag(
+    client: ASGIClient, stored: tuple[dict[str, str], str]
+) -> None:
+    auth, contract_id = stored
+    response = client.get(f"/v1/contracts/{contract_id}/documents/agreement.pdf", headers=auth)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith('inline; filename="RW-AGR-')
+    assert response.headers["cache-control"] == "private, no-cache"
+    etag = response.headers["etag"]
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert "Website copy for Horvat Bakery" in reader.pages[0].extract_text()
+    again = client.get(
+        f"/v1/contracts/{contract_id}/documents/agreement.pdf",
+        headers={**auth, "If-None-Match": etag},
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    letter = client.get(
+        f"/v1/contracts/{contract_id}/documents/agreement.pdf?paper=letter",
+        headers={**auth, "If-None-Match": etag},
+    )
+    assert letter.status_code == 200
+    assert letter.headers["etag"] != etag
+
+
+def test_the_statement_and_a_change_order_are_served_from_the_stored_ledger(
+    client: ASGIClient, stored: tuple[dict[str, str], str]
+) -> None:
+    auth, contract_id = stored
+    statement = client.get(f"/v1/contracts/{contract_id}/documents/statement.pdf", headers=auth)
+    assert statement.status_code == 200, statement.text
+    assert statement.headers["cache-control"] == "private, no-store"
+    assert "etag" not in statement.headers
+    text = pypdf.PdfReader(io.BytesIO(statement.content)).pages[0].extract_text()
+    assert "Revision statement" in text or "REVISION STATEMENT" in text
+    order = client.get(f"/v1/contracts/{contract_id}/change-orders/1.pdf", headers=auth)
+    assert order.status_code == 200, order.text
+    assert 'filename="RW-CO-' in order.headers["content-disposition"]
+    assert "Instagram" in pypdf.PdfReader(io.BytesIO(order.content)).pages[0].extract_text()
+
+
+def test_missing_documents_and_strangers_get_problem_responses(
+    client: ASGIClient, stored: tuple[dict[str, str], str], database: Database
+) -> None:
+    auth, contract_id = stored
+    missing = client.get(f"/v1/contracts/{contract_id}/change-orders/9.pdf", headers=auth)
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert "no change order 9" in missing.json()["detail"]
+    unknown = client.get(f"/v1/contracts/{contract_id}/documents/invoice.pdf", headers=auth)
+    assert unknown.status_code == 422
+    with database.writes.begin() as session:
+        _, other_key = create_account(session, f"other-{secrets.token_hex(4)}")
+    stranger = client.get(
+        f"/v1/contracts/{contract_id}/documents/agreement.pdf",
+        headers={"Authorization": f"Bearer {other_key}"},
+    )
+    assert stranger.status_code == 404
+    anonymous = client.get(f"/v1/contracts/{contract_id}/documents/agreement.pdf")
+    assert anonymous.status_code == 401

@@ -1,0 +1,216 @@
+"""Behaviour of engine.understand rule by rule: each verdict names the cue behind it."""
+
+from __future__ import annotations
+
+import engine.understand as understand
+from engine.understand import RequestContext, analyse_request
+from engine.understand.cuebook import cuebook
+from engine.understand.fold import fold
+from tests.engine.understand_projects import context_for
+
+BAKERY_HOME = context_for("bakery-web-copy", "home")
+FOX_FINAL = context_for("fox-logo", "final")
+MANUAL = context_for("manual-translation", "manual")
+
+
+def _rules(message: str, context: RequestContext = BAKERY_HOME) -> set[str]:
+    analysis = analyse_request(message, context)
+    return {cue.rule for item in analysis.items for cue in item.reasons}
+
+
+def test_the_public_surface_is_pinned() -> None:
+    assert set(understand.__all__) == {
+        "ITEM_SCOPES", "LANGUAGES", "SCOPES", "STAGES", "ChangeItem", "Cue",
+        "DeliverableInfo", "ItemScope", "LanguageMethod", "RequestAnalysis",
+        "RequestContext", "Scope", "Stage", "analyse_request", "overall_scope",
+    }  # fmt: skip
+
+
+def test_an_exclusion_cue_quotes_the_contract_phrase_it_matched() -> None:
+    analysis = analyse_request("Could you also write five Instagram posts?", BAKERY_HOME)
+    cue = next(c for c in analysis.items[0].reasons if c.rule == "exclusion.social_media")
+    assert "social media posts" in cue.explanation
+    assert cue.text == "Instagram"
+
+
+def test_work_excluded_in_one_contract_is_not_excluded_in_another() -> None:
+    message = "Could you translate the page into German?"
+    assert "exclusion.translation" in _rules(message, BAKERY_HOME)
+    assert "exclusion.translation" not in _rules(message, MANUAL)
+
+
+def test_new_work_is_out_of_scope_even_when_the_contract_does_not_list_it() -> None:
+    analysis = analyse_request("Could you draft a newsletter too?", BAKERY_HOME)
+    assert analysis.scope == "out_of_scope"
+    assert any(c.rule.startswith("new_work.") for c in analysis.items[0].reasons)
+
+
+def test_a_mixed_request_gives_one_item_per_ask_with_its_own_scope() -> None:
+    analysis = analyse_request(
+        "Please make the orange a touch darker, and could you design our business cards?",
+        FOX_FINAL,
+    )
+    assert [i.scope for i in analysis.items] == ["in_scope", "out_of_scope"]
+    assert analysis.scope == "mixed"
+
+
+def test_a_follow_up_without_a_target_joins_the_item_it_refers_to() -> None:
+    analysis = analyse_request(
+        "Our glossary says rotor, not propeler. Please fix it everywhere.", MANUAL
+    )
+    assert len(analysis.items) == 1
+    assert analysis.items[0].scope == "free_fix"
+    assert len(analysis.items[0].spans) == 2
+
+
+def test_words_quoted_as_the_term_to_fix_are_not_read_as_requests() -> None:
+    # "pečat" (seal/stamp) is a certification cue, but here it is the wrong term quoted.
+    message = "Na stronie 15 „seal” przetłumaczono jako „pečat”, a w glosariuszu jest „tesnilo”."
+    assert analyse_request(message, MANUAL).scope == "free_fix"
+
+
+def test_a_longer_vague_cue_beats_the_free_fix_cue_inside_it() -> None:
+    analysis = analyse_request("Something is missing, I can't say what.", BAKERY_HOME)
+    assert analysis.scope == "vague"
+
+
+def test_greetings_and_praise_are_kept_as_context_not_dropped() -> None:
+    analysis = analyse_request(
+        "Hi Ana, thanks for the draft! Could you make the headline shorter?", BAKERY_HOME
+    )
+    assert analysis.context == ("Hi Ana, thanks for the draft!",)
+    assert [i.text for i in analysis.items] == ["Could you make the headline shorter?"]
+
+
+def test_a_message_without_any_request_is_one_vague_item_that_says_so() -> None:
+    analysis = analyse_request("Hmm.", BAKERY_HOME)
+    assert analysis.scope == "vague"
+    assert analysis.items[0].reasons[0].rule == "no_actionable_change"
+
+
+def test_explicit_items_are_classified_as_given_without_splitting() -> None:
+    analysis = analyse_request(
+        "See my list.",
+        FOX_FINAL,
+        items=["Fox tail a bit longer", "Design our packaging too", "More wow"],
+    )
+    assert [i.scope for i in analysis.items] == ["in_scope", "out_of_scope", "vague"]
+    assert analysis.scope == "mixed"
+
+
+def test_acronyms_in_capitals_are_not_shouting() -> None:
+    analysis = analyse_request("Please send the SVG, PNG and PDF files again.", FOX_FINAL)
+    assert analysis.stage == "calm"
+    assert analysis.stage_cues == ()
+
+
+def test_shouting_is_explained_with_the_shouted_words() -> None:
+    analysis = analyse_request("THIS IS NOT WHAT I ASKED FOR. Fix it.", BAKERY_HOME)
+    caps = [c for c in analysis.stage_cues if c.rule == "stage.caps"]
+    assert analysis.stage == "explosion"
+    assert caps[0].text == "THIS IS NOT WHAT I ASKED FOR"
+
+
+def test_one_pair_of_exclamation_marks_in_a_thank_you_is_not_an_explosion() -> None:
+    assert analyse_request("Thank you so much!! Lovely text.", BAKERY_HOME).stage == "calm"
+
+
+def test_georgian_without_case_explodes_only_on_words_and_marks() -> None:
+    calm = analyse_request("გმადლობთ, ტექსტი მშვენიერია.", BAKERY_HOME)
+    angry = analyse_request("ეს მიუღებელია!!! ადვოკატს მივმართავ!", BAKERY_HOME)
+    assert (calm.stage, angry.stage) == ("calm", "explosion")
+    assert {c.rule for c in angry.stage_cues} >= {"stage.outrage", "stage.threat"}
+
+
+def test_greek_shouting_in_capitals_counts_like_latin() -> None:
+    analysis = analyse_request("ΑΠΑΡΑΔΕΚΤΟ. Δεν πληρώνω.", FOX_FINAL)
+    assert analysis.stage == "explosion"
+    assert "stage.caps" in {c.rule for c in analysis.stage_cues}
+
+
+def test_script_decides_greek_and_georgian_with_certainty() -> None:
+    greek = analyse_request("Μπορείτε να το αλλάξετε;", BAKERY_HOME)
+    georgian = analyse_request("შეგიძლიათ შეცვალოთ?", BAKERY_HOME)
+    assert (greek.language, greek.language_method) == ("el", "script")
+    assert (georgian.language, georgian.language_method) == ("ka", "script")
+
+
+def test_serbian_in_latin_letters_is_serbian_not_slovenian() -> None:
+    message = "Da li možete da promenite boju lisice i da slova budu malo deblja?"
+    assert analyse_request(message, FOX_FINAL).language == "sr"
+
+
+def test_a_short_message_falls_back_to_the_client_language() -> None:
+    slovenian_client = context_for("bakery-web-copy", "home")
+    analysis = analyse_request("Hvala!", slovenian_client)
+    assert (analysis.language, analysis.language_method) == ("sl", "prior")
+
+
+def test_every_cue_quotes_the_message_at_its_offsets() -> None:
+    message = "ΑΠΑΡΑΔΕΚΤΟ!!! Στο SVG λείπει η ουρά της αλεπούς."
+    analysis = analyse_request(message, FOX_FINAL)
+    cues = [*analysis.stage_cues, *(c for i in analysis.items for c in i.reasons)]
+    assert cues
+    assert all(message[c.start : c.end] == c.text for c in cues)
+
+
+def test_matching_ignores_case_and_diacritics() -> None:
+    assert fold("LITERÓWKA") == "literowka"
+    assert analyse_request("Jest literowka w tytule.", BAKERY_HOME).scope == "free_fix"
+
+
+def test_every_language_file_is_loaded_with_every_scope_category() -> None:
+    book = cuebook()
+    assert book.languages == ("en", "sl", "pl", "sr", "el", "ka")
+    for category in ("request", "change", "target", "free_fix", "vague", "new_work", "stage"):
+        assert {p.language for p in book.patterns[category]} == set(book.languages)
+
+
+def test_the_explanation_lists_scope_stage_items_and_language() -> None:
+    lines = analyse_request("Typo in the headline.", BAKERY_HOME).explain()
+    assert lines[0] == "scope free_fix"
+    assert any(line.startswith("  free_fix.typo") for line in lines)
+    assert lines[-1].startswith("language en")
+
+
+def test_mentioning_excluded_work_without_asking_for_it_is_not_out_of_scope() -> None:
+    analysis = analyse_request(
+        "Our Instagram followers love the tagline! Please mention the market stall in the intro.",
+        BAKERY_HOME,
+    )
+    assert analysis.scope == "in_scope"
+    assert analysis.context == ("Our Instagram followers love the tagline!",)
+
+
+def test_a_threat_repeating_a_demand_is_not_a_second_change() -> None:
+    analysis = analyse_request(
+        "Half the warnings are untranslated. If I don't get a corrected version tomorrow, "
+        "I'm calling my lawyer.",
+        MANUAL,
+    )
+    assert analysis.scope == "free_fix"
+    assert len(analysis.items) == 1
+
+
+def test_a_wrapped_email_line_does_not_cut_a_sentence_in_two() -> None:
+    message = (
+        'Dear Ana,\n\nthe last line of the page\nshould say "pick up in store".\n\nBest,\nMarko'
+    )
+    analysis = analyse_request(message, BAKERY_HOME)
+    assert [i.scope for i in analysis.items] == ["in_scope"]
+    assert "the last line of the page\nshould say" in analysis.items[0].text
+
+
+def test_a_topic_of_the_brief_counts_as_a_concrete_target() -> None:
+    analysis = analyse_request("Could you say a little more about the sourdough?", BAKERY_HOME)
+    assert analysis.scope == "in_scope"
+    assert "brief.topic" in {c.rule for c in analysis.items[0].reasons}
+
+
+def test_each_numbered_line_of_a_list_is_its_own_item() -> None:
+    message = (
+        "Feedback from the team:\n1) make the eye a bit smaller\n"
+        "2) could you also do a favicon set?\nThanks!"
+    )
+    analysis = analyse_request(message, FOX_FINAL)
+    assert [i.scope for i in analysis.items] == ["in_scope", "out_of_scope"]

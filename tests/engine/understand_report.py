@@ -1,0 +1,81 @@
+"""Accuracy of engine.understand on the labelled sets, per class and per language.
+
+Run: ``.venv/bin/python -m tests.engine.understand_report [--errors]``
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+
+from engine.understand import analyse_request
+from tests.engine.understand_projects import (
+    LABELLED,
+    SHARED_COPY,
+    Labelled,
+    context_for,
+    load_labelled,
+)
+
+FIELDS = ("scope", "stage", "language")
+
+
+def predictions(rows: list[Labelled]) -> list[tuple[Labelled, dict[str, str]]]:
+    """Analyse each labelled message; the predicted value of each field."""
+    out = []
+    for row in rows:
+        a = analyse_request(row.message, context_for(row.project, row.deliverable))
+        out.append((row, {"scope": a.scope, "stage": a.stage, "language": a.language}))
+    return out
+
+
+def _table(title: str, groups: dict[str, list[bool]]) -> list[str]:
+    lines = [f"{title:<14} {'n':>4} {'right':>6} {'accuracy':>9}"]
+    for key in sorted(groups):
+        ok = groups[key]
+        lines.append(f"{key:<14} {len(ok):>4} {sum(ok):>6} {sum(ok) / len(ok):>9.1%}")
+    return lines
+
+
+def report(name: str, rows: list[Labelled], show_errors: bool) -> list[str]:
+    """Per-field accuracy, per true class (scope, stage) and per language."""
+    preds = predictions(rows)
+    lines = [f"== {name}: {len(rows)} messages"]
+    for f in FIELDS:
+        right = sum(getattr(r, f) == p[f] for r, p in preds)
+        lines.append(f"{f:<9} accuracy {right}/{len(rows)} = {right / len(rows):.1%}")
+    for f, by in (
+        ("scope", "scope"),
+        ("stage", "stage"),
+        ("scope", "language"),
+        ("scope", "batch"),
+    ):
+        groups: dict[str, list[bool]] = defaultdict(list)
+        for r, p in preds:
+            groups[str(getattr(r, by))].append(getattr(r, f) == p[f])
+        lines += ["", *_table(f"{f} by {by}", groups)]
+    groups = defaultdict(list)
+    for r, p in preds:
+        groups[r.language].append(all(getattr(r, f) == p[f] for f in FIELDS))
+    lines += ["", *_table("all by lang", groups)]
+    if show_errors:
+        lines.append("")
+        for r, p in preds:
+            wrong = [
+                f"{f}: want {getattr(r, f)} got {p[f]}" for f in FIELDS if getattr(r, f) != p[f]
+            ]
+            if wrong:
+                lines.append(f"[{r.language}] {r.message[:90]!r} -> {'; '.join(wrong)}")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    errors = "--errors" in argv
+    shared = report("shared examples", load_labelled(SHARED_COPY), errors)
+    labelled = report("labelled set", load_labelled(LABELLED), errors)
+    print("\n".join([*shared, "", *labelled]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Golden replies: one reviewed reply per verdict, built from real decisions."""

@@ -1,0 +1,91 @@
+"""The schema: migrations match the models, and the ledger refuses UPDATE and DELETE."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from engine.ledger import ContractCompleted
+from store.accounts import create_account
+from store.db import Database
+from store.ids import new_id
+from store.ledger import append_events, load_events
+from store.migrate import current_revision, upgrade
+from store.models import Base, Contract
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_migrated_schema_matches_the_models(database: Database) -> None:
+    with database.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+
+
+def test_upgrading_twice_is_harmless(database: Database) -> None:
+    upgrade(database.engine)
+    assert current_revision(database.engine) == "0001"
+
+
+def _contract_with_one_event(database: Database) -> str:
+    with database.writes.begin() as session:
+        account, _key = create_account(session, f"acct-{new_id('t')}")
+        now = datetime.now(UTC)
+        contract = Contract(
+            id=new_id("ctr"),
+            account_id=account.id,
+            title="t",
+            status="signed",
+            spec={},
+            terms_sha256="0" * 64,
+            event_count=0,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(contract)
+        session.flush()
+        append_events(session, contract, [ContractCompleted(at=now)])
+        return contract.id
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE ledger_events SET type = 'edited' WHERE contract_id = :cid",
+        "DELETE FROM ledger_events WHERE contract_id = :cid",
+    ],
+)
+def test_the_database_refuses_to_edit_or_delete_ledger_events(
+    database: Database, statement: str
+) -> None:
+    contract_id = _contract_with_one_event(database)
+    with pytest.raises(DBAPIError, match="append-only"), database.writes.begin() as session:
+        session.execute(text(statement), {"cid": contract_id})
+    with database.reads() as session:
+        assert [e.type for e in load_events(session, contract_id)] == ["contract_completed"]
+
+
+def test_no_code_updates_or_deletes_ledger_events() -> None:
+    pattern = re.compile(
+        r"(update|delete)\(\s*LedgerEvent|UPDATE\s+ledger_events|DELETE\s+FROM\s+ledger_events",
+        re.I,
+    )
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("api", "store", "engine", "contracts")
+        for path in (ROOT / folder).rglob("*.py")
+        if pattern.search(path.read_text(encoding="utf-8")) and "migrations" not in path.parts
+    ]
+    assert offenders == []
+
+
+def test_ids_sort_by_creation_time() -> None:
+    ids = [new_id("x") for _ in range(50)]
+    assert len(set(ids)) == 50
+    assert [i[:12] for i in ids] == sorted(i[:12] for i in ids)
