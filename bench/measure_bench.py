@@ -83,14 +83,21 @@ def difflib_figures(a: list[str], b: list[str]) -> dict[str, float]:
 
 
 def run_difflib_capped(name: str, words: int, share: float, cap: float) -> dict[str, float] | None:
-    """difflib in a child process, killed after ``cap`` seconds (None then)."""
+    """difflib in a child process limited to ``cap`` CPU seconds (None when it hits it).
+
+    The limit is on CPU time (RLIMIT_CPU), not wall time, so that other work on a shared
+    machine does not decide which runs finish.
+    """
     command = [sys.executable, "-m", "bench.measure_bench", "--child-difflib", name]
     command += [str(words), str(share)]
-    try:
-        done = subprocess.run(
-            command, cwd=ROOT, capture_output=True, text=True, timeout=cap, check=True
-        )
-    except subprocess.TimeoutExpired:
+
+    def limit_cpu() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (int(cap), int(cap) + 5))
+
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, preexec_fn=limit_cpu, check=False
+    )
+    if done.returncode != 0:
         return None
     figures: dict[str, float] = json.loads(done.stdout)
     return figures
@@ -145,7 +152,9 @@ def peak_memory_mb(name: str, words: int, share: float) -> tuple[float, float]:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--difflib-cap", type=float, default=300.0, help="seconds per pair")
+    parser.add_argument(
+        "--difflib-cap", type=float, default=200.0, help="CPU seconds per difflib run"
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--child-difflib", nargs=3, help=argparse.SUPPRESS)

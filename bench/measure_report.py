@@ -59,7 +59,7 @@ def table(rows: list[Row], cap: float) -> list[str]:
         "| indel cost exact / roundwise / difflib | proven in-line |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    over = f"> {cap:.0f}"
+    over = f"cap ({cap:.0f} CPU s)"
     for r in rows:
         speed = None if r.difflib_cpu is None else r.difflib_cpu / r.roundwise_cpu
         lines.append(
@@ -89,7 +89,8 @@ as whole sentences moved elsewhere), and in the same run:
   speed-up is computed on CPU time.
 - **difflib CPU / wall**: `difflib.SequenceMatcher(None, a, b, autojunk=False)
   .get_opcodes()` on the very same token lists (tokenising *not* included), run **once**
-  per pair in a child process that is killed after the cap. `autojunk=False` is the fair
+  per pair in a child process whose CPU time is capped (RLIMIT_CPU; "cap" in the table
+  means difflib was still running when the cap stopped it). `autojunk=False` is the fair
   baseline: with autojunk on, difflib ignores frequent tokens and its diff gets worse.
 - **share (moves 1)** is roundwise's `changed_share` (a moved block is charged one word);
   **share (plain)** is the same minimal diff charged by PRODUCT.md's rule without move

@@ -59,6 +59,11 @@ def money_value(terms: ContractTerms, value: Money) -> str:
     return format_currency(value.amount, value.currency, locale=terms.effective_locale)
 
 
+def measured_share(share: Decimal) -> str:
+    """A measured change share to one decimal of a percent: 0.10526 -> "10.5%"."""
+    return percent(share.quantize(Decimal("0.001")))
+
+
 def round_limit(policy: RevisionPolicy) -> str:
     """How large one revision round may be, in a table cell."""
     limits = []
@@ -104,6 +109,7 @@ __all__ = [
     "extra_round_price",
     "local_datetime",
     "long_date",
+    "measured_share",
     "money_value",
     "number",
     "round_limit",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from contracts import formatting as fmt
 from contracts.views import DocumentHead, PartyView, document_head, party_view
@@ -51,7 +50,6 @@ APPROVAL_LABELS = {
     "after_last_round": "Approved after the last included round (clause {last})",
 }
 EXCERPT_CHARS = 220
-_PERMILLE = Decimal("0.001")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +195,7 @@ def _measured(policy: RevisionPolicy, decision: DecisionMade | None) -> str:
     if decision.changed_share is not None:
         limit = policy.max_change_share
         bound = f" (limit {percent(limit)})" if limit is not None else ""
-        return f"{percent(decision.changed_share.quantize(_PERMILLE))}{bound}"
+        return f"{fmt.measured_share(decision.changed_share)}{bound}"
     if decision.items:
         limit_items = policy.max_change_items
         bound = f" (limit {limit_items})" if limit_items is not None else ""

@@ -11,6 +11,7 @@ PostgreSQL: a normal pooled engine (psycopg 3); per-contract serialisation uses 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+_TURN_KEY = "roundwise_writer_turn"
 
 
 def is_sqlite(url: str) -> bool:
@@ -52,12 +54,41 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    writer_turn = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "IMMEDIATE":
+            _take_turn(connection, writer_turn, busy_timeout_ms)
+        try:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+        except Exception:
+            _end_turn(connection, writer_turn)
+            raise
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        _end_turn(connection, writer_turn)
 
     return engine
+
+
+def _take_turn(connection: Any, turn: threading.Lock, timeout_ms: int) -> None:
+    """Queue this process's SQLite writers on a lock before ``BEGIN IMMEDIATE``.
+
+    SQLite's own busy handler polls with sleeps of up to 100 ms, so under contention a
+    waiting writer can miss many hand-overs; threads waiting on a lock are woken as soon
+    as it is free. Between processes (``--workers N``) SQLite's busy timeout still rules.
+    """
+    if turn.acquire(timeout=timeout_ms / 1000):
+        connection.info[_TURN_KEY] = True
+
+
+def _end_turn(connection: Any, turn: threading.Lock) -> None:
+    if connection.info.pop(_TURN_KEY, False):
+        turn.release()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -28,22 +28,27 @@ def append_events(session: Session, contract: Contract, events: Sequence[Event])
 
     The caller holds the contract's lock (``store.contracts.lock_contract``).
     """
-    recorded_at, seqs = utcnow(), []
-    for event in events:
-        contract.event_count += 1
-        seqs.append(contract.event_count)
-        session.add(
-            LedgerEvent(
-                contract_id=contract.id,
-                seq=contract.event_count,
-                type=event.type,
-                payload=event.model_dump(mode="json"),
-                occurred_at=event.at,
-                recorded_at=recorded_at,
-            )
-        )
+    first = contract.event_count
+    session.add_all(new_event_rows(contract.id, first, events))
+    contract.event_count = first + len(events)
     session.flush()
-    return seqs
+    return list(range(first + 1, first + len(events) + 1))
+
+
+def new_event_rows(contract_id: str, after: int, events: Sequence[Event]) -> list[LedgerEvent]:
+    """Rows for ``events`` at positions ``after + 1``, ``after + 2``, …"""
+    recorded_at = utcnow()
+    return [
+        LedgerEvent(
+            contract_id=contract_id,
+            seq=after + offset,
+            type=event.type,
+            payload=event.model_dump(mode="json"),
+            occurred_at=event.at,
+            recorded_at=recorded_at,
+        )
+        for offset, event in enumerate(events, start=1)
+    ]
 
 
 def load_events(session: Session, contract_id: str) -> list[Event]:
@@ -117,4 +122,5 @@ __all__ = [
     "fold_with",
     "ledger_time",
     "load_events",
+    "new_event_rows",
 ]

@@ -1,90 +1,148 @@
-"""Revision requests: store the request, judge it, append its events, keep the reply.
+"""Judging a revision request: store it, evaluate it, append its events, keep the reply.
 
-Rule: the whole judgement happens under the contract's lock (``lock_contract``), inside
-one transaction: fold the ledger, ``engine.decide.evaluate``, append the engine's
-``decision_events`` (``RevisionRequested`` then ``DecisionMade``), store the request,
-decision and reply rows, commit. Two requests racing for the last round are therefore
-judged one after the other, and the second sees the round the first consumed.
+Rule: a request is judged against the ledger exactly as it stands when its events are
+appended, so two requests racing for the last round can never both be ``included``.
 
-The reply is composed by a function handed in by the caller (the API passes
-``engine.replies``' composer), so this module stays about storage and ordering.
+How (optimistic, then pessimistic):
+
+1. Read the contract and its ledger (no lock), fold, ``engine.decide.evaluate``, compose
+   the reply — the slow part, done while other requests proceed.
+2. In a short write transaction, claim the ledger positions with a conditional update,
+   ``UPDATE contracts SET event_count = n + 2 WHERE id = … AND event_count = n``. If it
+   changed no row, another writer appended first: discard the decision and start again
+   from 1 with the new ledger. Otherwise insert the two events (``RevisionRequested``,
+   ``DecisionMade``) at positions n+1, n+2 and the request, decision and reply rows.
+3. After ``OPTIMISTIC_ATTEMPTS`` lost races (a hot contract), judge under the contract's
+   lock instead (``lock_contract``: a row lock on PostgreSQL, ``BEGIN IMMEDIATE`` on
+   SQLite), which always succeeds.
+
+The conditional update works the same on both databases: on PostgreSQL a concurrent
+update waits for the row and re-checks the condition; on SQLite writers are serial.
+``unique(contract_id, seq)`` on the ledger backs both paths up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.decide import Decision, RevisionRequest, decision_events, evaluate
-from engine.ledger import ContractState, fold
+from engine.ledger import ContractState, Event, fold
 from engine.terms import ContractTerms
+from store.base import utcnow
 from store.contracts import get_contract, lock_contract, terms_of
-from store.errors import ConflictError, NotFoundError
+from store.db import Database
+from store.errors import ConflictError
 from store.ids import new_id
-from store.ledger import Clock, append_events, load_events
+from store.judgements import Judged, by_external_id
+from store.ledger import Clock, load_events, new_event_rows
 from store.models import Contract, DecisionRecord, ReplyRecord, RevisionRequestRecord
-from store.pagination import Page, decode_cursor, page_of
 from store.versions import require_deliverable
 
 JUDGED_STATUSES = frozenset({"signed", "completed"})
+OPTIMISTIC_ATTEMPTS = 4
 Composer = Callable[[Decision, ContractTerms, ContractState], Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
-class Judged:
-    """A stored request with its decision and reply; ``repeated`` for a known external id."""
+class Prepared:
+    """A judgement computed against ledger length ``seen``, not yet stored."""
 
-    request: RevisionRequestRecord
-    decision: DecisionRecord
-    reply: ReplyRecord
-    repeated: bool = False
+    contract_id: str
+    seen: int
+    request: RevisionRequest
+    decision: Decision
+    events: tuple[Event, ...]
+    reply: Mapping[str, Any]
 
 
 def judge_request(
-    session: Session,
+    db: Database,
     account_id: str,
     contract_id: str,
     request: RevisionRequest,
     compose: Composer,
     clock: Clock,
 ) -> Judged:
-    """Record and judge one revision request on the (locked) contract."""
-    contract = lock_contract(session, account_id, contract_id)
+    """Record and judge one revision request (see the module docstring for the protocol)."""
+    for _ in range(OPTIMISTIC_ATTEMPTS):
+        with db.reads() as session:
+            outcome = prepare(session, account_id, contract_id, request, compose, clock, None)
+        if isinstance(outcome, Judged):
+            return outcome
+        with db.writes() as session:
+            judged = store_if_unchanged(session, outcome)
+            if judged is not None:
+                session.commit()
+                return judged
+    with db.writes() as session:
+        contract = lock_contract(session, account_id, contract_id)
+        outcome = prepare(session, account_id, contract_id, request, compose, clock, contract)
+        if isinstance(outcome, Judged):
+            return outcome
+        judged = store_if_unchanged(session, outcome)
+        assert judged is not None, "the ledger cannot move while the contract is locked"
+        session.commit()
+        return judged
+
+
+def prepare(
+    session: Session,
+    account_id: str,
+    contract_id: str,
+    request: RevisionRequest,
+    compose: Composer,
+    clock: Clock,
+    contract: Contract | None,
+) -> Prepared | Judged:
+    """Judge the request against the ledger as it is now (or find it already judged)."""
+    contract = contract or get_contract(session, account_id, contract_id)
     if contract.status not in JUDGED_STATUSES:
         raise ConflictError(f"contract {contract.id} is {contract.status}, not signed")
     if request.external_id is not None:
-        known = _by_external_id(session, contract.id, request.external_id)
+        known = by_external_id(session, contract.id, request.external_id)
         if known is not None:
             return known
     terms = terms_of(contract)
     require_deliverable(terms, request.deliverable)
     request = request.model_copy(update={"request_id": new_id("req")})
-    events_so_far = load_events(session, contract.id)
-    now = max([clock(), *(e.at for e in events_so_far[-1:])])
-    state = fold(events_so_far, now, terms)
+    so_far = load_events(session, contract.id)
+    now = max([clock(), *(e.at for e in so_far[-1:])])
+    state = fold(so_far, now, terms)
     decision = evaluate(terms, state, request, now)
     events = decision_events(request, decision)
     fold(events, now, terms, start=state)  # the new events must keep the ledger foldable
-    seqs = append_events(session, contract, events)
-    return _store(session, contract, request, decision, compose(decision, terms, state), seqs[-1])
+    reply = compose(decision, terms, state)
+    return Prepared(contract.id, len(so_far), request, decision, events, reply)
 
 
-def _store(
-    session: Session,
-    contract: Contract,
-    request: RevisionRequest,
-    decision: Decision,
-    reply: Mapping[str, Any],
-    decision_seq: int,
-) -> Judged:
+def store_if_unchanged(session: Session, prepared: Prepared) -> Judged | None:
+    """Store the judgement if the ledger still has ``seen`` events; None if it moved on."""
+    claimed = session.execute(
+        update(Contract)
+        .where(Contract.id == prepared.contract_id, Contract.event_count == prepared.seen)
+        .values(event_count=prepared.seen + len(prepared.events), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        session.rollback()
+        return None
+    session.add_all(new_event_rows(prepared.contract_id, prepared.seen, prepared.events))
+    return _store_rows(session, prepared, prepared.seen + len(prepared.events))
+
+
+def _store_rows(session: Session, prepared: Prepared, decision_seq: int) -> Judged:
+    request, decision, reply = prepared.request, prepared.decision, prepared.reply
     assert request.request_id is not None
+    at: datetime = decision.decided_at
     request_row = RevisionRequestRecord(
         id=request.request_id,
-        contract_id=contract.id,
+        contract_id=prepared.contract_id,
         deliverable_key=request.deliverable,
         channel=request.channel,
         external_id=request.external_id,
@@ -93,71 +151,31 @@ def _store(
     )
     decision_row = DecisionRecord(
         id=new_id("dec"),
-        contract_id=contract.id,
+        contract_id=prepared.contract_id,
         request_id=request_row.id,
         verdict=decision.verdict,
         ledger_seq=decision_seq,
         document=decision.model_dump(mode="json"),
-        created_at=decision.decided_at,
+        created_at=at,
     )
     reply_row = ReplyRecord(
         id=new_id("rep"),
         decision_id=decision_row.id,
         language=str(reply.get("language", "")),
         document=dict(reply),
-        created_at=decision.decided_at,
+        created_at=at,
     )
-    session.add(request_row)
-    session.flush()
-    session.add(decision_row)
-    session.flush()
-    session.add(reply_row)
-    session.flush()
+    for row in (request_row, decision_row, reply_row):  # no ORM relationships: flush in FK order
+        session.add(row)
+        session.flush()
     return Judged(request_row, decision_row, reply_row)
 
 
-def _by_external_id(session: Session, contract_id: str, external_id: str) -> Judged | None:
-    row = session.scalars(
-        select(RevisionRequestRecord).where(
-            RevisionRequestRecord.contract_id == contract_id,
-            RevisionRequestRecord.external_id == external_id,
-        )
-    ).one_or_none()
-    return None if row is None else _judged(session, row, repeated=True)
-
-
-def _judged(session: Session, row: RevisionRequestRecord, repeated: bool = False) -> Judged:
-    decision = session.scalars(
-        select(DecisionRecord).where(DecisionRecord.request_id == row.id)
-    ).one()
-    reply = session.scalars(select(ReplyRecord).where(ReplyRecord.decision_id == decision.id)).one()
-    return Judged(row, decision, reply, repeated)
-
-
-def get_judged(session: Session, account_id: str, contract_id: str, request_id: str) -> Judged:
-    """A stored request of the account's contract, with its decision and reply."""
-    contract = get_contract(session, account_id, contract_id)
-    row = session.scalars(
-        select(RevisionRequestRecord).where(
-            RevisionRequestRecord.contract_id == contract.id, RevisionRequestRecord.id == request_id
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFoundError(f"no revision request {request_id!r}")
-    return _judged(session, row)
-
-
-def list_judged(
-    session: Session, account_id: str, contract_id: str, limit: int, cursor: str | None
-) -> Page[Judged]:
-    """The contract's requests, oldest first, each with its decision and reply."""
-    contract = get_contract(session, account_id, contract_id)
-    query = select(RevisionRequestRecord).where(RevisionRequestRecord.contract_id == contract.id)
-    if cursor is not None:
-        query = query.where(RevisionRequestRecord.id > decode_cursor(cursor))
-    rows = session.scalars(query.order_by(RevisionRequestRecord.id).limit(limit + 1)).all()
-    page = page_of(rows, limit, lambda row: row.id)
-    return Page([_judged(session, row) for row in page.items], page.next_cursor)
-
-
-__all__ = ["Composer", "Judged", "get_judged", "judge_request", "list_judged"]
+__all__ = [
+    "OPTIMISTIC_ATTEMPTS",
+    "Composer",
+    "Prepared",
+    "judge_request",
+    "prepare",
+    "store_if_unchanged",
+]

@@ -12,8 +12,8 @@ from engine.scope import ScopeReport
 from engine.terms import ContractTerms, money
 
 
-def _wrap(text: str, indent: str = "") -> str:
-    return textwrap.fill(text, width=92, initial_indent=indent, subsequent_indent=indent)
+def _wrap(text: str, indent: str = "", hang: str = "") -> str:
+    return textwrap.fill(text, width=92, initial_indent=indent, subsequent_indent=indent + hang)
 
 
 def decision_text(terms: ContractTerms, decision: Decision) -> str:
@@ -30,8 +30,8 @@ def decision_text(terms: ContractTerms, decision: Decision) -> str:
         lines.append(f"changed: {share_text(decision.changed_share)} of the current version")
     lines.append("items:")
     for number, item in enumerate(decision.items, start=1):
-        lines.append(_wrap(f"{number}. [{item.verdict}] ({item.scope}) {item.text}", "  "))
-        lines += [_wrap(f"- {reason}", "     ") for reason in item.reasons]
+        lines.append(_wrap(f"{number}. [{item.verdict}] ({item.scope}) {item.text}", "  ", "   "))
+        lines += [_wrap(f"- {reason}", "     ", "  ") for reason in item.reasons]
     if decision.quote is not None:
         lines.append(f"quote: {money(terms, decision.quote.amount)}")
         lines += [_wrap(f"- {p.label}: {p.computation}", "  ") for p in decision.quote.parts]
@@ -78,7 +78,7 @@ def report_text(terms: ContractTerms, report: ScopeReport) -> str:
     lines.append(f"Creep score: {report.creep_score}/100 ({report.creep_level}): {terms_text}")
     lines.append(_wrap(f"Formula: {report.creep_formula}"))
     lines.append("Alerts:" if report.alerts else "Alerts: none")
-    lines += [_wrap(f"! {alert.message}", "  ") for alert in report.alerts]
+    lines += [_wrap(f"! {alert.message}", "  ", "  ") for alert in report.alerts]
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ import typer
 from pydantic import ValidationError
 
 from api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now, read_text
+from api.replying import reply_language
 from engine.decide import decision_json, evaluate
 from engine.errors import RoundwiseError
 from engine.ledger import fold
@@ -137,7 +138,10 @@ def reply_command(
     out_of_scope_work: Annotated[
         bool, typer.Option(help="Offer out-of-scope work via a change order.")
     ] = True,
-    language: Annotated[str, typer.Option(help="Language of the reply.")] = "en",
+    language: Annotated[
+        str | None,
+        typer.Option(help="Language of the reply (default: the client's, if phrased; else en)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Judge a request and print the reply to send: polite, with the clause and options."""
@@ -160,7 +164,8 @@ def reply_command(
     try:
         state = fold(events, moment, terms)
         decision = evaluate(terms, state, request, moment)
-        reply = compose_reply(decision, terms, None, language, settings, state=state)
+        chosen = language or reply_language(decision, terms)
+        reply = compose_reply(decision, terms, None, chosen, settings, state=state)
     except UnsupportedReplyLanguageError as error:
         raise fail(command, str(error)) from None
     except RoundwiseError as error:

@@ -1,8 +1,9 @@
 """The contract's documents as PDFs: the agreement, the revision statement, change orders.
 
 Rendering takes a few hundred milliseconds of CPU, so it never runs on the event loop: the
-database read and the render both go to the worker thread pool (``run_in_threadpool``),
-and several API processes render in parallel. Agreements and change orders carry a weak
+database read goes to the thread pool (``run_in_threadpool``) and the render to a small
+pool of worker processes (`contracts.pool.RenderPool`), where it cannot hold the event
+loop's GIL and several renders run in parallel. Agreements and change orders carry a weak
 ``ETag`` (terms hash, ledger digest, paper), so a client that already has the document
 gets ``304`` without a render; the statement depends on the clock (a review window may
 end in deemed approval), so it is never cached.
@@ -20,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AccountDep, SessionDep
 from api.errors import problem_responses
-from contracts import DocumentKind, DocumentNotFoundError, Paper, RenderedDocument, render_document
+from contracts import DocumentKind, DocumentNotFoundError, Paper
+from contracts.pool import RenderPool
 from contracts.statement import ledger_digest
 from engine.ledger import Event
 from engine.terms import ContractTerms, terms_sha256
@@ -41,6 +43,9 @@ PDF_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 PaperQuery = Annotated[Paper, Query(description="Paper size: `a4` or `letter`.")]
 IfNoneMatch = Annotated[str | None, Header(description="A previously returned ETag.")]
+
+RENDER_PROCESSES = 2  # per API process: this machine has 2 cores; renders are CPU-bound
+RENDER_POOL = RenderPool(RENDER_PROCESSES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +116,14 @@ async def _respond(
     if tag is not None and if_none_match is not None and tag in _tags(if_none_match):
         return Response(status_code=304, headers=_cache_headers(tag))
     try:
-        rendered = await run_in_threadpool(_render, sources, kind, paper, number)
+        rendered = await RENDER_POOL.render(
+            sources.terms,
+            sources.events,
+            kind,
+            created=sources.now,
+            paper=paper,
+            change_order=number,
+        )
     except DocumentNotFoundError as exc:
         raise NotFoundError(exc.message) from None
     headers = {
@@ -119,19 +131,6 @@ async def _respond(
         **_cache_headers(tag),
     }
     return Response(rendered.pdf, media_type=PDF_MEDIA_TYPE, headers=headers)
-
-
-def _render(
-    sources: _Sources, kind: DocumentKind, paper: Paper, number: int | None
-) -> RenderedDocument:
-    return render_document(
-        sources.terms,
-        sources.events,
-        kind,
-        created=sources.now,
-        paper=paper,
-        change_order=number,
-    )
 
 
 def _etag(sources: _Sources, kind: DocumentKind, paper: Paper, number: int | None) -> str:

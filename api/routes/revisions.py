@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
+from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep
 from api.errors import problem_responses
 from api.replying import compose
 from api.schemas import PageOut
 from engine.decide import Decision, RevisionRequest
-from store import revisions
+from store import judgements, revisions
 from store.base import utcnow
 
 router = APIRouter(
@@ -100,7 +100,7 @@ class JudgedOut(BaseModel):
     decision_ledger_seq: int = Field(description="The DecisionMade event's place in the ledger.")
 
 
-def judged_out(judged: revisions.Judged) -> JudgedOut:
+def judged_out(judged: judgements.Judged) -> JudgedOut:
     """The response shape of a stored judgement."""
     document: dict[str, Any] = judged.request.document
     request = RequestOut(
@@ -133,17 +133,14 @@ def send_revision_request(
     contract_id: str,
     body: RevisionRequestIn,
     account: AccountDep,
-    session: WriteSessionDep,
+    db: DatabaseDep,
     response: Response,
 ) -> JudgedOut:
     """Record a revision request, judge it against the contract and draft the reply.
 
     A refused revision is a normal result (201 with its verdict), not an error.
     """
-    judged = revisions.judge_request(
-        session, account, contract_id, body.to_engine(), compose, utcnow
-    )
-    session.commit()
+    judged = revisions.judge_request(db, account, contract_id, body.to_engine(), compose, utcnow)
     if judged.repeated:
         response.status_code = status.HTTP_200_OK
     return judged_out(judged)
@@ -154,7 +151,7 @@ def list_revision_requests(
     contract_id: str, account: AccountDep, session: SessionDep, page: PageDep
 ) -> PageOut[JudgedOut]:
     """The contract's revision requests, oldest first, each with its decision and reply."""
-    result = revisions.list_judged(session, account, contract_id, page.limit, page.cursor)
+    result = judgements.list_judged(session, account, contract_id, page.limit, page.cursor)
     return PageOut[JudgedOut](
         items=[judged_out(j) for j in result.items], next_cursor=result.next_cursor
     )
@@ -165,4 +162,4 @@ def get_revision_request(
     contract_id: str, request_id: str, account: AccountDep, session: SessionDep
 ) -> JudgedOut:
     """One revision request with its decision and reply."""
-    return judged_out(revisions.get_judged(session, account, contract_id, request_id))
+    return judged_out(judgements.get_judged(session, account, contract_id, request_id))

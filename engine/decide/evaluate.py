@@ -23,7 +23,7 @@ from engine.measure import measure
 from engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, run_rules
 from engine.rules.pricing import quote_of
 from engine.terms import ContractTerms, Deliverable, terms_sha256
-from engine.understand import ChangeItem, RequestAnalysis, analyse_request
+from engine.understand import ChangeItem, Cue, RequestAnalysis, analyse_request, overall_scope
 
 _ITEM_ORDER = (
     "after_approval",
@@ -76,6 +76,7 @@ def gather(
 ) -> Facts:
     """The facts the rules read for this request."""
     item_state = state.deliverable(deliverable.id)
+    change = _measured(item_state, request)
     return Facts(
         terms=contract,
         deliverable=deliverable,
@@ -83,10 +84,31 @@ def gather(
         state=item_state,
         completed_at=state.completed_at,
         received_at=received,
-        items=analysis.items,
-        change=_measured(item_state, request),
+        items=_with_revision(analysis.items, change),
+        change=change,
         revised_text_given=request.revised_text is not None,
     )
+
+
+def _with_revision(items: tuple[ChangeItem, ...], change: Change | None) -> tuple[ChangeItem, ...]:
+    """A supplied revised text is itself a concrete change.
+
+    When the message names nothing concrete (only vague items, or none) but the client
+    supplied a revised text that differs from the current version, that text is the
+    change they ask for: it replaces the vague items as one in-scope item, so the round
+    and size rules judge it instead of asking a question the text already answers.
+    """
+    if change is None or change.changed_words == 0 or any(i.scope != "vague" for i in items):
+        return items
+    text = f"the supplied revised text ({change.changed_words} of {change.words_old} words changed)"
+    cue = Cue(
+        rule="revision.supplied_text",
+        text=text,
+        start=0,
+        end=0,
+        explanation="a revised text was supplied; it differs from the current version",
+    )
+    return (ChangeItem(text=text, scope="in_scope", reasons=(cue,)),)
 
 
 def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: datetime) -> Decision:
@@ -104,7 +126,7 @@ def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: dateti
         decided_at=now,
         verdict=verdict,
         verdicts=verdicts,
-        scope=analysis.scope,
+        scope=overall_scope(facts.items) if facts.items else analysis.scope,
         stage=analysis.stage,
         language=analysis.language,
         items=items,

@@ -125,7 +125,7 @@ class QuotePart(BaseModel):
     kind: QuoteKind
     label: Annotated[str, Field(max_length=200)]
     price: Money
-    computation: Annotated[str, Field(max_length=500)]
+    computation: Annotated[str, Field(max_length=5000)]
 
 
 class Quote(BaseModel):
@@ -134,7 +134,7 @@ class Quote(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     total: Money
-    computation: Annotated[str, Field(max_length=2000)]
+    computation: Annotated[str, Field(max_length=1_000_000)]
     parts: tuple[QuotePart, ...] = ()
 
     @property
@@ -148,7 +148,7 @@ class ItemVerdict(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    text: Annotated[str, Field(max_length=5000)]
+    text: Body
     scope: Scope
     verdict: Verdict
 

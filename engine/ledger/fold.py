@@ -140,8 +140,11 @@ def _update(state: ContractState, item: DeliverableState) -> ContractState:
 
 
 def _update_request(state: ContractState, record: RequestRecord) -> ContractState:
-    records = tuple(record if r.request_id == record.request_id else r for r in state.requests)
-    return replace(state, requests=records)
+    records = state.requests
+    index = state.request_index.get(record.request_id)
+    if index is None or len(state.request_index) != len(records):
+        index = next(i for i, r in enumerate(records) if r.request_id == record.request_id)
+    return replace(state, requests=(*records[:index], record, *records[index + 1 :]))
 
 
 def _known_request(state: ContractState, request_id: str) -> RequestRecord:
@@ -214,7 +217,8 @@ def _on_requested(state: ContractState, event: RevisionRequested) -> ContractSta
         received_at=event.received_at,
         message=event.message,
     )
-    state = replace(state, requests=(*state.requests, record))
+    index = {**state.request_index, record.request_id: len(state.requests)}
+    state = replace(state, requests=(*state.requests, record), request_index=index)
     return _update(state, item)
 
 

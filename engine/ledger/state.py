@@ -7,7 +7,8 @@ tests check that folding is deterministic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -109,6 +110,8 @@ class ContractState:
     requests: tuple[RequestRecord, ...] = ()
     change_orders: tuple[ChangeOrder, ...] = ()
     event_count: int = 0
+    request_index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    """Position of each request in ``requests`` (derived, for constant-time lookups)."""
 
     def deliverable(self, deliverable_id: str) -> DeliverableState:
         """The state of one deliverable; `LedgerError` if the contract has no such id."""
@@ -119,6 +122,9 @@ class ContractState:
 
     def request(self, request_id: str) -> RequestRecord | None:
         """The record of a request, or None."""
+        if len(self.request_index) == len(self.requests):
+            index = self.request_index.get(request_id)
+            return None if index is None else self.requests[index]
         return next((r for r in self.requests if r.request_id == request_id), None)
 
     @property

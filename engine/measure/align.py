@@ -25,7 +25,7 @@ in C++ is 50-100× faster than a Python Myers O(ND) at the edit densities client
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,8 +66,10 @@ def align(a: Sequence[int], b: Sequence[int]) -> Alignment:
     suffix = _common_suffix(a, b, shorter - prefix)
     a_hi, b_hi = len(a) - suffix, len(b) - suffix
     middle: list[Match] = []
-    exact = _solve(a, b, prefix, a_hi, prefix, b_hi, middle)
+    anchored: list[Match] = []
+    exact = _solve(a, b, prefix, a_hi, prefix, b_hi, middle, anchored)
     if not exact:
+        middle = _repair_anchors(a, b, _merge(middle), anchored)
         middle, exact = _verify(a, b, (prefix, a_hi, prefix, b_hi), middle)
     runs = [(0, 0, prefix), *middle, (a_hi, b_hi, suffix)]
     return Alignment(tuple(_merge(runs)), exact)
@@ -115,6 +117,7 @@ def _solve(
     blo: int,
     bhi: int,
     out: list[Match],
+    anchored: list[Match],
     depth: int = 0,
 ) -> bool:
     """Append the equal runs of one region to ``out``; True when done by exact means."""
@@ -126,13 +129,14 @@ def _solve(
         return True
     anchors = _anchor_runs(a, b, alo, ahi, blo, bhi) if depth < MAX_DEPTH else []
     if not anchors:
-        return _solve_without_anchors(a, b, (alo, ahi, blo, bhi), out, depth)
+        return _solve_without_anchors(a, b, (alo, ahi, blo, bhi), out, anchored, depth)
+    anchored += anchors
     i, j = alo, blo
     for ai, bj, length in anchors:
-        _solve(a, b, i, ai, j, bj, out, depth + 1)
+        _solve(a, b, i, ai, j, bj, out, anchored, depth + 1)
         out.append((ai, bj, length))
         i, j = ai + length, bj + length
-    _solve(a, b, i, ahi, j, bhi, out, depth + 1)
+    _solve(a, b, i, ahi, j, bhi, out, anchored, depth + 1)
     return False  # anchoring may cost optimality: the caller verifies
 
 
@@ -141,6 +145,7 @@ def _solve_without_anchors(
     b: Sequence[int],
     region: tuple[int, int, int, int],
     out: list[Match],
+    anchored: list[Match],
     depth: int,
 ) -> bool:
     alo, ahi, blo, bhi = region
@@ -148,17 +153,32 @@ def _solve_without_anchors(
         _exact(a, b, alo, ahi, blo, bhi, out)
         return True
     amid, bmid = (alo + ahi) // 2, (blo + bhi) // 2  # huge and anchor-free: split blindly
-    _solve(a, b, alo, amid, blo, bmid, out, depth + 1)
-    _solve(a, b, amid, ahi, bmid, bhi, out, depth + 1)
+    _solve(a, b, alo, amid, blo, bmid, out, anchored, depth + 1)
+    _solve(a, b, amid, ahi, bmid, bhi, out, anchored, depth + 1)
     return False
 
 
 def _exact(
     a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int, out: list[Match]
 ) -> None:
+    if ahi - alo == 1 or bhi - blo == 1:  # one token on a side: its first match is an LCS
+        _single(a, b, alo, ahi, blo, bhi, out)
+        return
     for op in LCSseq.opcodes(a[alo:ahi], b[blo:bhi]):
         if op.tag == "equal":
             out.append((alo + op.src_start, blo + op.dest_start, op.src_end - op.src_start))
+
+
+def _single(
+    a: Sequence[int], b: Sequence[int], alo: int, ahi: int, blo: int, bhi: int, out: list[Match]
+) -> None:
+    try:
+        if ahi - alo == 1:
+            out.append((alo, b.index(a[alo], blo, bhi), 1))
+        else:
+            out.append((a.index(b[blo], alo, ahi), blo, 1))
+    except ValueError:
+        pass
 
 
 def _anchor_runs(
@@ -203,6 +223,36 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
         chain.append(pairs[index])
         index = parent[index]
     return chain[::-1]
+
+
+def _repair_anchors(
+    a: Sequence[int], b: Sequence[int], runs: list[Match], anchored: list[Match]
+) -> list[Match]:
+    """Re-align exactly around each anchor where that keeps more tokens (cheap, local).
+
+    A unique token can be a chance match (a replacement word that also occurs once
+    elsewhere) that pulls the alignment off a longer run. For each equal run holding an
+    anchor, the region between its neighbouring runs is checked with the exact LCS
+    length and re-aligned exactly when it can keep more. This is not a proof (``_verify``
+    is); it removes the usual local mistakes where the proof is too costly.
+    """
+    starts = [run[0] for run in runs]
+    suspects = sorted({bisect_right(starts, i) - 1 for i, _, _ in anchored})
+    repaired: list[Match] = []
+    copied, last = 0, -2
+    for k in suspects:
+        if k <= 0 or k >= len(runs) - 1 or k == last + 1:
+            continue
+        (pi, pj, plen), (ni, nj, _) = runs[k - 1], runs[k + 1]
+        lo_i, lo_j = pi + plen, pj + plen
+        if (ni - lo_i) * (nj - lo_j) > EXACT_CELLS:
+            continue
+        if not LCSseq.similarity(a[lo_i:ni], b[lo_j:nj], score_cutoff=runs[k][2] + 1):
+            continue
+        repaired += runs[copied:k]
+        _exact(a, b, lo_i, ni, lo_j, nj, repaired)
+        copied, last = k + 1, k
+    return repaired + runs[copied:]
 
 
 def _verify(

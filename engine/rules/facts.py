@@ -69,7 +69,7 @@ class Facts:
     def approval(self) -> Approval | None:
         """The approval the request came after (received at or after it), if any."""
         approval = self.state.approval
-        if approval is not None and self.received_at >= approval.at and False:
+        if approval is not None and self.received_at >= approval.at:
             return approval
         return None
 

@@ -70,10 +70,27 @@ class _Assembly:
         if reading.verdict == "context":
             self.context.append(span)
         elif scope is not None:
+            if self._lead_in(scope):
+                self.context.extend(self.drafts.pop().spans)
             self.drafts.append(_Draft(scope, [span], list(reading.cues)))
         else:
             self._untargeted(span, list(reading.cues))
         self.last_was_item = reading.verdict != "context"
+
+    def _lead_in(self, scope: ItemScope) -> bool:
+        """Is the last item only a lead-in ("While you're at it,") to this one?
+
+        A clause ending in a comma or colon that names nothing concrete and has the same
+        scope as the clause after it only introduces that clause: it becomes context, so
+        the item quotes the ask itself and is not counted twice.
+        """
+        if not self.last_was_item or not self.drafts or self.drafts[-1].scope != scope:
+            return False
+        last = self.drafts[-1]
+        a, b = last.spans[-1]
+        ends_open = self.message[a:b].rstrip().endswith((",", ":"))
+        names = {c.kind for c in last.cues} & (CONCRETE_KINDS | {"change"})
+        return ends_open and not names
 
     def _untargeted(self, span: Span, cues: list[Cue]) -> None:
         """Join a request without a target to the sentence before it, else call it vague."""

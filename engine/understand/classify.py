@@ -26,6 +26,7 @@ one ("make it better") is not a concrete edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -56,7 +57,7 @@ _SCOPE_CUES = ("new_work", "free_fix", "vague", "change", "target", "request")
 class ContractCues:
     """What the contract adds to the cue book: excluded concepts and deliverable names."""
 
-    excluded: dict[str, str]
+    excluded: Mapping[str, str]
     # (stem, rule, explanation): deliverable titles and the brief's topics, folded
     reference_stems: tuple[tuple[str, str, str], ...]
 
@@ -71,7 +72,8 @@ class ClauseReading:
 
 def contract_cues(context: RequestContext, book: CueBook) -> ContractCues:
     """Map the contract's exclusion phrases to concepts, and its deliverable titles to stems."""
-    return _contract_cues(context.exclusions, context.deliverables, context.brief, book)
+    exclusions, deliverables = tuple(context.exclusions), tuple(context.deliverables)
+    return _contract_cues(exclusions, deliverables, context.brief, book)
 
 
 @lru_cache(maxsize=64)

@@ -97,7 +97,7 @@ def _language_patterns(data: Mapping[str, Any]) -> Iterator[tuple[str, CuePatter
     language = str(data["language"])
     for category in CATEGORIES:
         for cue_id, patterns in (data.get(category) or {}).items():
-            joined = "|".join(f"(?:{fold_pattern(str(p))})" for p in patterns)
+            joined = "|".join(f"(?:{fold_pattern(str(p), language)})" for p in patterns)
             regex = re.compile(joined, re.IGNORECASE)
             yield category, CuePattern(f"{category}.{cue_id}", language, regex)
 

@@ -3,9 +3,9 @@
 Clients type "literowka" for "literówka", "Prosim" for "prosim" and "ΑΠΑΡΑΔΕΚΤΟ" for
 "απαράδεκτο". Cue patterns are matched against a folded copy of the text: lower case,
 diacritics stripped, Greek final sigma and a few stroked letters (ł, đ, ø) mapped to
-their plain forms. Folding maps every character to exactly one character, so a match's
-offsets in the folded copy are its offsets in the original text and the explanation can
-quote the client's own words.
+their plain forms, Serbian Cyrillic transliterated to Latin. Folding maps every
+character to exactly one character, so a match's offsets in the folded copy are its
+offsets in the original text and the explanation can quote the client's own words.
 """
 
 from __future__ import annotations
@@ -14,6 +14,12 @@ import unicodedata
 from functools import lru_cache
 
 _SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "ς": "σ", "ı": "i", "ŀ": "l", "’": "'", "ʼ": "'"}
+# Serbian Cyrillic folds to the Serbian Latin cue spelling, letter for letter, so one cue
+# list serves both scripts. Љ, Њ and Џ are two letters in Latin (lj, nj, dž): they fold to
+# l, n and d, and Serbian patterns accept an optional j/z after them (see fold_pattern).
+_CYRILLIC = dict(
+    zip("абвгдђежзијклљмнњопрстћуфхцчџш", "abvgddezzijkllmnnoprstcufhccds", strict=True)
+)
 
 
 @lru_cache(maxsize=4096)
@@ -23,6 +29,8 @@ def fold_char(ch: str) -> str:
     if len(low) != 1:
         low = ch
     low = _SPECIAL.get(low, low)
+    if low in _CYRILLIC:
+        return _CYRILLIC[low]
     base = unicodedata.normalize("NFD", low)
     if len(base) > 1 and all(unicodedata.combining(c) for c in base[1:]):
         low = base[0]
@@ -34,13 +42,17 @@ def fold(text: str) -> str:
     return "".join(fold_char(ch) for ch in text)
 
 
-def fold_pattern(pattern: str) -> str:
+def fold_pattern(pattern: str, language: str = "") -> str:
     """Fold the non-ASCII letters of a regex pattern, leaving its ASCII syntax alone.
 
     Lower-casing a whole pattern would turn ``\\W`` into ``\\w``; ASCII letters are instead
-    matched case-insensitively by the compiled pattern.
+    matched case-insensitively by the compiled pattern. Serbian patterns also accept the
+    one-letter Cyrillic forms of lj, nj and dž (folded to l, n, d).
     """
-    return "".join(ch if ord(ch) < 128 else fold_char(ch) for ch in pattern)
+    folded = "".join(ch if ord(ch) < 128 else fold_char(ch) for ch in pattern)
+    if language == "sr":
+        folded = folded.replace("lj", "lj?").replace("nj", "nj?").replace("dz", "dz?")
+    return folded
 
 
 __all__ = ["fold", "fold_char", "fold_pattern"]

@@ -7,7 +7,8 @@ you kidding") each add their weight from ``catalogue.yaml``; a message reaching 
 threshold is an explosion. Capitals count only for letters that have case — Georgian
 has none, so it is judged by its words and marks — and never for known acronyms
 (SVG, PNG, PDF…): a word shouts when it is at least four letters long, or when it stands
-in a run of three or more capitalised words.
+in a run of three or more capitalised words. One shouted word alone ("the word COFFEE")
+weighs half a run: emphasis is not yet an explosion.
 """
 
 from __future__ import annotations
@@ -58,13 +59,14 @@ def _caps_runs(text: str, book: CueBook) -> list[list[re.Match[str]]]:
 
 
 def caps_cues(text: str, book: CueBook) -> list[Cue]:
-    """One cue per shouting run of capitals."""
+    """One cue per shouting run of capitals; a single shouted word weighs less."""
     cues = []
     for run in _caps_runs(text, book):
         longest = max(len(m.group()) for m in run)
         if longest >= SHOUT_WORD_LETTERS or len(run) >= SHOUT_RUN_WORDS:
+            rule = "stage.caps" if len(run) > 1 else "stage.caps_word"
             start, end = run[0].start(), run[-1].end()
-            cues.append(Cue("stage.caps", text[start:end], start, end, book.explain("stage.caps")))
+            cues.append(Cue(rule, text[start:end], start, end, book.explain(rule)))
     return cues
 
 

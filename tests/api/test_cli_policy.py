@@ -9,7 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from engine.ledger import load_events
+from engine.ledger import dump_events, load_events
+from tests.engine.bakery_project import play, tampered
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = str(ROOT / "contracts" / "examples" / "bakery-web-copy.yaml")
@@ -70,8 +71,13 @@ def test_evaluate_against_the_ledger_sees_the_approval(tmp_path: Path) -> None:
     assert "quote: €90.00" in result.stdout
 
 
+def played(tmp_path: Path) -> str:
+    """The bakery project played through the current engine, as a ledger file."""
+    return write(tmp_path, "played.jsonl", dump_events(play()))
+
+
 def test_evaluate_can_record_its_events_and_the_ledger_still_replays(tmp_path: Path) -> None:
-    ledger = write(tmp_path, "ledger.jsonl", (LEDGERS / "bakery-project.jsonl").read_text())
+    ledger = played(tmp_path)
     args = ["evaluate", SPEC, request_file(tmp_path, deliverable="products", request_id="r7")]
     result = runner.invoke(app, [*args, "--ledger", ledger, "--now", NOW, "--record"])
     assert result.exit_code == 0, result.output
@@ -96,14 +102,15 @@ def test_report_as_json() -> None:
     assert json.loads(result.stdout)["creep_score"] == 90
 
 
-def test_replay_exits_0_when_every_decision_matches() -> None:
-    result = runner.invoke(app, ["replay", SPEC, PROJECT])
+def test_replay_exits_0_when_every_decision_matches(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["replay", SPEC, played(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "6 decision(s) replayed: all match" in result.stdout
 
 
-def test_replay_exits_1_and_names_the_differing_decision() -> None:
-    result = runner.invoke(app, ["replay", SPEC, str(LEDGERS / "bakery-tampered.jsonl")])
+def test_replay_exits_1_and_names_the_differing_decision(tmp_path: Path) -> None:
+    ledger = write(tmp_path, "tampered.jsonl", tampered(dump_events(play())))
+    result = runner.invoke(app, ["replay", SPEC, ledger])
     assert result.exit_code == 1
     assert "differs   r6 (about): included -> after_approval" in result.stdout
     assert '          verdict: recorded "included" / now "after_approval"' in result.stdout

@@ -9,10 +9,10 @@ import pytest
 
 from contracts.change_order import change_order_view
 from contracts.errors import DocumentNotFoundError
-from contracts.formatting import agreement_id, change_order_id, money_value
-from contracts.statement import ledger_digest, statement_view
+from contracts.formatting import agreement_id, change_order_id, measured_share, money_value
+from contracts.statement import VERDICT_CLAUSES, ledger_digest, statement_view
 from engine.ledger import ChangeOrderIssued, DecisionMade, RevisionRequested, fold
-from engine.terms import percent, terms_sha256
+from engine.terms import clause, terms_sha256
 from tests.contracts.conftest import (
     CREATED,
     EXAMPLE_IDS,
@@ -34,7 +34,7 @@ def test_the_statement_lists_every_request_with_its_verdict_and_figures(
     assert decisions
     for decision in decisions:
         if decision.changed_share is not None:
-            assert percent(decision.changed_share) in back.text
+            assert measured_share(decision.changed_share) in back.text
         if decision.quote is not None:
             assert flat(money_value(terms, decision.quote.total)) in back.text
     for request in (e for e in events if isinstance(e, RevisionRequested)):
@@ -48,13 +48,13 @@ def test_the_statement_states_limits_rounds_and_approvals() -> None:
     view = statement_view(terms, events, CREATED)
     home = next(d for d in view.deliverables if d.id == "home")
     assert (home.rounds_used, home.rounds_included, home.rounds_left) == (1, 1, 0)
-    assert home.requests[0].measured == "18% (limit 30%)"
+    assert home.requests[0].measured == "10.5% (limit 30%)"
     assert home.requests[0].round_used == "1 of 1"
     assert home.requests[0].clause == "6.1"
     assert home.approval.startswith("Approved after the last included round (clause 6.5)")
     about = next(d for d in view.deliverables if d.id == "about")
     assert about.requests[0].verdict == "Too large for one round"
-    assert about.requests[0].measured == "64% (limit 30%)"
+    assert about.requests[0].measured == "102.8% (limit 30%)"
     assert about.approval.startswith("Deemed approved")
     assert about.free_fixes == 1
 
@@ -109,10 +109,17 @@ def test_the_change_order_states_request_quote_schedule_acceptance_and_the_agree
 def test_a_change_order_quote_shows_the_decisions_own_computation() -> None:
     terms, events = example_terms("manual-translation"), example_events("manual-translation")
     view = change_order_view(terms, events, 1, CREATED)
-    assert view.quote_lines[0].computation == "675 words × €0.03 = €20.25 → minimum €60.00"
+    decided = next(e for e in events if isinstance(e, DecisionMade) and e.request_id == "r-m-3")
+    assert decided.quote is not None
+    assert view.quote_lines[0].computation == decided.quote.parts[0].computation
+    assert view.quote_computation == decided.quote.computation
     assert view.status == "Open: not yet accepted"
     assert any("Adds 1 revision round(s)" in line for line in view.schedule)
-    assert view.basis_clause == "clause 6.5 (Approval after the last round)"
+    assert view.basis_clause == clause(terms, VERDICT_CLAUSES[decided.verdict]).citation
+    assert view.basis_clause in {
+        "clause 6.5 (Approval after the last round)",
+        "clause 6.6 (Extra rounds)",
+    }
 
 
 def test_an_accepted_change_order_says_when_it_was_accepted() -> None:

@@ -6,6 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine import ENGINE_VERSION
 from engine.decide import decision_events, decision_json, evaluate
@@ -64,9 +66,10 @@ def test_a_request_for_excluded_work_is_out_of_scope_with_a_change_order_estimat
     decision = judge(BAKERY, DRAFTS, OUT_OF_SCOPE, NOW)
     assert decision.verdict == "out_of_scope"
     assert not decision.consumes_round
+    asks = [i for i in decision.items if i.verdict == "out_of_scope"]
     assert decision.quote is not None
-    assert decision.quote.total.amount == Decimal(45)
-    assert decision.quote.parts[0].kind == "out_of_scope"
+    assert [p.kind for p in decision.quote.parts] == ["out_of_scope"] * len(asks)
+    assert decision.quote.total.amount == Decimal(45) * len(asks)  # 1 h minimum × €45 each
     assert "clause 3 (What is not included)" in decision.explanation
 
 
@@ -256,3 +259,42 @@ def test_the_events_of_a_decision_fold_into_the_next_state() -> None:
     state = fold([*DRAFTS, asked, made], NOW, BAKERY)
     assert state.deliverable("home").rounds_left == 0
     assert [r.request_id for r in state.open_requests] == ["r7"]
+
+
+@given(
+    message=st.text(max_size=300),
+    items=st.lists(st.text(min_size=1, max_size=80), max_size=4),
+    revised=st.none() | st.text(max_size=300),
+)
+def test_any_message_is_judged_without_crashing_and_its_events_fold(
+    message: str, items: list[str], revised: str | None
+) -> None:
+    request = RevisionRequest(
+        deliverable="home", message=message, items=tuple(items), revised_text=revised
+    )
+    decision = evaluate(BAKERY, fold(DRAFTS, NOW, BAKERY), request, NOW)
+    assert decision.verdict in decision.verdicts or not decision.items
+    state = fold([*DRAFTS, *decision_events(request, decision)], NOW, BAKERY)
+    assert state.deliverable("home").rounds_used == int(decision.consumes_round)
+
+
+def test_a_revised_text_with_a_vague_message_is_judged_as_the_concrete_change() -> None:
+    decision = judge(BAKERY, DRAFTS, VAGUE, NOW, revised_text=replaced(100, 12))
+    assert (decision.verdict, decision.scope) == ("included", "in_scope")
+    assert decision.items[0].text == "the supplied revised text (12 of 100 words changed)"
+    too_big = judge(BAKERY, DRAFTS, VAGUE, NOW, revised_text=replaced(100, 50))
+    assert too_big.verdict == "too_large"
+
+
+def test_an_unchanged_revised_text_adds_nothing_to_judge() -> None:
+    decision = judge(BAKERY, DRAFTS, VAGUE, NOW, revised_text=replaced(100, 0))
+    assert decision.verdict == "needs_clarification"
+
+
+def test_a_decision_round_trips_through_its_json() -> None:
+    from engine.decide import Decision
+
+    decision = judge(BAKERY, DRAFTS, MIXED, NOW, revised_text=replaced(100, 10))
+    again = Decision.model_validate_json(decision_json(decision))
+    assert again == decision
+    assert decision_json(again) == decision_json(decision)

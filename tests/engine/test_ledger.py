@@ -296,3 +296,35 @@ def test_now_before_the_last_event_is_rejected() -> None:
 def test_a_naive_now_is_rejected() -> None:
     with pytest.raises(LedgerError, match="timezone-aware"):
         fold([], datetime(2026, 3, 13), BAKERY)
+
+
+def test_the_public_names_of_the_policy_packages_are_pinned() -> None:
+    import engine.decide
+    import engine.ledger
+    import engine.rules
+    import engine.scope
+
+    assert {"fold", "apply", "parse_event", "load_events", "dump_events"} <= set(
+        engine.ledger.__all__
+    )
+    assert set(engine.decide.__all__) >= {
+        "Decision",
+        "RevisionRequest",
+        "decision_events",
+        "evaluate",
+        "replay",
+        "understand",
+    }
+    assert {n for n in engine.rules.__all__ if n.startswith("check_")} == {
+        "check_unknown_deliverable",
+        "check_after_approval",
+        "check_out_of_scope",
+        "check_free_fix",
+        "check_vague",
+        "check_too_large",
+        "check_extra_round",
+        "check_included",
+    }
+    assert set(engine.scope.__all__) >= {"scope_report", "ScopeReport", "CREEP_FORMULA"}
+    for module in (engine.ledger, engine.decide, engine.rules, engine.scope):
+        assert all(hasattr(module, name) for name in module.__all__)

@@ -21,6 +21,7 @@ from engine.ledger import (
     ChangeOrderAccepted,
     ChangeOrderIssued,
     ContractCompleted,
+    ContractState,
     Event,
     RevisionDelivered,
     VersionSubmitted,
@@ -59,7 +60,7 @@ class ProjectMachine(RuleBasedStateMachine):
     def sign(self) -> None:
         self.events.append(signed(TERMS, self.clock))
 
-    def state(self):  # type: ignore[no-untyped-def]
+    def state(self) -> ContractState:
         return fold(self.events, self.clock, TERMS)
 
     @rule(hours=st.integers(0, 240))

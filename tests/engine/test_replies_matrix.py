@@ -168,13 +168,12 @@ def test_billable_verdicts_are_the_decision_modules_own() -> None:
 
 
 def test_a_given_analysis_decides_the_stage_of_the_reply() -> None:
-    from engine.decide import RevisionRequest
-    from engine.decide.evaluate import analyse
+    from engine.understand import RequestContext, analyse_request
 
     found = scenario("bakery-web-copy", "included")
     terms = found.contract
-    angry = RevisionRequest(deliverable="home", message="THIS IS UNACCEPTABLE!!! Fix it NOW!!")
-    analysis = analyse(terms, terms.deliverables[0], angry)
+    context = RequestContext(deliverable_id="home", deliverable_kind="text")
+    analysis = analyse_request("THIS IS UNACCEPTABLE!!! Fix it NOW!!", context)
     assert analysis.stage == "explosion"
     reply = compose_reply(found.decision, terms, analysis, "en", ReplySettings())
     assert "I can hear how frustrating" in reply.text

@@ -1,16 +1,26 @@
-"""The scope report: figures per deliverable, unpaid asks, the creep score and alerts."""
+"""The scope report: figures per deliverable, unpaid asks, the creep score and alerts.
+
+The report reads only recorded decisions, so these tests use the recorded bakery ledger
+fixture (not a fresh play-through): its figures do not move when request understanding
+is tuned.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.ledger import ChangeOrderAccepted, ChangeOrderIssued
+from engine.ledger import ChangeOrderAccepted, ChangeOrderIssued, Event, load_events
 from engine.scope import CREEP_FORMULA, report_dict, scope_report
 from engine.terms import Money
-from tests.engine.bakery_project import at, bakery, play
+from tests.engine.bakery_project import LEDGERS, at, bakery
 
 TERMS = bakery()
 NOW = at(27, 12)
+
+
+def play() -> list[Event]:
+    """The recorded bakery project (six judged requests)."""
+    return list(load_events((LEDGERS / "bakery-project.jsonl").read_text(encoding="utf-8")))
 
 
 def test_rounds_approvals_and_cumulative_change_are_reported_per_deliverable() -> None:
@@ -83,3 +93,38 @@ def test_the_report_serialises_to_json_ready_data() -> None:
     data = report_dict(scope_report(TERMS, play(), NOW))
     assert data["unpaid_estimate"] == {"amount": "315", "currency": "EUR"}
     assert data["deliverables"][0]["approved_at"] == "2026-03-16T10:00:00+01:00"
+
+
+def test_using_up_the_rounds_before_approval_raises_an_alert() -> None:
+    from tests.engine.ledger_support import decided, requested, version
+
+    events = [
+        version("home", 1, at(13)),
+        requested("r1", "home", at(14)),
+        decided("r1", "home", at(14), TERMS),
+    ]
+    alerts = scope_report(TERMS, events, at(15)).alerts
+    assert [a.code for a in alerts] == ["rounds_used_up"]
+    assert alerts[0].message == (
+        "Home page copy: all 1 included revision round(s) used; further rounds are paid "
+        "(clause 6.6 (Extra rounds))."
+    )
+
+
+def test_cumulative_change_beyond_the_included_rounds_counts_as_drift() -> None:
+    from tests.engine.ledger_support import delivered, requested, version, words
+
+    changed = " ".join(f"new{i}" if i < 45 else f"word{i}" for i in range(100))
+    events = [
+        version("home", 1, at(13), text=words(100)),
+        requested("r1", "home", at(14)),
+        delivered("r1", "home", 2, at(15), text=changed),
+    ]
+    report = scope_report(TERMS, events, at(15, 12))
+    home = report.deliverables[0]
+    assert home.cumulative_changed_share == Decimal("0.45")
+    assert dict(report.creep_terms)["cumulative drift"] == 10  # 20 × (0.45 / 0.30 − 1)
+    drift = [a for a in report.alerts if a.code == "cumulative_drift"]
+    assert drift[0].message == (
+        "Home page copy: changed 45% since the first version, more than 1 round(s) × 30% allow."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import engine.understand as understand
 from engine.understand import RequestContext, analyse_request
 from engine.understand.cuebook import cuebook
@@ -214,3 +216,30 @@ def test_each_numbered_line_of_a_list_is_its_own_item() -> None:
     )
     analysis = analyse_request(message, FOX_FINAL)
     assert [i.scope for i in analysis.items] == ["in_scope", "out_of_scope"]
+
+
+def test_a_lead_in_like_while_youre_at_it_is_context_not_a_second_item() -> None:
+    analysis = analyse_request(
+        "Looks good. While you're at it, could you also write five Instagram posts?",
+        BAKERY_HOME,
+    )
+    assert [i.text for i in analysis.items] == ["could you also write five Instagram posts?"]
+    assert analysis.context == ("Looks good.", "While you're at it,")
+
+
+CYRILLIC_SERBIAN = [
+    ("Ово је НЕПРИХВАТЉИВО!!! Да ли се шалите? Зовем адвоката.", "vague", "explosion"),
+    ("Можете ли лисицу да окренете на десну страну и мало посветлите наранџасту боју?",
+     "in_scope", "calm"),
+    ("ПДФ фајл који сте послали се не отвара, изгледа да је оштећен.", "free_fix", "calm"),
+    ("Треба нам и дизајн амбалаже за кафу у зрну, можете ли и то да урадите?",
+     "out_of_scope", "calm"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "scope", "stage"), CYRILLIC_SERBIAN)
+def test_serbian_in_cyrillic_uses_the_same_cues_as_serbian_latin(
+    message: str, scope: str, stage: str
+) -> None:
+    analysis = analyse_request(message, FOX_FINAL)
+    assert (analysis.scope, analysis.stage, analysis.language) == (scope, stage, "sr")
