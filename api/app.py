@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from api import errors
-from api.middleware import BodyLimitMiddleware, IdempotencyMiddleware
+from api.middleware import MAX_KEY_LENGTH, BodyLimitMiddleware, IdempotencyMiddleware
 from api.routes import routers
 from api.settings import Settings, get_settings
 from engine import ENGINE_VERSION
@@ -50,6 +52,36 @@ def warm_up() -> None:
         analyse_request(message, context)
 
 
+IDEMPOTENCY_HEADER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Retry-safe POST: the same key and body replay the first response; the same "
+    "key with another body is 422; while the first is running, 409. Kept at least 24 h.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+}
+
+
+def document_idempotency_key(app: FastAPI) -> None:
+    """Add the Idempotency-Key header (handled by the middleware) to every POST in OpenAPI."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            for path in schema.get("paths", {}).values():
+                if "post" in path:
+                    path["post"].setdefault("parameters", []).append(IDEMPOTENCY_HEADER)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """Build the app on ``db`` (or a database opened from ``settings``)."""
     settings = settings or get_settings()
@@ -81,6 +113,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.add_middleware(IdempotencyMiddleware, db=database, policy=policy)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+
+    document_idempotency_key(app)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:

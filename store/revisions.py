@@ -45,7 +45,7 @@ from store.models import Contract, DecisionRecord, ReplyRecord, RevisionRequestR
 from store.versions import require_deliverable
 
 JUDGED_STATUSES = frozenset({"signed", "completed"})
-OPTIMISTIC_ATTEMPTS = 4
+OPTIMISTIC_ATTEMPTS = 2
 Composer = Callable[[Decision, ContractTerms, ContractState], Mapping[str, Any]]
 
 

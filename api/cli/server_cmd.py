@@ -151,3 +151,21 @@ def account_revoke_key(
     finally:
         db.dispose()
     typer.echo(f"Revoked the API key {prefix}.")
+
+
+@db_app.command("prune")
+def db_prune() -> None:
+    """Delete Idempotency-Key records older than ROUNDWISE_IDEMPOTENCY_TTL_HOURS."""
+    from datetime import timedelta
+
+    from store.base import utcnow
+    from store.idempotency import purge_expired
+
+    settings = get_settings()
+    db = _database(settings)
+    try:
+        ttl = timedelta(hours=settings.idempotency_ttl_hours)
+        removed = purge_expired(db.writes, utcnow(), ttl)
+    finally:
+        db.dispose()
+    typer.echo(f"Removed {removed} idempotency record(s) older than {ttl}.")

@@ -39,7 +39,11 @@ class ClientOut(BaseModel):
     created_at: datetime
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 413))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(409, 413),
+)
 def create_client(body: ClientIn, account: AccountDep, session: WriteSessionDep) -> ClientOut:
     """Add a client to your account."""
     client = repo.create_client(session, account, body.name, body.email, body.company)

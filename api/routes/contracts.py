@@ -88,7 +88,11 @@ def terms_from(body: SpecIn) -> ContractTerms:
         raise SpecError(exc.message, problems) from None
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=problem_responses(409, 413))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(409, 413),
+)
 def create_contract(body: ContractIn, account: AccountDep, session: WriteSessionDep) -> ContractOut:
     """Create a draft contract from a spec (see `contracts/examples/*.yaml`)."""
     contract = repo.create_contract(session, account, terms_from(body), body.client_id)
@@ -131,7 +135,10 @@ def replace_spec(
     return contract_out(contract)
 
 
-@router.post("/{contract_id}/status", responses=problem_responses(404, 409, 413))
+@router.post(
+    "/{contract_id}/status",
+    responses=problem_responses(404, 409, 413),
+)
 def change_status(
     contract_id: str, body: StatusIn, account: AccountDep, session: WriteSessionDep
 ) -> ContractOut:

@@ -112,7 +112,9 @@ def list_versions(
 
 
 @router.post(
-    "/approvals", status_code=status.HTTP_201_CREATED, responses=problem_responses(404, 409, 413)
+    "/approvals",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(404, 409, 413),
 )
 def approve(
     contract_id: str, body: ApprovalIn, account: AccountDep, session: WriteSessionDep

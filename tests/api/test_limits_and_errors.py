@@ -86,3 +86,12 @@ def test_openapi_documents_problem_responses(client: ASGIClient) -> None:
     responses = spec["paths"]["/v1/clients"]["post"]["responses"]
     assert "application/problem+json" in responses["422"]["content"]
     assert "Problem" in spec["components"]["schemas"]
+
+
+def test_openapi_documents_the_idempotency_key_on_every_post(client: ASGIClient) -> None:
+    spec = client.get("/openapi.json").json()
+    posts = [op for path in spec["paths"].values() for verb, op in path.items() if verb == "post"]
+    assert posts
+    for operation in posts:
+        names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+        assert "Idempotency-Key" in names, operation["operationId"]

@@ -55,3 +55,16 @@ def test_a_malformed_spec_fails_validation_before_anything_renders() -> None:
         load_spec(data)
     paths = {p.path for p in caught.value.problems}
     assert {"currency", "deliverables[1].fee"} <= paths
+
+
+def test_a_statement_of_an_empty_ledger_says_nothing_has_happened_yet() -> None:
+    from contracts.statement import statement_view
+
+    view = statement_view(example_terms("fox-logo"), (), CREATED)
+    assert view.signed == "not recorded"
+    assert view.event_count == 0
+    assert view.change_orders == ()
+    assert [(d.rounds_left, d.approval, d.requests) for d in view.deliverables] == [
+        (2, "Not approved yet", ()),
+        (2, "Not approved yet", ()),
+    ]

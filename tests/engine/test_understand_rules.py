@@ -125,9 +125,10 @@ def test_georgian_without_case_explodes_only_on_words_and_marks() -> None:
 
 
 def test_greek_shouting_in_capitals_counts_like_latin() -> None:
-    analysis = analyse_request("ΑΠΑΡΑΔΕΚΤΟ. Δεν πληρώνω.", FOX_FINAL)
+    analysis = analyse_request("ΑΠΑΡΑΔΕΚΤΟ ΚΑΙ ΑΝΤΙΕΠΑΓΓΕΛΜΑΤΙΚΟ. Τι έγινε;", FOX_FINAL)
+    caps = [c for c in analysis.stage_cues if c.rule == "stage.caps"]
     assert analysis.stage == "explosion"
-    assert "stage.caps" in {c.rule for c in analysis.stage_cues}
+    assert caps[0].text == "ΑΠΑΡΑΔΕΚΤΟ ΚΑΙ ΑΝΤΙΕΠΑΓΓΕΛΜΑΤΙΚΟ"
 
 
 def test_script_decides_greek_and_georgian_with_certainty() -> None:
@@ -243,3 +244,9 @@ def test_serbian_in_cyrillic_uses_the_same_cues_as_serbian_latin(
 ) -> None:
     analysis = analyse_request(message, FOX_FINAL)
     assert (analysis.scope, analysis.stage, analysis.language) == (scope, stage, "sr")
+
+
+def test_one_word_in_capitals_for_emphasis_is_not_yet_an_explosion() -> None:
+    analysis = analyse_request("Please make the COFFEE word a bit bolder.", FOX_FINAL)
+    assert analysis.stage == "calm"
+    assert [c.rule for c in analysis.stage_cues] == ["stage.caps_word"]

@@ -38,6 +38,14 @@ def test_db_upgrade_creates_the_schema(sqlite_env: str) -> None:
         db.dispose()
 
 
+def test_db_prune_removes_expired_idempotency_records(sqlite_env: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["db", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 0 idempotency record(s)" in result.output
+
+
 def test_account_create_prints_a_working_key_once_and_refuses_a_taken_name(
     sqlite_env: str,
 ) -> None:
