@@ -21,14 +21,14 @@ from store.db import Database
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key: `Bearer rw_…`.")
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     """The app's database (created by ``create_app``)."""
     db = request.app.state.db
     assert isinstance(db, Database)
     return db
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings = request.app.state.settings
     assert isinstance(settings, Settings)

@@ -27,13 +27,23 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from rapidfuzz.distance import LCSseq
 
 from bench.measure_corpus import Corpus, build_document, edit_document, load_corpus, render
-from bench.measure_report import METHOD, Row, machine, table, targets, write_section
+from bench.measure_report import (
+    METHOD,
+    Row,
+    exactness,
+    machine,
+    table,
+    targets,
+    write_section,
+)
 from engine.measure import MeasureOptions, measure
 from engine.measure.tokens import token_keys
 
@@ -140,14 +150,37 @@ def bench_pair(name: str, words: int, share: float, cap: float) -> Row:
     )
 
 
-def peak_memory_mb(name: str, words: int, share: float) -> tuple[float, float]:
-    """(max RSS before measuring, max RSS after) of a fresh process, in MB."""
-    command = [sys.executable, "-m", "bench.measure_bench", "--child-memory", name]
-    done = subprocess.run(
-        [*command, str(words), str(share)], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    before, after = json.loads(done.stdout)
-    return float(before), float(after)
+def peak_memory_mb(name: str, words: int, share: float) -> tuple[float, float, float]:
+    """Memory of a fresh process that reads the pair from files and measures it, in MB.
+
+    Returns (max RSS before measuring, max RSS after, peak of Python allocations during
+    ``measure`` by tracemalloc). Reading the texts from files keeps the document builder's
+    own memory out of the figure.
+    """
+    old, new = texts(name, words, share)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [Path(folder) / "old.txt", Path(folder) / "new.txt"]
+        for path, text in zip(paths, (old, new), strict=True):
+            path.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "bench.measure_bench", "--child-memory"]
+        done = subprocess.run(
+            [*command, *map(str, paths)], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    before, after, python_peak = json.loads(done.stdout)
+    return float(before), float(after), float(python_peak)
+
+
+def child_memory(old_path: str, new_path: str) -> None:
+    old = Path(old_path).read_text(encoding="utf-8")
+    new = Path(new_path).read_text(encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    measure(old, new)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    tracemalloc.start()
+    measure(old, new)
+    python_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(json.dumps([before, after, python_peak]))
 
 
 def main(argv: list[str]) -> None:
@@ -158,7 +191,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
     parser.add_argument("--no-write", action="store_true", help="print only")
     parser.add_argument("--child-difflib", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--child-memory", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--child-memory", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_difflib:
         name, words, share = args.child_difflib
@@ -166,12 +199,7 @@ def main(argv: list[str]) -> None:
         print(json.dumps(difflib_figures(tokens(old), tokens(new))))
         return
     if args.child_memory:
-        name, words, share = args.child_memory
-        old, new = texts(name, int(words), float(share))
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        measure(old, new)
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps([before, after]))
+        child_memory(*args.child_memory)
         return
     rows: list[Row] = []
     for name in CORPORA:
@@ -180,11 +208,14 @@ def main(argv: list[str]) -> None:
                 rows.append(bench_pair(name, words, share, args.difflib_cap))
                 print("\n".join(table(rows[-1:], args.difflib_cap)[2:]), flush=True)
     memory = [(name, peak_memory_mb(name, max(args.sizes), 0.30)) for name in CORPORA]
-    report = [METHOD, "", f"Machine: {machine()}.", "", *table(rows, args.difflib_cap), ""]
-    for name, (before, after) in memory:
+    report = [METHOD, "", f"Machine: {machine()}.", "", *table(rows, args.difflib_cap)]
+    report += ["", exactness(rows), ""]
+    for name, (before, after, python_peak) in memory:
         report.append(
-            f"- Peak memory (max RSS) of a fresh process measuring the {max(args.sizes):,}-word "
-            f"30% pair, {name}: {after:.0f} MB ({before:.0f} MB before measuring)."
+            f"- Peak memory of a fresh process measuring the {max(args.sizes):,}-word 30% pair, "
+            f"{name}: max RSS {after:.0f} MB ({before:.0f} MB with the texts read, before "
+            f"measuring); Python allocations during `measure` peak at {python_peak:.0f} MB "
+            "(tracemalloc; RapidFuzz's C++ buffers are in the RSS figure only)."
         )
     report += ["", *targets(rows, memory)]
     print("\n".join(report))

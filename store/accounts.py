@@ -73,10 +73,15 @@ def authenticate(session: Session, presented: str) -> str | None:
     prefix = _split_key(presented)
     if prefix is None:
         return None
-    row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
-    if row is None or row.revoked_at is not None:
+    row = session.execute(
+        select(ApiKey.account_id, ApiKey.key_hash).where(
+            ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)
+        )
+    ).one_or_none()
+    if row is None:
         return None
-    return row.account_id if hmac.compare_digest(row.key_hash, hash_key(presented)) else None
+    account_id, key_hash = row
+    return str(account_id) if hmac.compare_digest(key_hash, hash_key(presented)) else None
 
 
 def revoke_key(session: Session, prefix: str, now: datetime | None = None) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,22 +54,27 @@ def claim(
     policy: KeyPolicy,
 ) -> StoredResponse | None:
     """Claim the key for this request; return the stored response if this is a retry."""
-    try:
+    try:  # the common case, a fresh key: one INSERT
         with writes.begin() as session:
-            row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
-            if row is None:
-                session.add(_fresh(account_id, key, request_hash, now))
-                session.flush()
-                return None
-            return _reclaim_or_replay(row, request_hash, now, policy)
-    except IntegrityError as race:  # a concurrent first claim won the insert
-        raise IdempotencyInFlightError("a request with this Idempotency-Key is in flight") from race
+            session.execute(insert(IdempotencyRecord), [_fresh(account_id, key, request_hash, now)])
+            return None
+    except IntegrityError:
+        pass  # the key is known (or a concurrent first claim just inserted it)
+    with writes.begin() as session:
+        row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
+        if row is None:  # the first claim failed and released the key meanwhile
+            raise IdempotencyInFlightError("a request with this Idempotency-Key is in flight")
+        return _reclaim_or_replay(row, request_hash, now, policy)
 
 
-def _fresh(account_id: str, key: str, request_hash: str, now: datetime) -> IdempotencyRecord:
-    return IdempotencyRecord(
-        account_id=account_id, key=key, request_hash=request_hash, state=IN_FLIGHT, created_at=now
-    )
+def _fresh(account_id: str, key: str, request_hash: str, now: datetime) -> dict[str, object]:
+    return {
+        "account_id": account_id,
+        "key": key,
+        "request_hash": request_hash,
+        "state": IN_FLIGHT,
+        "created_at": now,
+    }
 
 
 def _reclaim_or_replay(
@@ -103,11 +108,17 @@ def complete(
 ) -> None:
     """Store the response of a claimed key so retries replay it."""
     with writes.begin() as session:
-        row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
-        if row is None:
-            return
-        row.state, row.status_code, row.completed_at = DONE, response.status_code, now
-        row.content_type, row.response_body = response.content_type, response.body
+        session.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key)
+            .values(
+                state=DONE,
+                status_code=response.status_code,
+                content_type=response.content_type,
+                response_body=response.body,
+                completed_at=now,
+            )
+        )
 
 
 def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:

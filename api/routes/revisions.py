@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep
@@ -100,8 +101,12 @@ class JudgedOut(BaseModel):
     decision_ledger_seq: int = Field(description="The DecisionMade event's place in the ledger.")
 
 
-def judged_out(judged: judgements.Judged) -> JudgedOut:
-    """The response shape of a stored judgement."""
+def judged_document(judged: judgements.Judged) -> dict[str, Any]:
+    """The JSON of a stored judgement (the shape of ``JudgedOut``).
+
+    Built from the stored documents, which are the engine values already serialised, so
+    a response is not validated and dumped a second time.
+    """
     document: dict[str, Any] = judged.request.document
     request = RequestOut(
         id=judged.request.id,
@@ -113,17 +118,23 @@ def judged_out(judged: judgements.Judged) -> JudgedOut:
         revised_text=document.get("revised_text"),
         items=list(document.get("items", [])),
     )
-    return JudgedOut(
-        request=request,
-        decision=Decision.model_validate(judged.decision.document),
-        reply=ReplyOut.model_validate(judged.reply.document),
-        decision_ledger_seq=judged.decision.ledger_seq,
-    )
+    return {
+        "request": request.model_dump(mode="json"),
+        "decision": judged.decision.document,
+        "reply": judged.reply.document,
+        "decision_ledger_seq": judged.decision.ledger_seq,
+    }
+
+
+def judged_response(judged: judgements.Judged, status_code: int = 200) -> JSONResponse:
+    """A judgement as a response, serialised once."""
+    return JSONResponse(judged_document(judged), status_code)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=JudgedOut,
     responses={
         200: {"model": JudgedOut, "description": "A request with this external_id was known."},
         **problem_responses(409, 413),
@@ -134,16 +145,14 @@ def send_revision_request(
     body: RevisionRequestIn,
     account: AccountDep,
     db: DatabaseDep,
-    response: Response,
-) -> JudgedOut:
+) -> JSONResponse:
     """Record a revision request, judge it against the contract and draft the reply.
 
-    A refused revision is a normal result (201 with its verdict), not an error.
+    A refused revision is a normal result (201 with its verdict), not an error; a request
+    whose ``external_id`` was already judged returns that judgement with 200.
     """
     judged = revisions.judge_request(db, account, contract_id, body.to_engine(), compose, utcnow)
-    if judged.repeated:
-        response.status_code = status.HTTP_200_OK
-    return judged_out(judged)
+    return judged_response(judged, status.HTTP_200_OK if judged.repeated else 201)
 
 
 @router.get("")
@@ -153,13 +162,14 @@ def list_revision_requests(
     """The contract's revision requests, oldest first, each with its decision and reply."""
     result = judgements.list_judged(session, account, contract_id, page.limit, page.cursor)
     return PageOut[JudgedOut](
-        items=[judged_out(j) for j in result.items], next_cursor=result.next_cursor
+        items=[JudgedOut.model_validate(judged_document(j)) for j in result.items],
+        next_cursor=result.next_cursor,
     )
 
 
-@router.get("/{request_id}")
+@router.get("/{request_id}", response_model=JudgedOut)
 def get_revision_request(
     contract_id: str, request_id: str, account: AccountDep, session: SessionDep
-) -> JudgedOut:
+) -> JSONResponse:
     """One revision request with its decision and reply."""
-    return judged_out(judgements.get_judged(session, account, contract_id, request_id))
+    return judged_response(judgements.get_judged(session, account, contract_id, request_id))

@@ -23,6 +23,7 @@ def request_context(terms: ContractTerms, deliverable: Deliverable) -> RequestCo
         brief=deliverable.brief,
         contract_language=terms.language,
         client_language=terms.client.language,
+        names=tuple(n for p in (terms.client, terms.freelancer) for n in (p.name, p.business) if n),
     )
 
 

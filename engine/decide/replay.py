@@ -17,14 +17,7 @@ from dataclasses import dataclass, replace
 from engine.decide.evaluate import evaluate
 from engine.decide.events import decision_made, request_of
 from engine.errors import RoundwiseError
-from engine.ledger import (
-    ContractState,
-    DecisionMade,
-    Event,
-    RevisionRequested,
-    apply,
-    initial_state,
-)
+from engine.ledger import ContractState, DecisionMade, Event, Folding, RevisionRequested
 from engine.terms import ContractTerms
 
 COMPARED_FIELDS: tuple[str, ...] = (
@@ -82,12 +75,13 @@ class ReplayReport:
 def replay(terms: ContractTerms, events: Sequence[Event]) -> ReplayReport:
     """Re-evaluate each recorded request against the state before it."""
     decisions = {e.request_id: e for e in events if isinstance(e, DecisionMade)}
-    state = initial_state(terms)
+    folding = Folding(terms)  # one fold for the whole ledger, not one per request
     outcomes: list[ReplayedDecision] = []
     for event in events:
         if isinstance(event, RevisionRequested):
-            outcomes.append(_replay_one(terms, state, event, decisions.get(event.request_id)))
-        state = apply(terms, state, event)
+            recorded = decisions.get(event.request_id)
+            outcomes.append(_replay_one(terms, folding.state(), event, recorded))
+        folding.apply(event)
     return ReplayReport(outcomes=tuple(outcomes))
 
 

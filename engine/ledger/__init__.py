@@ -2,7 +2,8 @@
 
 Public surface: the event models (past tense, tagged by ``type``), `parse_event` and the
 JSON-lines text functions, and `fold(events, now, terms) -> ContractState` built from the
-step function `apply` (so folding a prefix and then the rest equals folding the whole).
+step function `apply` (so folding a prefix and then the rest equals folding the whole);
+`Folding` is a fold in progress, for looking at the state between events in linear time.
 """
 
 from engine.ledger.events import (
@@ -26,7 +27,7 @@ from engine.ledger.events import (
     VersionSubmitted,
     parse_event,
 )
-from engine.ledger.fold import apply, fold, initial_state, review_deadline, settle
+from engine.ledger.fold import Folding, apply, fold, initial_state, review_deadline, settle
 from engine.ledger.jsonl import dump_event, dump_events, load_events
 from engine.ledger.state import (
     APPROVAL_KINDS,
@@ -54,6 +55,7 @@ __all__ = [
     "DecisionMade",
     "DeliverableState",
     "Event",
+    "Folding",
     "ItemVerdict",
     "Quote",
     "QuoteKind",

@@ -118,6 +118,8 @@ class QuotePart(BaseModel):
 
     ``kind`` is the verdict the part prices: ``extra_round``, ``too_large`` or
     ``after_approval`` for the in-scope work, ``out_of_scope`` for each new-work item.
+    Code that needs the verdict reads ``kind``; ``label`` is wording for people
+    (explanations, documents) and may change without notice, so nothing parses it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -14,6 +14,11 @@ too late. A request received in time stops the clock for that version (even if i
 recorded later: a deemed approval it predates is withdrawn); the next delivered version
 starts a new window.
 
+Cost: linear in the number of events. The steps change a private working copy in place
+(`engine.ledger.draft`), frozen once at the end; `Folding` is a fold in progress for
+callers that look at the state between events (replay). `apply` on a frozen state copies
+the collections its event changes, so a loop of `apply` stays quadratic: use `Folding`.
+
 Approval after the last round (clause 6.5): delivering the revision for a request that
 consumed the last included round approves the deliverable at delivery time. An accepted
 change order that adds rounds reopens the deliverable. The earliest approval wins.
@@ -26,6 +31,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from engine.errors import LedgerError
+from engine.ledger.draft import ItemDraft, StateDraft
 from engine.ledger.events import (
     ApprovedExplicitly,
     ChangeOrderAccepted,
@@ -59,6 +65,31 @@ def initial_state(terms: ContractTerms) -> ContractState:
     )
 
 
+class Folding:
+    """A fold in progress: events are applied in place, frozen states taken on demand.
+
+    After a `LedgerError` from `apply` the folding is half-way through an event; discard it.
+    """
+
+    __slots__ = ("_draft", "_terms")
+
+    def __init__(self, terms: ContractTerms, start: ContractState | None = None) -> None:
+        self._terms = terms
+        self._draft = StateDraft.thaw(start if start is not None else initial_state(terms))
+
+    def apply(self, event: Event) -> None:
+        """Let time pass to the event, then record it."""
+        _step(self._terms, self._draft, event)
+
+    def settle(self, now: datetime) -> None:
+        """Let time pass to ``now``: review windows that ended in silence become approvals."""
+        _advance(self._draft, now, counted=0)
+
+    def state(self) -> ContractState:
+        """The state after the events applied so far (a copy; folding may go on)."""
+        return self._draft.freeze()
+
+
 def fold(
     events: Iterable[Event],
     now: datetime,
@@ -66,51 +97,59 @@ def fold(
     start: ContractState | None = None,
 ) -> ContractState:
     """The state at ``now`` after ``events`` (continuing from ``start`` when given)."""
-    state = start if start is not None else initial_state(terms)
+    folding = Folding(terms, start)
     for event in events:
-        state = apply(terms, state, event)
-    return settle(terms, state, now)
+        folding.apply(event)
+    folding.settle(now)
+    return folding.state()
 
 
 def apply(terms: ContractTerms, state: ContractState, event: Event) -> ContractState:
     """One step of the fold: let time pass to the event, then record it."""
-    state = _advance(state, event.at, counted=1)
-    match event:
-        case ContractSigned():
-            return _on_signed(terms, state, event)
-        case VersionSubmitted() | RevisionDelivered():
-            return _on_version(terms, state, event)
-        case RevisionRequested():
-            return _on_requested(state, event)
-        case DecisionMade():
-            return _on_decided(state, event)
-        case ApprovedExplicitly():
-            return _on_approved(state, event)
-        case ChangeOrderIssued():
-            return _on_co_issued(state, event)
-        case ChangeOrderAccepted():
-            return _on_co_accepted(state, event)
-        case ContractCompleted():
-            return state if state.completed_at else replace(state, completed_at=event.at)
+    folding = Folding(terms, state)
+    folding.apply(event)
+    return folding.state()
 
 
 def settle(terms: ContractTerms, state: ContractState, now: datetime) -> ContractState:
     """Let time pass to ``now``: review windows that ended in silence become approvals."""
-    return _advance(state, now, counted=0)
+    folding = Folding(terms, state)
+    folding.settle(now)
+    return folding.state()
 
 
-def _advance(state: ContractState, now: datetime, counted: int) -> ContractState:
+def _step(terms: ContractTerms, state: StateDraft, event: Event) -> None:
+    _advance(state, event.at, counted=1)
+    match event:
+        case ContractSigned():
+            _on_signed(terms, state, event)
+        case VersionSubmitted() | RevisionDelivered():
+            _on_version(terms, state, event)
+        case RevisionRequested():
+            _on_requested(state, event)
+        case DecisionMade():
+            _on_decided(state, event)
+        case ApprovedExplicitly():
+            _on_approved(state, event)
+        case ChangeOrderIssued():
+            _on_co_issued(state, event)
+        case ChangeOrderAccepted():
+            _on_co_accepted(state, event)
+        case ContractCompleted():
+            state.completed_at = state.completed_at or event.at
+
+
+def _advance(state: StateDraft, now: datetime, counted: int) -> None:
     if now.tzinfo is None:
         raise LedgerError("'now' must be timezone-aware")
     if state.as_of is not None and now < state.as_of:
         raise LedgerError(
             f"events out of order: {now.isoformat()} is before {state.as_of.isoformat()}"
         )
-    count = state.event_count + counted
-    if not any(_due(item, now) for item in state.deliverables):
-        return replace(state, as_of=now, event_count=count)
-    deliverables = tuple(_deem(item, now) for item in state.deliverables)
-    return replace(state, deliverables=deliverables, as_of=now, event_count=count)
+    state.event_count += counted
+    state.as_of = now
+    for item in state.items:
+        _deem(item, now)
 
 
 def review_deadline(terms: ContractTerms, deliverable_id: str, delivered_at: datetime) -> datetime:
@@ -120,75 +159,66 @@ def review_deadline(terms: ContractTerms, deliverable_id: str, delivered_at: dat
     return datetime.combine(local_day + timedelta(days=days + 1), time(0), tzinfo=terms.zone)
 
 
-def _due(item: DeliverableState, now: datetime) -> bool:
+def _deem(item: ItemDraft, now: datetime) -> None:
     deadline = item.review_deadline
-    return deadline is not None and deadline <= now and item.approval is None
-
-
-def _deem(item: DeliverableState, now: datetime) -> DeliverableState:
-    deadline = item.review_deadline
-    if deadline is None or not _due(item, now):
-        return item
+    if deadline is None or deadline > now or item.approval is not None:
+        return
     version = item.current_version.number if item.current_version else None
-    approval = Approval(kind="deemed", at=deadline, version=version)
-    return replace(item, approval=approval, review_deadline=None)
+    item.approval = Approval(kind="deemed", at=deadline, version=version)
+    item.review_deadline = None
 
 
-def _update(state: ContractState, item: DeliverableState) -> ContractState:
-    deliverables = tuple(item if d.id == item.id else d for d in state.deliverables)
-    return replace(state, deliverables=deliverables)
-
-
-def _update_request(state: ContractState, record: RequestRecord) -> ContractState:
-    records = state.requests
-    index = state.request_index.get(record.request_id)
-    if index is None or len(state.request_index) != len(records):
-        index = next(i for i, r in enumerate(records) if r.request_id == record.request_id)
-    return replace(state, requests=(*records[:index], record, *records[index + 1 :]))
-
-
-def _known_request(state: ContractState, request_id: str) -> RequestRecord:
+def _known_request(state: StateDraft, request_id: str) -> RequestRecord:
     record = state.request(request_id)
     if record is None:
         raise LedgerError(f"event refers to unknown request {request_id!r}")
     return record
 
 
-def _on_signed(terms: ContractTerms, state: ContractState, event: ContractSigned) -> ContractState:
+def _on_signed(terms: ContractTerms, state: StateDraft, event: ContractSigned) -> None:
     if state.signed_at is not None:
         raise LedgerError("the contract is signed twice")
     if event.terms_sha256 != terms_sha256(terms):
         raise LedgerError("the ledger was signed for different terms (terms_sha256 differs)")
-    return replace(state, contract_id=event.contract_id, signed_at=event.at)
+    state.contract_id, state.signed_at = event.contract_id, event.at
 
 
 def _on_version(
-    terms: ContractTerms, state: ContractState, event: VersionSubmitted | RevisionDelivered
-) -> ContractState:
+    terms: ContractTerms, state: StateDraft, event: VersionSubmitted | RevisionDelivered
+) -> None:
     item = state.deliverable(event.deliverable)
-    if event.version != len(item.versions) + 1:
+    expected = len(item.versions) + 1
+    if event.version != expected:
         raise LedgerError(
-            f"{event.deliverable}: version {event.version} delivered, "
-            f"expected {len(item.versions) + 1}"
+            f"{event.deliverable}: version {event.version} delivered, expected {expected}"
         )
     request_id = event.request_id if isinstance(event, RevisionDelivered) else None
-    version = Version(event.version, event.at, event.text, event.file_sha256, request_id)
+    record = None if request_id is None else _delivered_request(state, item, request_id)
     deadline = None if item.approval else review_deadline(terms, item.id, event.at)
     if not terms.policy_for(item.id).silence_means_approval:
         deadline = None
-    item = replace(item, versions=(*item.versions, version), review_deadline=deadline)
-    if isinstance(event, RevisionDelivered):
-        return _on_delivered(terms, state, item, event)
-    return _update(state, item)
+    item.add_version(Version(event.version, event.at, event.text, event.file_sha256, request_id))
+    item.review_deadline = deadline
+    if record is not None:
+        _on_delivered(terms, state, item, record, event.version, event.at)
+
+
+def _delivered_request(state: StateDraft, item: ItemDraft, request_id: str) -> RequestRecord:
+    record = _known_request(state, request_id)
+    if record.deliverable != item.id:
+        raise LedgerError(f"request {record.request_id!r} is not for {item.id!r}")
+    return record
 
 
 def _on_delivered(
-    terms: ContractTerms, state: ContractState, item: DeliverableState, event: RevisionDelivered
-) -> ContractState:
-    record = _known_request(state, event.request_id)
-    if record.deliverable != item.id:
-        raise LedgerError(f"request {record.request_id!r} is not for {item.id!r}")
-    state = _update_request(state, replace(record, delivered_version=event.version))
+    terms: ContractTerms,
+    state: StateDraft,
+    item: ItemDraft,
+    record: RequestRecord,
+    version: int,
+    at: datetime,
+) -> None:
+    state.put_request(replace(record, delivered_version=version))
     last_round = (
         record.decision is not None
         and record.decision.consumed_round
@@ -196,20 +226,19 @@ def _on_delivered(
         and terms.policy_for(item.id).approval_after_last_round
     )
     if last_round and item.approval is None:
-        approval = Approval(kind="after_last_round", at=event.at, version=event.version)
-        item = replace(item, approval=approval, review_deadline=None)
-    return _update(state, item)
+        item.approval = Approval(kind="after_last_round", at=at, version=version)
+        item.review_deadline = None
 
 
-def _on_requested(state: ContractState, event: RevisionRequested) -> ContractState:
+def _on_requested(state: StateDraft, event: RevisionRequested) -> None:
     item = state.deliverable(event.deliverable)
     if state.request(event.request_id) is not None:
         raise LedgerError(f"request {event.request_id!r} is recorded twice")
     approval = item.approval
     if approval is not None and approval.kind == "deemed" and event.received_at < approval.at:
-        item = replace(item, approval=None)  # the client answered within the window
+        item.approval = None  # the client answered within the window
     if item.review_deadline is not None and event.received_at < item.review_deadline:
-        item = replace(item, review_deadline=None)
+        item.review_deadline = None
     record = RequestRecord(
         request_id=event.request_id,
         deliverable=event.deliverable,
@@ -217,12 +246,10 @@ def _on_requested(state: ContractState, event: RevisionRequested) -> ContractSta
         received_at=event.received_at,
         message=event.message,
     )
-    index = {**state.request_index, record.request_id: len(state.requests)}
-    state = replace(state, requests=(*state.requests, record), request_index=index)
-    return _update(state, item)
+    state.add_request(record)
 
 
-def _on_decided(state: ContractState, event: DecisionMade) -> ContractState:
+def _on_decided(state: StateDraft, event: DecisionMade) -> None:
     record = _known_request(state, event.request_id)
     if record.decision is not None:
         raise LedgerError(f"request {event.request_id!r} is decided twice")
@@ -231,53 +258,42 @@ def _on_decided(state: ContractState, event: DecisionMade) -> ContractState:
     item = state.deliverable(event.deliverable)
     if event.consumed_round and item.rounds_left == 0:
         raise LedgerError(f"{item.id}: a decision consumed a round but none was left")
-    fixes = sum(1 for i in event.items if i.verdict == "free_fix")
-    item = replace(
-        item,
-        rounds_used=item.rounds_used + int(event.consumed_round),
-        free_fixes=item.free_fixes + fixes,
-    )
-    state = _update_request(state, replace(record, decision=event))
-    return _update(state, item)
+    item.rounds_used += int(event.consumed_round)
+    item.free_fixes += sum(1 for i in event.items if i.verdict == "free_fix")
+    state.put_request(replace(record, decision=event))
 
 
-def _on_approved(state: ContractState, event: ApprovedExplicitly) -> ContractState:
+def _on_approved(state: StateDraft, event: ApprovedExplicitly) -> None:
     item = state.deliverable(event.deliverable)
     if item.approval is not None:
-        return state  # the earliest approval stands
+        return  # the earliest approval stands
     version = event.version or (item.current_version.number if item.current_version else None)
-    approval = Approval(kind="explicit", at=event.at, version=version)
-    return _update(state, replace(item, approval=approval, review_deadline=None))
+    item.approval = Approval(kind="explicit", at=event.at, version=version)
+    item.review_deadline = None
 
 
-def _on_co_issued(state: ContractState, event: ChangeOrderIssued) -> ContractState:
-    if any(co.issued.number == event.number for co in state.change_orders):
+def _on_co_issued(state: StateDraft, event: ChangeOrderIssued) -> None:
+    if state.change_order(event.number) is not None:
         raise LedgerError(f"change order {event.number} is issued twice")
     if event.deliverable is not None:
         state.deliverable(event.deliverable)
     if event.request_id is not None:
         _known_request(state, event.request_id)
-    return replace(state, change_orders=(*state.change_orders, ChangeOrder(issued=event)))
+    state.add_change_order(ChangeOrder(issued=event))
 
 
-def _on_co_accepted(state: ContractState, event: ChangeOrderAccepted) -> ContractState:
-    order = next((co for co in state.change_orders if co.issued.number == event.number), None)
+def _on_co_accepted(state: StateDraft, event: ChangeOrderAccepted) -> None:
+    order = state.change_order(event.number)
     if order is None or order.accepted_at is not None:
         raise LedgerError(f"change order {event.number} is not open for acceptance")
-    accepted = replace(order, accepted_at=event.at)
-    orders = tuple(accepted if co is order else co for co in state.change_orders)
-    state = replace(state, change_orders=orders)
+    state.put_change_order(replace(order, accepted_at=event.at))
     issued = order.issued
     if issued.deliverable is None or issued.extra_rounds == 0:
-        return state
+        return
     item = state.deliverable(issued.deliverable)
-    item = replace(
-        item,
-        rounds_included=item.rounds_included + issued.extra_rounds,
-        approval=None,
-        review_deadline=None,
-    )
-    return _update(state, item)
+    item.rounds_included += issued.extra_rounds
+    item.approval = None
+    item.review_deadline = None
 
 
-__all__ = ["apply", "fold", "initial_state", "review_deadline", "settle"]
+__all__ = ["Folding", "apply", "fold", "initial_state", "review_deadline", "settle"]

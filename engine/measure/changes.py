@@ -26,7 +26,7 @@ from itertools import count
 from engine.measure.align import align
 from engine.measure.model import MOVE_COST, EditBlock, Measurement, MeasureOptions, MovedBlock
 from engine.measure.moves import Gap, Move, find_moves
-from engine.measure.pairing import gaps_between, pair_blocks
+from engine.measure.pairing import pair_blocks
 from engine.measure.tokens import token_keys
 
 
@@ -40,7 +40,7 @@ def measure(old: str, new: str, options: MeasureOptions | None = None) -> Measur
     a = list(map(ids.setdefault, old_keys, numbers))
     b = list(map(ids.setdefault, new_keys, numbers))
     alignment = align(a, b)
-    gaps = gaps_between(pair_blocks(a, b, list(alignment.matches)), len(a), len(b))
+    gaps = pair_blocks(a, b, list(alignment.matches))
     moves = find_moves(a, b, gaps)
     blocks = _blocks(gaps, moves, old_texts, new_texts)
     moved_blocks = tuple(

@@ -24,60 +24,71 @@ Move = tuple[int, int, int, int, int]
 
 def find_moves(a: Sequence[int], b: Sequence[int], gaps: Sequence[Gap]) -> list[Move]:
     """Moves between the deleted and the inserted runs of ``gaps``, greedily."""
-    index = _index_inserted(b, gaps)
-    if not index:
+    if not any(i2 - i1 >= MIN_MOVE_WORDS for i1, i2, _, _ in gaps):
+        return []
+    index = _InsertedIndex(b, gaps)
+    if not index.heads:
         return []
     used = bytearray(len(b))
     moves: list[Move] = []
     for gap_no, (i1, i2, _, _) in enumerate(gaps):
         p = i1
         while p + MIN_MOVE_WORDS <= i2:
-            best = _best_candidate(a, b, p, i2, index.get(tuple(a[p : p + MIN_MOVE_WORDS])), used)
+            best = index.longest(a, p, i2, used)
             if best is None:
                 p += 1
                 continue
-            q, length, to_gap = best
+            q, length = best
             used[q : q + length] = b"\x01" * length
-            moves.append((p, q, length, gap_no, to_gap))
+            moves.append((p, q, length, gap_no, index.gap_of[q]))
             p += length
     return moves
 
 
-def _index_inserted(
-    b: Sequence[int], gaps: Sequence[Gap]
-) -> dict[tuple[int, ...], list[tuple[int, int, int]]]:
-    """Every MIN_MOVE_WORDS-gram of the inserted runs -> [(position, run end, gap index)]."""
-    index: dict[tuple[int, ...], list[tuple[int, int, int]]] = {}
-    for gap_no, (_, _, j1, j2) in enumerate(gaps):
-        for q in range(j1, j2 - MIN_MOVE_WORDS + 1):
-            found = index.setdefault(tuple(b[q : q + MIN_MOVE_WORDS]), [])
-            if len(found) < _MAX_CANDIDATES:
-                found.append((q, j2, gap_no))
-    return index
+class _InsertedIndex:
+    """Every MIN_MOVE_WORDS-gram of the inserted runs, by hash, as chains of positions.
 
+    Plain ints in flat lists rather than a dict of tuples: a heavily edited manuscript
+    has tens of thousands of inserted positions, and containers would burden the GC.
+    Hash collisions are harmless: a candidate is only taken after comparing its tokens.
+    """
 
-def _best_candidate(
-    a: Sequence[int],
-    b: Sequence[int],
-    p: int,
-    p_end: int,
-    candidates: list[tuple[int, int, int]] | None,
-    used: bytearray,
-) -> tuple[int, int, int] | None:
-    """The longest unused inserted run equal to a[p:...] (at least MIN_MOVE_WORDS long)."""
-    best: tuple[int, int, int] | None = None
-    for q, q_end, gap_no in candidates or ():
-        length = 0
-        while (
-            p + length < p_end
-            and q + length < q_end
-            and not used[q + length]
-            and a[p + length] == b[q + length]
-        ):
-            length += 1
-        if length >= MIN_MOVE_WORDS and (best is None or length > best[1]):
-            best = (q, length, gap_no)
-    return best
+    def __init__(self, b: Sequence[int], gaps: Sequence[Gap]) -> None:
+        self.b = b
+        self.heads: dict[int, int] = {}
+        self.chain = [-1] * len(b)
+        self.run_end = [0] * len(b)
+        self.gap_of = [0] * len(b)
+        for gap_no in range(len(gaps) - 1, -1, -1):  # reversed: chains start earliest
+            _, _, j1, j2 = gaps[gap_no]
+            for q in range(j2 - MIN_MOVE_WORDS, j1 - 1, -1):
+                key = hash(tuple(b[q : q + MIN_MOVE_WORDS]))
+                self.chain[q] = self.heads.get(key, -1)
+                self.heads[key] = q
+                self.run_end[q], self.gap_of[q] = j2, gap_no
+
+    def longest(
+        self, a: Sequence[int], p: int, p_end: int, used: bytearray
+    ) -> tuple[int, int] | None:
+        """The longest unused inserted run equal to a[p:...], at least MIN_MOVE_WORDS long."""
+        b = self.b
+        best: tuple[int, int] | None = None
+        q = self.heads.get(hash(tuple(a[p : p + MIN_MOVE_WORDS])), -1)
+        for _ in range(_MAX_CANDIDATES):
+            if q < 0:
+                break
+            q_end, length = self.run_end[q], 0
+            while (
+                p + length < p_end
+                and q + length < q_end
+                and not used[q + length]
+                and a[p + length] == b[q + length]
+            ):
+                length += 1
+            if length >= MIN_MOVE_WORDS and (best is None or length > best[1]):
+                best = (q, length)
+            q = self.chain[q]
+        return best
 
 
 __all__ = ["MIN_MOVE_WORDS", "Gap", "Move", "find_moves"]

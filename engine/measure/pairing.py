@@ -30,8 +30,8 @@ MAX_REGION_CELLS = 900
 Gap = tuple[int, int, int, int]
 
 
-def pair_blocks(a: Sequence[int], b: Sequence[int], matches: list[Match]) -> list[Match]:
-    """The same alignment with neighbouring unbalanced blocks re-paired where it helps."""
+def pair_blocks(a: Sequence[int], b: Sequence[int], matches: list[Match]) -> list[Gap]:
+    """The edit regions of the alignment, neighbouring unbalanced blocks re-paired."""
     gaps = gaps_between(matches, len(a), len(b))
     removed: set[tuple[int, int]] = set()
     added: list[Match] = []
@@ -46,9 +46,9 @@ def pair_blocks(a: Sequence[int], b: Sequence[int], matches: list[Match]) -> lis
         added += better
         k += 2
     if not removed:
-        return matches
+        return gaps
     kept = [m for m in matches if (m[0], m[1]) not in removed]
-    return _merge(sorted(kept + added))
+    return gaps_between(_merge(sorted(kept + added)), len(a), len(b))
 
 
 def gaps_between(matches: Sequence[Match], n: int, m: int) -> list[Gap]:

@@ -2,7 +2,8 @@
 
 Rule: the reply states only what the decision established — per verdict, the items in
 the client's words, the clause the deciding rule cited and the quoted price of that
-part; the measured size and the limit; rounds left. The approval date comes from the
+part (the quote parts whose ``kind`` is that verdict; labels are for people and are never
+parsed); the measured size and the limit; rounds left. The approval date comes from the
 folded contract state when the caller has it (a decision records the rule, not the date).
 """
 
@@ -30,24 +31,10 @@ _FALLBACK_CLAUSE: Mapping[str, ClauseKey] = {
     "after_approval": ClauseKey.REVIEW,
     "needs_clarification": ClauseKey.ROUNDS,
 }
-# Which verdict each quote part prices (labels from engine.decide.explain.quote_parts).
-_PART_VERDICTS: Mapping[str, str] = {
-    "extra round": "extra_round",
-    "too large for one round": "too_large",
-    "new work after approval": "after_approval",
-    "change order": "out_of_scope",
-}
-
-
-def _part_verdict(label: str) -> str | None:
-    head = label.split(":", 1)[0].strip()
-    return _PART_VERDICTS.get(head)
-
-
 def _price(quote: Quote | None, verdict: str) -> Decimal | None:
     if quote is None:
         return None
-    amounts = [p.price.amount for p in quote.parts if _part_verdict(p.label) == verdict]
+    amounts = [p.price.amount for p in quote.parts if p.kind == verdict]
     return sum(amounts, Decimal(0)) if amounts else None
 
 

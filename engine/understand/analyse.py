@@ -18,6 +18,7 @@ from engine.understand.classify import (
     CONCRETE_KINDS,
     ContractCues,
     contract_cues,
+    decide,
     item_scope,
     read_clause,
 )
@@ -33,6 +34,11 @@ from engine.understand.model import (
 )
 from engine.understand.split import Span, split_message
 from engine.understand.stage import read_stage
+
+# A clause of at most this many words can be a follow-up to the item before it.
+FOLLOW_UP_WORDS = 4
+# Targets that name the work in general rather than a part of it.
+WEAK_KINDS = frozenset({"deliverable", "brief"})
 
 
 @dataclass
@@ -67,6 +73,8 @@ class _Assembly:
         """Place one clause: context, a new item, or part of the item it refers to."""
         reading = read_clause(self.message[span[0] : span[1]], span[0], self.book, self.cc)
         scope = item_scope(reading.verdict)
+        if scope == "in_scope" and self._follow_up(span, reading.cues):
+            scope = None
         if reading.verdict == "context":
             self.context.append(span)
         elif scope is not None:
@@ -76,6 +84,19 @@ class _Assembly:
         else:
             self._untargeted(span, list(reading.cues))
         self.last_was_item = reading.verdict != "context"
+
+    def _follow_up(self, span: Span, cues: Sequence[Cue]) -> bool:
+        """Is this a short follow-up ("Please translate it.") to the item just before?
+
+        A word of a deliverable's title or brief is a weak target: in a clause of a few
+        words with no edit of its own, right after an item, it names the work in general,
+        and the clause repeats the ask of that item rather than adding a new one.
+        """
+        kinds = {c.kind for c in cues}
+        short = len(self.message[span[0] : span[1]].split()) <= FOLLOW_UP_WORDS
+        weak = bool(kinds & WEAK_KINDS) and not kinds & (CONCRETE_KINDS - WEAK_KINDS)
+        weak = weak and "change" not in kinds
+        return self.last_was_item and bool(self.drafts) and short and weak
 
     def _lead_in(self, scope: ItemScope) -> bool:
         """Is the last item only a lead-in ("While you're at it,") to this one?
@@ -105,8 +126,12 @@ class _Assembly:
         if self.drafts:
             self.drafts[-1].spans.append(span)
             self.drafts[-1].cues.extend([*cues, note])
-        else:
-            self.drafts.append(_Draft("vague", [span], [*cues, note]))
+            return
+        # Nothing before to refer to: a threat around a concrete ask ("Fix the ears NOW or
+        # I won't pay") is still that ask.
+        text = self.message[span[0] : span[1]]
+        own = item_scope(decide({c.kind for c in cues} - {"stage"}, "?" in text))
+        self.drafts.append(_Draft(own or "vague", [span], [*cues] if own else [*cues, note]))
 
     def _reread_with(self, prev: Span, span: Span) -> _Draft | None:
         """Read the context sentence just before together with the untargeted request."""
@@ -180,7 +205,7 @@ def analyse_request(
     else:
         found, rest = _from_message(message, book, cc)
     whole = "\n".join([message, *(items or ())])
-    stage = read_stage(whole, book)
+    stage = read_stage(whole, book, context.names)
     lang = detect_language(whole, book, (context.client_language, context.contract_language))
     return RequestAnalysis(
         items=tuple(found),

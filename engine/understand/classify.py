@@ -8,7 +8,9 @@ decides):
    nothing) or for new work ("could you also write…", "we added a new chapter":
    ``new_work.*``).
 2. ``free_fix`` — it points at the freelancer's own error: typo, a fact against the
-   brief, a broken export, a missing part, a glossary term not followed.
+   brief, a broken export, a missing part, a glossary term not followed. Two quoted
+   spellings a letter or two apart («COFEE» … «COFFEE») are a misspelling to correct,
+   in any language.
 3. ``in_scope`` — a concrete target (a part of the work, quoted words, a deliverable's
    name, a topic of the brief) together with a concrete edit, or with a request and no
    vague complaint.
@@ -25,11 +27,14 @@ one ("make it better") is not a concrete edit.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+from rapidfuzz.distance import OSA
 
 from engine.understand.cuebook import CueBook
 from engine.understand.fold import fold
@@ -123,11 +128,38 @@ def _quote_and_deliverable_cues(
         Cue("quote.text", m.group(), offset + m.start(), offset + m.end(), book.explain("quote"))
         for m in _QUOTE.finditer(text)
     ]
+    cues += _spelling_pair_cues(list(cues), book)
     for stem, rule, why in cc.reference_stems:
         for m in re.finditer(rf"\b{re.escape(stem)}\w*", folded):
             span = (offset + m.start(), offset + m.end())
             cues.append(Cue(rule, text[m.start() : m.end()], *span, why))
     return cues
+
+
+def _misspelt(a: str, b: str) -> bool:
+    """Do two quoted passages differ only in one word, by one edit per five letters?
+
+    Edits are insertions, deletions, substitutions and swaps of neighbouring letters
+    ("sourdoguh"), so a typo counts once however it happened.
+    """
+    pairs = [(x, y) for x, y in zip(a.split(), b.split(), strict=False) if x != y]
+    if len(a.split()) != len(b.split()) or len(pairs) != 1:
+        return False
+    x, y = pairs[0]
+    shorter = min(len(x), len(y))
+    return shorter >= 3 and OSA.distance(x, y) <= max(1, shorter // 5)
+
+
+def _spelling_pair_cues(quotes: list[Cue], book: CueBook) -> list[Cue]:
+    """A cue for two quoted spellings of one word ("kruhk" instead of "kruh")."""
+    words = [fold(q.text[1:-1]).strip() for q in quotes]
+    for i, j in itertools.combinations(range(len(quotes)), 2):
+        if _misspelt(words[i], words[j]):
+            first, second = quotes[i], quotes[j]
+            text = f"{first.text} … {second.text}"
+            why = book.explain("free_fix.spelling_pair")
+            return [Cue("free_fix.spelling_pair", text, first.start, second.end, why)]
+    return []
 
 
 def _overlaps(a: Cue, b: Cue) -> bool:

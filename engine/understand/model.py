@@ -40,7 +40,9 @@ class RequestContext:
 
     ``exclusions`` are the contract's "not included" phrases as written in the spec
     (English, e.g. "social media posts"); ``contract_language`` and ``client_language``
-    are ISO 639-1 codes used as the prior for short or ambiguous messages.
+    are ISO 639-1 codes used as the prior for short or ambiguous messages. ``names`` are
+    the parties' names and businesses ("Red Fox Coffee"): written in capitals they are a
+    name, not shouting.
     """
 
     deliverable_id: str
@@ -50,6 +52,7 @@ class RequestContext:
     brief: str = ""
     contract_language: str = "en"
     client_language: str | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

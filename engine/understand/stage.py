@@ -8,13 +8,19 @@ threshold is an explosion. Capitals count only for letters that have case — Ge
 has none, so it is judged by its words and marks — and never for known acronyms
 (SVG, PNG, PDF…): a word shouts when it is at least four letters long, or when it stands
 in a run of three or more capitalised words. One shouted word alone ("the word COFFEE")
-weighs half a run: emphasis is not yet an explosion.
+weighs half a run: emphasis is not yet an explosion. Capitals are not shouting either
+inside quotation marks (the client cites the text: «RED FOX COFEE») or when the word is
+one of the parties' names or businesses passed in the context ("RED FOX COFFEE"), also
+when misspelt by a letter or two.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
 
 from engine.understand.cuebook import CueBook
 from engine.understand.fold import fold
@@ -24,6 +30,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 _MARKS = re.compile(r"[!?;\u037e]{2,}")
 SHOUT_WORD_LETTERS = 4
 SHOUT_RUN_WORDS = 3
+# Quoted passages: a capitalised word inside one is cited, not shouted.
+_QUOTED = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”"\n]+[“”"]|»[^«\n]+«|«[^»\n]+»|‘[^’\n]+’')
+NAME_MIN_LETTERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +44,44 @@ class StageReading:
     cues: tuple[Cue, ...]
 
 
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The folded words of the parties' names and businesses ("red", "fox", "coffee")."""
+    return frozenset(
+        w for name in names for w in _WORD.findall(fold(name)) if len(w) >= NAME_MIN_LETTERS
+    )
+
+
+def _is_name(word: str, names: frozenset[str]) -> bool:
+    """A name word, or one misspelt by at most one edit per five letters ("COFEE")."""
+    folded = fold(word)
+    if folded in names:
+        return True
+    limit = len(folded) // 5
+    return limit > 0 and any(
+        Levenshtein.distance(folded, n, score_cutoff=limit) <= limit for n in names
+    )
+
+
 def _is_capital(word: str, book: CueBook) -> bool:
     return len(word) >= 2 and word.isupper() and word.upper() not in book.acronyms
 
 
-def _caps_runs(text: str, book: CueBook) -> list[list[re.Match[str]]]:
+def _caps_runs(
+    text: str, book: CueBook, names: frozenset[str] = frozenset()
+) -> list[list[re.Match[str]]]:
     """Runs of consecutive capitalised words (separated only by spaces and punctuation).
 
-    A one-letter capital ("I", "A") continues a run but does not start one.
+    A one-letter capital ("I", "A") continues a run but does not start one; a quoted word
+    or a party's name breaks a run and never shouts.
     """
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
     runs: list[list[re.Match[str]]] = []
     previous: re.Match[str] | None = None
     for match in _WORD.finditer(text):
         word = match.group()
+        if any(a <= match.start() < b for a, b in quoted) or _is_name(word, names):
+            previous = None
+            continue
         joins = previous is not None and runs and runs[-1][-1] is previous
         if _is_capital(word, book) or (joins and len(word) == 1 and word.isupper()):
             if joins:
@@ -58,10 +92,10 @@ def _caps_runs(text: str, book: CueBook) -> list[list[re.Match[str]]]:
     return runs
 
 
-def caps_cues(text: str, book: CueBook) -> list[Cue]:
+def caps_cues(text: str, book: CueBook, names: frozenset[str] = frozenset()) -> list[Cue]:
     """One cue per shouting run of capitals; a single shouted word weighs less."""
     cues = []
-    for run in _caps_runs(text, book):
+    for run in _caps_runs(text, book, names):
         longest = max(len(m.group()) for m in run)
         if longest >= SHOUT_WORD_LETTERS or len(run) >= SHOUT_RUN_WORDS:
             rule = "stage.caps" if len(run) > 1 else "stage.caps_word"
@@ -79,9 +113,12 @@ def marks_cues(text: str, book: CueBook) -> list[Cue]:
     ]
 
 
-def read_stage(text: str, book: CueBook) -> StageReading:
-    """Weigh every stage cue in ``text`` and decide calm or explosion."""
-    cues = [*caps_cues(text, book), *marks_cues(text, book)]
+def read_stage(text: str, book: CueBook, names: Iterable[str] = ()) -> StageReading:
+    """Weigh every stage cue in ``text`` and decide calm or explosion.
+
+    ``names`` are the parties' names and businesses: in capitals they are not shouting.
+    """
+    cues = [*caps_cues(text, book, name_words(names)), *marks_cues(text, book)]
     cues += book.matches("stage", fold(text), text)
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     score = sum(book.stage_weights.get(c.rule.split(".", 1)[1], 1) for c in cues)
@@ -89,4 +126,4 @@ def read_stage(text: str, book: CueBook) -> StageReading:
     return StageReading(stage, score, tuple(cues))
 
 
-__all__ = ["StageReading", "caps_cues", "marks_cues", "read_stage"]
+__all__ = ["StageReading", "caps_cues", "marks_cues", "name_words", "read_stage"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -14,9 +15,12 @@ from engine.ledger import (
     ChangeOrderIssued,
     ContractCompleted,
     Event,
+    Folding,
+    apply,
     dump_event,
     dump_events,
     fold,
+    initial_state,
     load_events,
     parse_event,
 )
@@ -296,6 +300,66 @@ def test_now_before_the_last_event_is_rejected() -> None:
 def test_a_naive_now_is_rejected() -> None:
     with pytest.raises(LedgerError, match="timezone-aware"):
         fold([], datetime(2026, 3, 13), BAKERY)
+
+
+def a_long_project() -> list[Event]:
+    """Every event type, with several requests, decisions, deliveries and change orders."""
+    events: list[Event] = [signed(BAKERY, at(2, 9)), version("home", 1, at(3))]
+    for n in range(1, 7):
+        events += [
+            requested(f"r{n}", "home", at(3 + n, 9)),
+            decided(f"r{n}", "home", at(3 + n, 10), BAKERY, verdict="out_of_scope"),
+            delivered(f"r{n}", "home", n + 1, at(3 + n, 11)),
+        ]
+    events += every_kind_of_event()[4:6]  # a change order on r1, then its acceptance
+    events += [ApprovedExplicitly(at=at(16), deliverable="home"), ContractCompleted(at=at(30))]
+    return events
+
+
+def test_a_folding_hands_out_the_state_after_each_prefix_and_later_events_leave_it_alone() -> None:
+    events = a_long_project()
+    folding, taken = Folding(BAKERY), []
+    for event in events:
+        folding.apply(event)
+        taken.append(folding.state())
+    stepped = initial_state(BAKERY)
+    for event, state in zip(events, taken, strict=True):
+        stepped = apply(BAKERY, stepped, event)
+        assert state == stepped
+        assert dict(state.request_index) == {r.request_id: i for i, r in enumerate(state.requests)}
+    assert [len(s.requests) for s in taken][-1] == 6
+
+
+def test_applying_different_events_to_one_state_changes_neither_that_state_nor_the_others() -> None:
+    events = a_long_project()  # events[5] asks r2, events[6] decides it
+    base = fold(events[:6], events[5].at, BAKERY)
+    before = (base.requests, base.deliverable("home").versions, dict(base.request_index))
+    asked = apply(BAKERY, base, requested("r9", "home", at(5, 12)))
+    decided_r2 = apply(BAKERY, base, events[6])
+    delivered_v2 = apply(BAKERY, asked, delivered("r9", "home", 3, at(5, 13)))
+    assert (base.requests, base.deliverable("home").versions, dict(base.request_index)) == before
+    assert [r.request_id for r in base.requests] == ["r1", "r2"]
+    assert [r.request_id for r in asked.requests] == ["r1", "r2", "r9"]
+    assert [r.request_id for r in decided_r2.requests] == ["r1", "r2"]
+    assert base.requests[1].decision is None
+    assert decided_r2.requests[1].decision == events[6]
+    assert asked.request("r9") is not None
+    assert decided_r2.request("r9") is None
+    assert len(asked.deliverable("home").versions) == 2
+    assert len(delivered_v2.deliverable("home").versions) == 3
+    assert delivered_v2.requests[2].delivered_version == 3
+
+
+def test_a_state_built_by_hand_without_a_request_index_still_folds() -> None:
+    events = a_long_project()
+    folded = fold(events[:6], events[5].at, BAKERY)
+    bare = replace(folded, request_index={})
+    state = apply(BAKERY, bare, decided("r2", "home", at(5, 12), BAKERY, verdict="out_of_scope"))
+    record = state.request("r2")
+    assert record is not None
+    assert record.decision is not None
+    with pytest.raises(LedgerError, match="recorded twice"):
+        apply(BAKERY, bare, requested("r1", "home", at(5, 13)))
 
 
 def test_the_public_names_of_the_policy_packages_are_pinned() -> None:

@@ -23,6 +23,7 @@ from engine.ledger import (
     ContractCompleted,
     ContractState,
     Event,
+    Folding,
     RevisionDelivered,
     VersionSubmitted,
     dump_events,
@@ -159,6 +160,16 @@ class ProjectMachine(RuleBasedStateMachine):
         pause = head[-1].at if head else at(1)
         resumed = fold(tail, self.clock, TERMS, start=fold(head, pause, TERMS))
         assert resumed == self.state()
+        folding = Folding(TERMS)  # a fold in progress hands out the same states, untouched
+        for event in head:
+            folding.apply(event)
+        paused = folding.state()
+        for event in tail:
+            folding.apply(event)
+        folding.settle(self.clock)
+        assert folding.state() == self.state()
+        if head:
+            assert paused == fold(head, pause, TERMS)
         assert load_events(dump_events(self.events)) == tuple(self.events)  # JSON lines too
 
     @invariant()

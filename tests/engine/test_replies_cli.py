@@ -104,3 +104,19 @@ def test_lint_names_an_unsupported_language(tmp_path: Path) -> None:
     result = runner.invoke(app, ["lint", str(draft), "--language", "xx"])
     assert result.exit_code == 2
     assert "no lint patterns for language 'xx'" in result.output
+
+
+def test_lint_refuses_an_unreadable_draft_in_one_line_like_every_other_command(
+    tmp_path: Path,
+) -> None:
+    binary = tmp_path / "draft.docx"
+    binary.write_bytes(b"PK\x03\x04\xff\xfe\x00\x00")
+    cases = {
+        str(tmp_path / "missing.txt"): "no such file",
+        str(tmp_path): "is a directory, not a text file",
+        str(binary): "not UTF-8 text (offset 4)",
+    }
+    for name, problem in cases.items():
+        result = runner.invoke(app, ["lint", name])
+        assert result.exit_code == 2
+        assert result.output == f"roundwise lint: {name}: {problem}\n"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from engine.decide import Decision
 from engine.replies import (
     CitedClause,
     GroupFacts,
@@ -13,10 +14,11 @@ from engine.replies import (
     ReplySettings,
     UnsupportedReplyLanguageError,
     compose_facts,
+    reply_facts_of,
 )
 from engine.replies.placeholders import date_locale, share_text
 from engine.terms import ContractTerms, HourlyRoundPrice
-from tests.golden.scenarios import contract
+from tests.golden.scenarios import contract, scenario
 
 ROUNDS = CitedClause("6.1", "Revision rounds included")
 
@@ -97,3 +99,26 @@ def test_markdown_escapes_the_clients_words_but_the_text_keeps_them() -> None:
     reply = compose_facts(facts, contract("bakery-web-copy"))
     assert "“Make the *headline* shorter”" in reply.text
     assert "“Make the \\*headline\\* shorter”" in reply.markdown
+
+
+def _relabelled(decision: Decision, label: str) -> Decision:
+    """The decision with every quote part given a misleading human label."""
+    assert decision.quote is not None
+    parts = tuple(p.model_copy(update={"label": label}) for p in decision.quote.parts)
+    return decision.model_copy(update={"quote": decision.quote.model_copy(update={"parts": parts})})
+
+
+@pytest.mark.parametrize(
+    ("verdict", "misleading"),
+    [("mixed", "extra round: wording"), ("extra_round", "change order: more posts")],
+)
+def test_each_part_of_a_reply_is_priced_by_the_verdict_its_quote_part_names_not_its_label(
+    verdict: str, misleading: str
+) -> None:
+    judged = scenario("bakery-web-copy", verdict)
+    decision = _relabelled(judged.decision, misleading)
+    assert decision.quote is not None
+    priced: dict[str, Decimal] = {p.kind: p.price.amount for p in decision.quote.parts}
+    groups = reply_facts_of(decision, judged.contract).groups
+    assert {g.verdict: g.price for g in groups} == {v: priced.get(v) for v in decision.verdicts}
+    assert any(g.price is not None for g in groups)

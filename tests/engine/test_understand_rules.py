@@ -247,6 +247,133 @@ def test_serbian_in_cyrillic_uses_the_same_cues_as_serbian_latin(
 
 
 def test_one_word_in_capitals_for_emphasis_is_not_yet_an_explosion() -> None:
-    analysis = analyse_request("Please make the COFFEE word a bit bolder.", FOX_FINAL)
+    analysis = analyse_request("Please make the TAIL a bit bolder.", FOX_FINAL)
     assert analysis.stage == "calm"
     assert [c.rule for c in analysis.stage_cues] == ["stage.caps_word"]
+
+
+def test_the_parties_names_in_capitals_are_not_shouting() -> None:
+    message = "Hi Jakub, the mono PDF says RED FOX COFFEE in a thinner font, please match it."
+    assert analyse_request(message, FOX_FINAL).stage == "calm"
+    unnamed = RequestContext(deliverable_id="final", deliverables=FOX_FINAL.deliverables)
+    assert analyse_request(message, unnamed).stage == "explosion"
+
+
+def test_a_name_misspelt_by_one_letter_is_still_a_name_not_shouting() -> None:
+    analysis = analyse_request("The mono version reads RED FOX COFEE, please fix it.", FOX_FINAL)
+    assert analysis.stage == "calm"
+    assert analysis.stage_cues == ()
+
+
+def test_capitals_inside_quotation_marks_are_cited_not_shouted() -> None:
+    analysis = analyse_request('The heading says "FRESH BREAD DAILY", please keep it.', BAKERY_HOME)
+    assert analysis.stage == "calm"
+
+
+def test_a_name_in_capitals_does_not_hide_real_shouting_around_it() -> None:
+    message = "RED FOX COFFEE DESERVES BETTER THAN THIS. FIX THE TAIL NOW."
+    analysis = analyse_request(message, FOX_FINAL)
+    assert analysis.stage == "explosion"
+    assert all("COFFEE" not in c.text for c in analysis.stage_cues)
+
+
+def test_a_request_context_without_names_still_works_for_existing_callers() -> None:
+    context = RequestContext(deliverable_id="home")
+    assert context.names == ()
+    assert analyse_request("Please shorten the headline.", context).scope == "in_scope"
+
+
+def test_the_decide_adapter_passes_both_parties_names_and_businesses() -> None:
+    from engine.decide.context import request_context
+    from tests.engine.bakery_project import bakery
+
+    terms = bakery()
+    context = request_context(terms, terms.deliverables[0])
+    assert terms.client.name in context.names
+    assert terms.freelancer.name in context.names
+    if terms.client.business:
+        assert terms.client.business in context.names
+
+
+@pytest.mark.parametrize(
+    ("message", "context"),
+    [
+        ("Στο λογότυπο γράφει «COFEE» αντί για «COFFEE».", FOX_FINAL),
+        ('Please write "sourdough" where it says "sourdoguh".', BAKERY_HOME),
+        ("V naslovu piše »kruhk«, mora biti »kruh«.", BAKERY_HOME),
+    ],
+)
+def test_two_quoted_spellings_a_letter_apart_are_a_free_misspelling_fix(
+    message: str, context: RequestContext
+) -> None:
+    analysis = analyse_request(message, context)
+    assert analysis.scope == "free_fix"
+    assert "free_fix.spelling_pair" in {c.rule for i in analysis.items for c in i.reasons}
+
+
+def test_two_quoted_names_that_differ_by_more_than_a_slip_are_a_wish_not_a_typo() -> None:
+    message = 'Please replace "babica Marija" with "babica Mara" in the story.'
+    assert analyse_request(message, BAKERY_HOME).scope == "in_scope"
+
+
+def test_a_short_follow_up_naming_only_the_deliverable_joins_the_item_before_it() -> None:
+    analysis = analyse_request("Section 5 is still in English. Please translate it.", MANUAL)
+    assert [i.scope for i in analysis.items] == ["free_fix"]
+    assert "untargeted" in {c.rule for c in analysis.items[0].reasons}
+
+
+def test_a_threat_around_a_concrete_ask_with_nothing_before_it_is_still_that_ask() -> None:
+    analysis = analyse_request("Fix the ears NOW or I won't pay.", FOX_FINAL)
+    assert (analysis.scope, analysis.stage) == ("in_scope", "explosion")
+
+
+FREE_FIX_FAMILIES = [
+    # wrong format / missing files
+    ("The zip only has PNG files, there's no SVG at all.", FOX_FINAL, "wrong_format"),
+    ("Zamiast PDF dostaliśmy tylko pliki JPG, proszę dosłać resztę.", FOX_FINAL, "wrong_format"),
+    ("Dobili smo samo PNG, a ugovor kaže SVG.", FOX_FINAL, "wrong_format"),
+    ("Prejeli smo samo PNG datoteke.", FOX_FINAL, "wrong_format"),
+    ("Λάβαμε μόνο αρχεία PNG, όχι όλες τις μορφές.", FOX_FINAL, "wrong_format"),
+    ("მხოლოდ მივიღეთ PNG ფაილები.", FOX_FINAL, "wrong_format"),
+    # untranslated passages
+    ("Page 3 was left partly in English.", MANUAL, "untranslated"),
+    ("V poglavju 3 je ostal odstavek v angleščini.", MANUAL, "untranslated"),
+    ("W rozdziale 2 akapit pozostał po angielsku.", MANUAL, "untranslated"),
+    ("U poglavlju 2 jedan pasus je ostao na engleskom.", MANUAL, "untranslated"),
+    ("Στο κεφάλαιο 2 μια παράγραφος έμεινε στα αγγλικά.", MANUAL, "untranslated"),
+    ("მე-2 თავი დარჩა ინგლისურად.", MANUAL, "untranslated"),
+    # a fact the client gave, reported back wrongly
+    ("You wrote that we open at 6, but we open at 7.", BAKERY_HOME, "brief_fact"),
+    ("Napisali ste, da smo odprli leta 1990, ampak smo leta 1978.", BAKERY_HOME, "brief_fact"),
+    # misspellings and mistranslations
+    ("The PDF spells the brand name as Red Fox Cofee.", FOX_FINAL, "typo"),
+    ("To pomeni ravno nasprotno od izvirnika v poglavju 4.", MANUAL, "mistranslation"),
+]
+
+
+@pytest.mark.parametrize(("message", "context", "family"), FREE_FIX_FAMILIES)
+def test_free_fix_cue_families_are_read_in_each_language(
+    message: str, context: RequestContext, family: str
+) -> None:
+    analysis = analyse_request(message, context)
+    assert analysis.scope == "free_fix", analysis.explain()
+    rules = {c.rule for i in analysis.items for c in i.reasons}
+    assert f"free_fix.{family}" in rules, rules
+
+
+MIXED_MARKERS = [
+    ("The headline has a typo and, while you're at it, could you write a newsletter too?",
+     BAKERY_HOME),
+    ("Please shorten the intro. One more thing: could you write five Instagram posts?",
+     BAKERY_HOME),
+    ("Proszę skrócić opis, a do tego napisać jeszcze opis nowego ciasta.", BAKERY_HOME),
+    ("Prosim, naj bodo črke debelejše. Pa še nekaj: bi lahko oblikovali tudi vizitke?",
+     FOX_FINAL),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "context"), MIXED_MARKERS)
+def test_a_second_clause_introducing_new_work_makes_the_request_mixed(
+    message: str, context: RequestContext
+) -> None:
+    assert analyse_request(message, context).scope == "mixed"

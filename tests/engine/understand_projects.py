@@ -17,6 +17,9 @@ from engine.understand import DeliverableInfo, RequestContext
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED_COPY = DATA / "requests_shared.yaml"
 LABELLED = DATA / "requests_labelled.yaml"
+# Held-out batches: written before the rules they measure were changed; never tuned on.
+HOLDOUT = DATA / "requests_holdout.yaml"
+HOLDOUT2 = DATA / "requests_holdout2.yaml"
 
 BAKERY_BRIEF = (
     "Warm, family tone; story of three generations of bakers; sourdough and seasonal "
@@ -59,6 +62,7 @@ PROJECTS: dict[str, dict[str, Any]] = {
             "social media posts",
         ),
         "client_language": "sl",
+        "names": ("Ana Novak", "Marko Horvat", "Horvat Bakery"),
     },
     "fox-logo": {
         "deliverables": FOX,
@@ -71,6 +75,7 @@ PROJECTS: dict[str, dict[str, Any]] = {
             "trademark search",
         ),
         "client_language": "el",
+        "names": ("Jakub Wiśniewski", "Eleni Papadopoulou", "Red Fox Coffee"),
     },
     "manual-translation": {
         "deliverables": MANUAL,
@@ -81,6 +86,7 @@ PROJECTS: dict[str, dict[str, Any]] = {
             "certification",
         ),
         "client_language": None,
+        "names": ("Nika Zupan", "Tomás Díaz", "Alpine Pumps"),
     },
 }
 
@@ -97,6 +103,7 @@ def context_for(project: str, deliverable: str) -> RequestContext:
         brief=chosen.brief,
         contract_language="en",
         client_language=spec["client_language"],
+        names=spec["names"],
     )
 
 

@@ -10,6 +10,8 @@ from collections import defaultdict
 
 from engine.understand import analyse_request
 from tests.engine.understand_projects import (
+    HOLDOUT,
+    HOLDOUT2,
     LABELLED,
     SHARED_COPY,
     Labelled,
@@ -18,6 +20,11 @@ from tests.engine.understand_projects import (
 )
 
 FIELDS = ("scope", "stage", "language")
+# Held-out batches, each measured first before any rule change it could have guided.
+HELD_OUT = (
+    ("HELD-OUT batch 1 (first measured before the 2026-11-22 changes, which it guided)", HOLDOUT),
+    ("HELD-OUT batch 2 (written after the 2026-11-22 changes, never tuned on)", HOLDOUT2),
+)
 
 
 def predictions(rows: list[Labelled]) -> list[tuple[Labelled, dict[str, str]]]:
@@ -72,8 +79,12 @@ def report(name: str, rows: list[Labelled], show_errors: bool) -> list[str]:
 def main(argv: list[str]) -> int:
     errors = "--errors" in argv
     shared = report("shared examples", load_labelled(SHARED_COPY), errors)
-    labelled = report("labelled set", load_labelled(LABELLED), errors)
-    print("\n".join([*shared, "", *labelled]))
+    labelled = report("labelled set (tuned on: in-sample)", load_labelled(LABELLED), errors)
+    lines = [*shared, "", *labelled]
+    for name, path in HELD_OUT:
+        if path.exists():
+            lines += ["", *report(name, load_labelled(path), errors)]
+    print("\n".join(lines))
     return 0
 
 

@@ -1,0 +1,210 @@
+"""Benchmark: folding a long contract ledger (``engine.ledger.fold``) and replaying it.
+
+Run ``python -m bench.fold_bench`` (optionally ``--sizes 5000 20000 --repeat 3``). It builds
+a synthetic but valid ledger for the bakery example contract: the contract is signed,
+both deliverables get a first version, then the client keeps asking; each request is
+decided (an out-of-scope decision, or an included one right after a change order added a
+round) and answered with a new version. Every tenth request a change order adding one
+round is issued and accepted. So a ledger of *n* events holds about *n*/3 requests and as
+many versions, the shape that made the old fold quadratic.
+
+It prints, per size, the best wall-clock time of ``fold`` over the whole ledger (and per
+event); of a `Folding` that hands out a frozen state before every request (what
+``replay`` does); and of folding it one ``apply`` at a time (each step copies the state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from engine import ENGINE_VERSION
+from engine.ledger import (
+    ChangeOrderAccepted,
+    ChangeOrderIssued,
+    ContractSigned,
+    ContractState,
+    DecisionMade,
+    Event,
+    Folding,
+    ItemVerdict,
+    RevisionDelivered,
+    RevisionRequested,
+    VersionSubmitted,
+    apply,
+    fold,
+    initial_state,
+)
+from engine.terms import ContractTerms, Money, parse_spec, terms_sha256
+
+ROOT = Path(__file__).resolve().parents[1]
+TERMS_FILE = ROOT / "contracts" / "examples" / "bakery-web-copy.yaml"
+START = datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Europe/Ljubljana"))
+DELIVERABLES = ("home", "about")
+
+
+class _Ledger:
+    """Builds the synthetic ledger event by event, one minute apart."""
+
+    def __init__(self, terms: ContractTerms) -> None:
+        self.terms = terms
+        self.sha = terms_sha256(terms)
+        self.events: list[Event] = []
+        self.clock = START
+        self.versions = dict.fromkeys(DELIVERABLES, 0)
+        self.spare_rounds = dict.fromkeys(DELIVERABLES, 1)
+        self.orders = 0
+
+    def tick(self) -> datetime:
+        self.clock += timedelta(minutes=1)
+        return self.clock
+
+    def version(self, deliverable: str, request_id: str | None = None) -> None:
+        self.versions[deliverable] += 1
+        number, when = self.versions[deliverable], self.tick()
+        text = f"version {number} of {deliverable}"
+        if request_id is None:
+            self.events.append(
+                VersionSubmitted(at=when, deliverable=deliverable, version=number, text=text)
+            )
+        else:
+            self.events.append(
+                RevisionDelivered(
+                    at=when,
+                    deliverable=deliverable,
+                    version=number,
+                    text=text,
+                    request_id=request_id,
+                )
+            )
+
+    def request(self, number: int) -> None:
+        deliverable = DELIVERABLES[number % 2]
+        request_id = f"r{number}"
+        when = self.tick()
+        self.events.append(
+            RevisionRequested(
+                at=when,
+                request_id=request_id,
+                deliverable=deliverable,
+                message=f"Request {number}: please change the second paragraph.",
+                received_at=when,
+            )
+        )
+        self.events.append(self._decision(request_id, deliverable))
+        self.version(deliverable, request_id)
+
+    def _decision(self, request_id: str, deliverable: str) -> DecisionMade:
+        included = self.spare_rounds[deliverable] > 0
+        self.spare_rounds[deliverable] -= int(included)
+        verdict = "included" if included else "out_of_scope"
+        scope = "in_scope" if included else "out_of_scope"
+        item = ItemVerdict(text="the second paragraph", scope=scope, verdict=verdict)
+        return DecisionMade(
+            at=self.tick(),
+            request_id=request_id,
+            deliverable=deliverable,
+            verdict=verdict,
+            scope=scope,
+            items=(item,),
+            consumed_round=included,
+            rounds_left=0,
+            terms_sha256=self.sha,
+            engine_version=ENGINE_VERSION,
+        )
+
+    def change_order(self, deliverable: str) -> None:
+        self.orders += 1
+        price = Money(amount=Decimal("90.00"), currency=self.terms.currency)
+        self.events.append(
+            ChangeOrderIssued(
+                at=self.tick(),
+                number=self.orders,
+                description="one more revision round",
+                price=price,
+                deliverable=deliverable,
+                extra_rounds=1,
+            )
+        )
+        self.events.append(ChangeOrderAccepted(at=self.tick(), number=self.orders))
+        self.spare_rounds[deliverable] += 1
+
+
+def ledger(terms: ContractTerms, size: int) -> list[Event]:
+    """A valid ledger of exactly ``size`` events (``size`` >= 3)."""
+    book = _Ledger(terms)
+    book.events.append(ContractSigned(at=book.tick(), contract_id=terms.id, terms_sha256=book.sha))
+    for deliverable in DELIVERABLES:
+        book.version(deliverable)
+    number = 0
+    while len(book.events) < size:
+        number += 1
+        book.request(number)
+        if number % 10 == 0:
+            book.change_order(DELIVERABLES[number % 2])
+    return book.events[:size]
+
+
+def _fold_by_apply(terms: ContractTerms, events: list[Event]) -> ContractState:
+    state = initial_state(terms)
+    for event in events:
+        state = apply(terms, state, event)
+    return state
+
+
+def _replay_pattern(terms: ContractTerms, events: list[Event]) -> int:
+    """Fold with `Folding`, taking a frozen state before each request (as replay does)."""
+    folding, taken = Folding(terms), 0
+    for event in events:
+        if isinstance(event, RevisionRequested):
+            taken += len(folding.state().requests)
+        folding.apply(event)
+    return taken
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    """The best wall-clock time of ``repeat`` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Time ``fold`` and an ``apply`` loop for each ledger size and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 20_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    terms = parse_spec(TERMS_FILE.read_text(encoding="utf-8"))
+    print(
+        "| events | requests | versions | `fold` | fold per event "
+        "| `Folding` + state before each request | `apply` loop |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for size in args.sizes:
+        events = ledger(terms, size)
+        now = events[-1].at
+        state = fold(events, now, terms)
+        if state != _fold_by_apply(terms, events):
+            raise SystemExit("fold and the apply loop disagree")
+        folded = best_of(args.repeat, partial(fold, events, now, terms))
+        looped = best_of(args.repeat, partial(_fold_by_apply, terms, events))
+        replayed = best_of(args.repeat, partial(_replay_pattern, terms, events))
+        versions = sum(len(d.versions) for d in state.deliverables)
+        print(
+            f"| {size:,} | {len(state.requests):,} | {versions:,} | {folded:.3f} s "
+            f"| {folded / size * 1e6:.1f} µs | {replayed:.3f} s | {looped:.3f} s |"
+        )
+
+
+if __name__ == "__main__":
+    main()
