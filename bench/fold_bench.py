@@ -8,20 +8,24 @@ round) and answered with a new version. Every tenth request a change order addin
 round is issued and accepted. So a ledger of *n* events holds about *n*/3 requests and as
 many versions, the shape that made the old fold quadratic.
 
-It prints, per size, the best wall-clock time of ``fold`` over the whole ledger (and per
-event); of a `Folding` that hands out a frozen state before every request (what
-``replay`` does); and of folding it one ``apply`` at a time (each step copies the state).
+It prints, per size, the best CPU time (``time.process_time``; the machine is shared) of
+``fold`` over the whole ledger (and per event); of a `Folding` that hands out a frozen
+state before every request (what ``replay`` does); and of folding it one ``apply`` at a
+time (each step copies the collections its event changes, so that loop stays quadratic).
+``--compare OLD_FOLD.py`` also times another ``fold``/``apply`` module on the same ledgers.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from engine import ENGINE_VERSION
@@ -151,11 +155,23 @@ def ledger(terms: ContractTerms, size: int) -> list[Event]:
     return book.events[:size]
 
 
-def _fold_by_apply(terms: ContractTerms, events: list[Event]) -> ContractState:
+def _fold_by_apply(
+    terms: ContractTerms, events: list[Event], step: Callable[..., ContractState] = apply
+) -> ContractState:
     state = initial_state(terms)
     for event in events:
-        state = apply(terms, state, event)
+        state = step(terms, state, event)
     return state
+
+
+def _other(path: str) -> ModuleType:
+    """Another version of ``engine/ledger/fold.py`` (e.g. ``git show HEAD:...`` saved)."""
+    spec = importlib.util.spec_from_file_location("other_fold", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"{path}: not a Python module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _replay_pattern(terms: ContractTerms, events: list[Event]) -> int:
@@ -169,41 +185,57 @@ def _replay_pattern(terms: ContractTerms, events: list[Event]) -> int:
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
-    """The best wall-clock time of ``repeat`` runs, in seconds."""
+    """The best CPU time of ``repeat`` runs, in seconds (steadier than wall clock here)."""
     times = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started = time.process_time()
         run()
-        times.append(time.perf_counter() - started)
+        times.append(time.process_time() - started)
     return min(times)
 
 
+def _row(terms: ContractTerms, size: int, repeat: int, other: ModuleType | None) -> str:
+    events = ledger(terms, size)
+    now = events[-1].at
+    state = fold(events, now, terms)
+    if state != _fold_by_apply(terms, events):
+        raise SystemExit("fold and the apply loop disagree")
+    folded = best_of(repeat, partial(fold, events, now, terms))
+    looped = best_of(repeat, partial(_fold_by_apply, terms, events))
+    replayed = best_of(repeat, partial(_replay_pattern, terms, events))
+    versions = sum(len(d.versions) for d in state.deliverables)
+    row = (
+        f"| {size:,} | {len(state.requests):,} | {versions:,} | {folded:.3f} s "
+        f"| {folded / size * 1e6:.1f} µs | {replayed:.3f} s | {looped:.3f} s |"
+    )
+    if other is not None:
+        if other.fold(events, now, terms) != state:
+            raise SystemExit("the other fold gives another state")
+        old_fold = best_of(repeat, partial(other.fold, events, now, terms))
+        old_loop = best_of(repeat, partial(_fold_by_apply, terms, events, other.apply))
+        row += f" {old_fold:.3f} s | {old_loop:.3f} s |"
+    return row
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Time ``fold`` and an ``apply`` loop for each ledger size and print a Markdown table."""
+    """Time ``fold``, `Folding` and an ``apply`` loop per ledger size; print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 20_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", metavar="OLD_FOLD.py", default=None)
     args = parser.parse_args(argv)
     terms = parse_spec(TERMS_FILE.read_text(encoding="utf-8"))
-    print(
-        "| events | requests | versions | `fold` | fold per event "
-        "| `Folding` + state before each request | `apply` loop |"
+    other = _other(args.compare) if args.compare else None
+    head = (
+        "| events | requests | versions | `fold` | per event | `Folding` + states | `apply` loop |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    rule = "|---:|---:|---:|---:|---:|---:|---:|"
+    if other is not None:
+        head, rule = head + " other `fold` | other `apply` loop |", rule + "---:|---:|"
+    print(head)
+    print(rule)
     for size in args.sizes:
-        events = ledger(terms, size)
-        now = events[-1].at
-        state = fold(events, now, terms)
-        if state != _fold_by_apply(terms, events):
-            raise SystemExit("fold and the apply loop disagree")
-        folded = best_of(args.repeat, partial(fold, events, now, terms))
-        looped = best_of(args.repeat, partial(_fold_by_apply, terms, events))
-        replayed = best_of(args.repeat, partial(_replay_pattern, terms, events))
-        versions = sum(len(d.versions) for d in state.deliverables)
-        print(
-            f"| {size:,} | {len(state.requests):,} | {versions:,} | {folded:.3f} s "
-            f"| {folded / size * 1e6:.1f} µs | {replayed:.3f} s | {looped:.3f} s |"
-        )
+        print(_row(terms, size, args.repeat, other))
 
 
 if __name__ == "__main__":

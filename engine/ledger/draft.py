@@ -145,7 +145,7 @@ class StateDraft:
             contract_id=self.contract_id,
             signed_at=self.signed_at,
             completed_at=self.completed_at,
-            requests=self.requests,  # type: ignore[arg-type]
+            requests=tuple(self.requests),
             change_orders=tuple(self.change_orders),
             event_count=self.event_count,
             request_index=self.inherited_index,

@@ -31,6 +31,8 @@ _FALLBACK_CLAUSE: Mapping[str, ClauseKey] = {
     "after_approval": ClauseKey.REVIEW,
     "needs_clarification": ClauseKey.ROUNDS,
 }
+
+
 def _price(quote: Quote | None, verdict: str) -> Decimal | None:
     if quote is None:
         return None

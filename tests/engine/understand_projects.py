@@ -20,6 +20,8 @@ LABELLED = DATA / "requests_labelled.yaml"
 # Held-out batches: written before the rules they measure were changed; never tuned on.
 HOLDOUT = DATA / "requests_holdout.yaml"
 HOLDOUT2 = DATA / "requests_holdout2.yaml"
+HOLDOUT3 = DATA / "requests_holdout3.yaml"
+HOLDOUT4 = DATA / "requests_holdout4.yaml"
 
 BAKERY_BRIEF = (
     "Warm, family tone; story of three generations of bakers; sourdough and seasonal "

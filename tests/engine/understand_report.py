@@ -12,6 +12,8 @@ from engine.understand import analyse_request
 from tests.engine.understand_projects import (
     HOLDOUT,
     HOLDOUT2,
+    HOLDOUT3,
+    HOLDOUT4,
     LABELLED,
     SHARED_COPY,
     Labelled,
@@ -22,8 +24,10 @@ from tests.engine.understand_projects import (
 FIELDS = ("scope", "stage", "language")
 # Held-out batches, each measured first before any rule change it could have guided.
 HELD_OUT = (
-    ("HELD-OUT batch 1 (first measured before the 2026-11-22 changes, which it guided)", HOLDOUT),
-    ("HELD-OUT batch 2 (written after the 2026-11-22 changes, never tuned on)", HOLDOUT2),
+    ("HELD-OUT batch 1 (first measured before the changes, then guided round 1)", HOLDOUT),
+    ("HELD-OUT batch 2 (first measured after round 1, then guided round 2)", HOLDOUT2),
+    ("HELD-OUT batch 3 (first measured after round 2, then guided round 3)", HOLDOUT3),
+    ("HELD-OUT batch 4 (written after round 3, never tuned on)", HOLDOUT4),
 )
 
 
