@@ -170,12 +170,21 @@ def peak_memory_mb(name: str, words: int, share: float) -> tuple[float, float, f
     return float(before), float(after), float(python_peak)
 
 
+def _high_water_mb() -> float:
+    """Peak resident memory of this process image (VmHWM; unlike ru_maxrss it is not
+    inherited from the parent across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child_memory(old_path: str, new_path: str) -> None:
     old = Path(old_path).read_text(encoding="utf-8")
     new = Path(new_path).read_text(encoding="utf-8")
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    before = _high_water_mb()
     measure(old, new)
-    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    after = _high_water_mb()
     tracemalloc.start()
     measure(old, new)
     python_peak = tracemalloc.get_traced_memory()[1] / 2**20

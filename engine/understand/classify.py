@@ -10,7 +10,8 @@ decides):
 2. ``free_fix`` — it points at the freelancer's own error: typo, a fact against the
    brief, a broken export, a missing part, a glossary term not followed. Two quoted
    spellings a letter or two apart («COFEE» … «COFFEE») are a misspelling to correct,
-   in any language.
+   in any language, and so is a capitalised word one slip away from a party's name
+   ("Horvath Bakery" when the contract says Horvat Bakery).
 3. ``in_scope`` — a concrete target (a part of the work, quoted words, a deliverable's
    name, a topic of the brief) together with a concrete edit, or with a request and no
    vague complaint.
@@ -48,6 +49,12 @@ CONCRETE_KINDS = frozenset({"target", "quote", "deliverable", "brief"})
 _QUOTE = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”"\n]+[“”"]|»[^«\n]+«|«[^»\n]+»|‘[^’\n]+’')
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _BRIEF_WORD = 6
+# A party's name word worth checking for misspellings, and the length from which two
+# slips are still a misspelling ("Papadopolou").
+_NAME_WORD = re.compile(r"[^\W\d_]{5,}")
+_LONG_NAME = 10
+# Letters of case endings in the six languages' Latin spellings (Horvat-u, -om, -ovi).
+_ENDING_LETTERS = frozenset("aeiouyvmwj")
 _TITLE_STOP = frozenset(
     {"about", "three", "initial", "chosen", "concept", "refined", "delivered", "colour"}
     | {"pages", "words", "which", "their", "there", "other", "should", "please"}
@@ -65,6 +72,8 @@ class ContractCues:
     excluded: Mapping[str, str]
     # (stem, rule, explanation): deliverable titles and the brief's topics, folded
     reference_stems: tuple[tuple[str, str, str], ...]
+    # (folded word, the name it belongs to): the parties' names and businesses
+    names: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +87,9 @@ class ClauseReading:
 def contract_cues(context: RequestContext, book: CueBook) -> ContractCues:
     """Map the contract's exclusion phrases to concepts, and its deliverable titles to stems."""
     exclusions, deliverables = tuple(context.exclusions), tuple(context.deliverables)
-    return _contract_cues(exclusions, deliverables, context.brief, book)
+    found = _contract_cues(exclusions, deliverables, context.brief, book)
+    names = tuple((w, name) for name in context.names for w in _NAME_WORD.findall(fold(name)))
+    return ContractCues(found.excluded, found.reference_stems, names)
 
 
 @lru_cache(maxsize=64)
@@ -162,6 +173,29 @@ def _spelling_pair_cues(quotes: list[Cue], book: CueBook) -> list[Cue]:
     return []
 
 
+def _is_inflected(word: str, name: str) -> bool:
+    """ "Horvatu", "Horvatom": the name with a case ending, not a misspelling of it."""
+    return word.startswith(name) and set(word[len(name) :]) <= _ENDING_LETTERS
+
+
+def _name_spelling_cues(text: str, offset: int, book: CueBook, cc: ContractCues) -> list[Cue]:
+    """A capitalised word one slip away from a party's name ("Horvath" for Horvat)."""
+    cues = []
+    for m in _NAME_WORD.finditer(text):
+        word = fold(m.group())
+        if not m.group()[0].isupper():
+            continue
+        for part, name in cc.names:
+            limit = 1 if len(part) < _LONG_NAME else 2
+            near = word != part and OSA.distance(word, part) <= limit
+            if near and not _is_inflected(word, part):
+                why = f"{book.explain('free_fix.name_spelling')} (contract: “{name}”)"
+                span = (offset + m.start(), offset + m.end())
+                cues.append(Cue("free_fix.name_spelling", m.group(), *span, why))
+                break
+    return cues
+
+
 def _overlaps(a: Cue, b: Cue) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -202,6 +236,7 @@ def find_cues(text: str, offset: int, book: CueBook, cc: ContractCues) -> list[C
     folded = fold(text)
     cues = _exclusion_cues(folded, text, offset, book, cc)
     cues += _quote_and_deliverable_cues(folded, text, offset, book, cc)
+    cues += _name_spelling_cues(text, offset, book, cc)
     for category in _SCOPE_CUES:
         cues += book.matches(category, folded, text, offset)
     cues += [c for c in book.matches("stage", folded, text, offset) if c.rule == "stage.threat"]

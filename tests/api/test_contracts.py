@@ -132,3 +132,16 @@ def test_another_accounts_contract_is_404_on_every_route(
     ]
     assert [a.status_code for a in attempts] == [404] * len(attempts)
     assert client.get(base, headers=auth).json()["status"] == "signed"
+
+
+def test_yaml_aliases_are_refused_before_they_can_expand(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8)
+    )
+    response = client.post("/v1/contracts", json={"spec_text": laughs}, headers=auth)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "spec_text"
+    assert "alias" in response.json()["errors"][0]["reason"]

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from api.app import create_app
 from api.middleware import bearer_token
+from api.settings import Settings
 from store import idempotency
 from store.accounts import authenticate
 from store.base import utcnow
@@ -110,3 +114,22 @@ def test_a_day_old_key_still_replays(database: Database, auth: dict[str, str]) -
     assert (
         idempotency.claim(database.writes, account_id, "day", "c" * 64, utcnow(), POLICY) == stored
     )
+
+
+def test_a_server_error_releases_the_key_so_a_retry_runs_again(
+    settings: Settings, database: Database, auth: dict[str, str]
+) -> None:
+    app = create_app(settings, database)
+    calls = []
+
+    @app.post("/v1/boom")
+    def boom() -> dict[str, str]:
+        calls.append(1)
+        raise RuntimeError("a bug")
+
+    client = ASGIClient(app)
+    headers = auth | {"Idempotency-Key": "boom-1"}
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="a bug"):
+            client.post("/v1/boom", json={}, headers=headers)
+    assert len(calls) == 2

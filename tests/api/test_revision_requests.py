@@ -118,3 +118,25 @@ def test_another_accounts_revision_requests_are_404(
         client.get(f"{url}/{sent['request']['id']}", headers=other_auth),
     ]
     assert [a.status_code for a in attempts] == [404, 404, 404]
+
+
+def test_the_ledger_and_the_request_list_page_in_order_without_gaps(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    contract_id = delivered_contract(client, auth)
+    url = f"/v1/contracts/{contract_id}"
+    for n in range(3):
+        body = {"deliverable": "home", "message": f"{ASK} ({n})"}
+        assert client.post(f"{url}/revision-requests", json=body, headers=auth).status_code == 201
+    for path, expected in (("ledger", 8), ("revision-requests", 3)):
+        seen, cursor = [], None
+        while True:
+            params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+            page = client.get(f"{url}/{path}", params=params, headers=auth).json()
+            seen += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                break
+        assert len(seen) == expected
+    ledger = client.get(f"{url}/ledger", params={"limit": 100}, headers=auth).json()["items"]
+    assert [e["seq"] for e in ledger] == list(range(1, 9))

@@ -1,48 +1,61 @@
-"""engine.understand on the HELD-OUT batches: messages written to measure, never tuned on.
+"""engine.understand on the HELD-OUT batches: messages written to measure generalisation.
 
-``requests_holdout.yaml`` was written and measured before the 2026-11-22 cue changes (it
-then guided them, so its figure today is partly in-sample); ``requests_holdout2.yaml``
-was written after those changes and measured before any further tuning. The floors are
-what the rules actually reach on them, a little below, so a regression shows — they are
-not tuned-to-100 floors. The figures are in docs/benchmarks.md.
+Each batch (``tests/data/requests_holdout*.yaml``) was written after the previous round of
+cue changes and measured before any change it could guide; batches 1-6 then guided one
+round each, so their figures today are partly in-sample, and only the last batch is
+still unseen. The floors sit a little below what the rules actually reach, so that a
+regression shows; they are not tuned-to-100 floors. First-run figures per batch are in
+docs/benchmarks.md ("## understanding a request").
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from engine.understand import analyse_request
-from tests.engine.understand_projects import HOLDOUT, HOLDOUT2, Labelled, context_for, load_labelled
+from tests.engine.understand_projects import (
+    HOLDOUT,
+    HOLDOUT2,
+    HOLDOUT3,
+    HOLDOUT4,
+    HOLDOUT5,
+    HOLDOUT6,
+    HOLDOUT7,
+    LABELLED,
+    Labelled,
+    context_for,
+    load_labelled,
+)
 
-BATCH1 = load_labelled(HOLDOUT)
-BATCH2 = load_labelled(HOLDOUT2)
 LANGUAGES = {"en", "sl", "pl", "sr", "el", "ka"}
 CLASSES = {"in_scope", "out_of_scope", "free_fix", "vague", "mixed"}
-# (batch, field) -> floor. Batch 2 first measured at scope 80.6%, stage 97.2%, language 100%.
-FLOORS = {
-    ("batch1", "scope"): 0.90,
-    ("batch1", "stage"): 0.95,
-    ("batch1", "language"): 0.95,
-    ("batch2", "scope"): 0.75,
-    ("batch2", "stage"): 0.90,
-    ("batch2", "language"): 0.95,
+# batch: (file, minimum size, minimum per language, floors for scope, stage, language).
+# Batch 7 is the unseen one: first (and current) run scope 69.4%, stage 97.2%, language
+# 97.2%. Batches 1-6 guided a round each and now score 94-100%; their floors stay at 90%.
+BATCHES: dict[str, tuple[Path, int, int, tuple[float, float, float]]] = {
+    "batch1": (HOLDOUT, 48, 8, (0.90, 0.90, 0.95)),
+    "batch2": (HOLDOUT2, 30, 5, (0.90, 0.90, 0.95)),
+    "batch3": (HOLDOUT3, 30, 5, (0.90, 0.90, 0.95)),
+    "batch4": (HOLDOUT4, 30, 5, (0.90, 0.90, 0.95)),
+    "batch5": (HOLDOUT5, 30, 5, (0.90, 0.90, 0.95)),
+    "batch6": (HOLDOUT6, 30, 5, (0.90, 0.90, 0.95)),
+    "batch7": (HOLDOUT7, 30, 5, (0.60, 0.90, 0.95)),
 }
+FIELDS = ("scope", "stage", "language")
 
 
-def _right(rows: list[Labelled], field: str) -> float:
-    hits = 0
-    for row in rows:
-        analysis = analyse_request(row.message, context_for(row.project, row.deliverable))
-        hits += getattr(analysis, field) == getattr(row, field)
-    return hits / len(rows)
+def _rows(batch: str) -> list[Labelled]:
+    return load_labelled(BATCHES[batch][0])
 
 
-@pytest.mark.parametrize(("rows", "size", "per_language"), [(BATCH1, 48, 8), (BATCH2, 30, 5)])
+@pytest.mark.parametrize("batch", sorted(BATCHES))
 def test_each_held_out_batch_is_large_and_covers_every_class_language_and_project(
-    rows: list[Labelled], size: int, per_language: int
+    batch: str,
 ) -> None:
+    rows, (_, size, per_language, _) = _rows(batch), BATCHES[batch]
     assert len(rows) >= size
     languages = Counter(r.language for r in rows)
     assert set(languages) == LANGUAGES
@@ -52,16 +65,19 @@ def test_each_held_out_batch_is_large_and_covers_every_class_language_and_projec
     assert {r.project for r in rows} == {"bakery-web-copy", "fox-logo", "manual-translation"}
 
 
-def test_no_held_out_message_is_also_in_the_tuned_labelled_set() -> None:
-    from tests.engine.understand_projects import LABELLED
-
+def test_no_held_out_message_is_repeated_or_also_in_the_tuned_labelled_set() -> None:
     tuned = {r.message for r in load_labelled(LABELLED)}
-    held_out = [r.message for r in BATCH1 + BATCH2]
+    held_out = [r.message for batch in BATCHES for r in _rows(batch)]
     assert not tuned & set(held_out)
     assert len(set(held_out)) == len(held_out)
 
 
-@pytest.mark.parametrize(("batch", "field"), sorted(FLOORS))
-def test_held_out_accuracy_stays_at_or_above_the_measured_floor(batch: str, field: str) -> None:
-    rows = BATCH1 if batch == "batch1" else BATCH2
-    assert _right(rows, field) >= FLOORS[(batch, field)]
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_held_out_accuracy_stays_at_or_above_the_measured_floor(batch: str) -> None:
+    rows, floors = _rows(batch), BATCHES[batch][3]
+    hits = Counter[str]()
+    for row in rows:
+        analysis = analyse_request(row.message, context_for(row.project, row.deliverable))
+        hits.update(f for f in FIELDS if getattr(analysis, f) == getattr(row, f))
+    reached = {f: hits[f] / len(rows) for f in FIELDS}
+    assert all(reached[f] >= floor for f, floor in zip(FIELDS, floors, strict=True)), reached

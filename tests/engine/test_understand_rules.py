@@ -377,3 +377,46 @@ def test_a_second_clause_introducing_new_work_makes_the_request_mixed(
     message: str, context: RequestContext
 ) -> None:
     assert analyse_request(message, context).scope == "mixed"
+
+
+def test_a_party_name_misspelt_in_the_work_is_a_free_fix_citing_the_contract_name() -> None:
+    analysis = analyse_request("The opening line calls us Horvath Bakery.", BAKERY_HOME)
+    assert analysis.scope == "free_fix"
+    cue = next(c for i in analysis.items for c in i.reasons if c.kind == "free_fix")
+    assert (cue.rule, cue.text) == ("free_fix.name_spelling", "Horvath")
+    assert "Horvat" in cue.explanation
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Prosim, pošljite tekst gospodu Horvatu.",  # a case ending, not a misspelling
+        "Please shorten the part about Marko Horvat.",  # the name as written
+        "The horvath family recipe should come first.",  # not capitalised: not a name
+    ],
+)
+def test_a_declined_or_correct_name_is_not_a_misspelling(message: str) -> None:
+    rules = {c.rule for i in analyse_request(message, BAKERY_HOME).items for c in i.reasons}
+    assert "free_fix.name_spelling" not in rules
+
+
+@pytest.mark.parametrize(
+    ("message", "context"),
+    [
+        ("The footer says 7 to 19, but in reality we open at 6.", BAKERY_HOME),
+        ("U tabeli su jedinice u inčima, a u originalu su u milimetrima.", MANUAL),
+        ("Στο κείμενο γράφετε 12 ώρες, ενώ σας είχαμε πει 24.", BAKERY_HOME),
+        ("W opisie jest napisane, że są wegańskie, a nie są.", BAKERY_HOME),
+    ],
+)
+def test_a_stated_fact_set_against_the_truth_is_a_free_fix(
+    message: str, context: RequestContext
+) -> None:
+    assert analyse_request(message, context).scope == "free_fix"
+
+
+def test_disappointment_alone_is_calm_but_with_repeated_marks_it_is_an_explosion() -> None:
+    assert analyse_request("I'm a bit disappointed, to be honest.", BAKERY_HOME).stage == "calm"
+    loud = analyse_request("I'm really disappointed!! Not what we expected.", BAKERY_HOME)
+    assert loud.stage == "explosion"
+    assert "stage.upset" in {c.rule for c in loud.stage_cues}

@@ -22,6 +22,9 @@ HOLDOUT = DATA / "requests_holdout.yaml"
 HOLDOUT2 = DATA / "requests_holdout2.yaml"
 HOLDOUT3 = DATA / "requests_holdout3.yaml"
 HOLDOUT4 = DATA / "requests_holdout4.yaml"
+HOLDOUT5 = DATA / "requests_holdout5.yaml"
+HOLDOUT6 = DATA / "requests_holdout6.yaml"
+HOLDOUT7 = DATA / "requests_holdout7.yaml"
 
 BAKERY_BRIEF = (
     "Warm, family tone; story of three generations of bakers; sourdough and seasonal "

@@ -14,6 +14,9 @@ from tests.engine.understand_projects import (
     HOLDOUT2,
     HOLDOUT3,
     HOLDOUT4,
+    HOLDOUT5,
+    HOLDOUT6,
+    HOLDOUT7,
     LABELLED,
     SHARED_COPY,
     Labelled,
@@ -27,7 +30,10 @@ HELD_OUT = (
     ("HELD-OUT batch 1 (first measured before the changes, then guided round 1)", HOLDOUT),
     ("HELD-OUT batch 2 (first measured after round 1, then guided round 2)", HOLDOUT2),
     ("HELD-OUT batch 3 (first measured after round 2, then guided round 3)", HOLDOUT3),
-    ("HELD-OUT batch 4 (written after round 3, never tuned on)", HOLDOUT4),
+    ("HELD-OUT batch 4 (first measured after round 3, then guided round 4)", HOLDOUT4),
+    ("HELD-OUT batch 5 (first measured after round 4, then guided round 5)", HOLDOUT5),
+    ("HELD-OUT batch 6 (first measured after round 5, then guided round 6)", HOLDOUT6),
+    ("HELD-OUT batch 7 (written after round 6, never tuned on)", HOLDOUT7),
 )
 
 
