@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +44,15 @@ class Settings(BaseSettings):
         description="Where `roundwise serve` keeps the local account's API key (mode 0600).",
     )
     local_account_name: str = "local"
+
+    @field_validator("database_url")
+    @classmethod
+    def _psycopg_driver(cls, url: str) -> str:
+        """``postgres://`` and ``postgresql://`` URLs use psycopg 3, the driver we ship."""
+        for scheme in ("postgres://", "postgresql://"):
+            if url.startswith(scheme):
+                return "postgresql+psycopg://" + url.removeprefix(scheme)
+        return url
 
 
 @lru_cache(maxsize=1)

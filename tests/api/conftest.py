@@ -16,7 +16,7 @@ from api.settings import Settings
 from store.accounts import create_account
 from store.db import Database
 from tests.api.asgiclient import ASGIClient
-from tests.store.dbfixtures import database, db_url
+from tests.dbfixtures import database, db_url
 
 __all__ = ["database", "db_url"]
 

@@ -1,5 +1,5 @@
 """Store test fixtures: the session's migrated database (SQLite, and PostgreSQL when set)."""
 
-from tests.store.dbfixtures import database, db_url
+from tests.dbfixtures import database, db_url
 
 __all__ = ["database", "db_url"]
