@@ -38,6 +38,11 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes have been started (by a first render)."""
+        return self._executor is not None
+
     def executor(self) -> ProcessPoolExecutor:
         """The pool, started on first use."""
         with self._lock:

@@ -63,6 +63,7 @@ def test_the_agreement_is_served_as_a_pdf_with_filename_and_etag(
     assert response.headers["content-disposition"].startswith('inline; filename="RW-AGR-')
     assert response.headers["cache-control"] == "private, no-cache"
     etag = response.headers["etag"]
+    assert documents.RENDER_POOL.started  # rendered in worker processes, off the event loop
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     assert "Website copy for Horvat Bakery" in reader.pages[0].extract_text()
     again = client.get(

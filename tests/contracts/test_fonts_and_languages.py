@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pikepdf
+import pytest
 
 from contracts.pdf import html_to_pdf
 from engine.terms import money
@@ -71,9 +72,31 @@ def test_the_markup_sets_lang_on_the_document_and_on_each_name() -> None:
     assert f'lang="el">{GREEK}<' in html
 
 
-def test_the_stylesheet_never_uppercases_georgian() -> None:
-    from contracts.templating import TEMPLATES_DIR
+@pytest.mark.parametrize(("lang", "expected"), [("en", "CLIENT ᲜᲘᲜᲝ"), ("ka", "Client ნინო")])
+def test_labels_are_capitalised_except_in_georgian_documents(lang: str, expected: str) -> None:
+    # Uppercasing turns Georgian into Mtavruli capitals (ნინო -> ᲜᲘᲜᲝ), which Georgian
+    # readers do not expect in running text: a Georgian document never gets it.
+    import pypdf
 
-    css = (TEMPLATES_DIR / "documents.css").read_text(encoding="utf-8")
-    assert "html:lang(ka) .caps" in css
-    assert css.count("text-transform: uppercase") == 1
+    html = f'<html lang="{lang}"><body><p class="label caps">Client ნინო</p></body></html>'
+    rendered = html_to_pdf(html)
+    assert rendered.warnings == ()
+    text = pypdf.PdfReader(io.BytesIO(rendered.pdf)).pages[0].extract_text()
+    assert expected in text
+
+
+def test_only_fixed_english_labels_are_capitalised_never_user_text() -> None:
+    import re
+
+    from contracts.documents import agreement_html
+    from tests.contracts.conftest import CREATED
+
+    _, html = agreement_html(international_terms(), CREATED)
+    capitalised = set(re.findall(r'class="[^"]*\bcaps\b[^"]*"[^>]*>([^<]*)<', html))
+    assert capitalised == {
+        "Service agreement",
+        "Freelancer",
+        "Client",
+        "For the freelancer",
+        "For the client",
+    }
