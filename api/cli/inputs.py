@@ -42,7 +42,10 @@ def read_text(command: str, name: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise fail(command, f"{name}: not UTF-8 text (offset {error.start})") from None
+        byte = data[error.start]
+        raise fail(
+            command, f"{name}: not UTF-8 text (byte 0x{byte:02x} at offset {error.start})"
+        ) from None
     if "\x00" in text:
         raise fail(command, f"{name}: not UTF-8 text (contains NUL bytes; binary file?)")
     return text

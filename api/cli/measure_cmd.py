@@ -9,14 +9,13 @@ exit code 2.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from api.cli.inputs import read_text
 from engine.measure import Measurement, MeasureOptions, Token, measure, tokenize
 
-_EXIT_BAD_INPUT = 2
 _MOVES_LISTED = 10
 
 
@@ -35,7 +34,7 @@ def measure_command(
     ] = False,
 ) -> None:
     """Measure the word-level change from OLD_FILE to NEW_FILE (changed_share and redline)."""
-    old, new = _read_text(old_file), _read_text(new_file)
+    old, new = read_text("measure", old_file), read_text("measure", new_file)
     options = MeasureOptions(ignore_case=ignore_case, ignore_punctuation=ignore_punctuation)
     result = measure(old, new, options)
     if as_json:
@@ -45,33 +44,6 @@ def measure_command(
     typer.echo(_summary(result))
     typer.echo("")
     typer.echo(_redline(old, new, result, colour))
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"roundwise measure: {message}", err=True)
-    return typer.Exit(code=_EXIT_BAD_INPUT)
-
-
-def _read_text(name: str) -> str:
-    """The file's text, or exit 2 with one line naming the file."""
-    path = Path(name)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise _fail(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise _fail(f"{name}: is a directory, not a text file") from None
-    except OSError as error:
-        raise _fail(f"{name}: cannot read ({error.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise _fail(
-            f"{name}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
-    if "\x00" in text:
-        raise _fail(f"{name}: not UTF-8 text (contains NUL bytes; binary file?)")
-    return text
 
 
 def _summary(result: Measurement) -> str:

@@ -11,6 +11,8 @@ end in deemed approval), so it is never cached.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -30,10 +32,26 @@ from store import contracts, ledger
 from store.base import utcnow
 from store.errors import NotFoundError
 
+RENDER_PROCESSES = 2  # per API process: this machine has 2 cores; renders are CPU-bound
+RENDER_POOL = RenderPool(RENDER_PROCESSES)
+
+
+@asynccontextmanager
+async def _stop_render_pool(_app: object) -> AsyncIterator[None]:
+    """Stop the render workers when the app shuts down.
+
+    uvicorn ends a SIGTERM'd process by re-raising the signal after the lifespan, so
+    interpreter exit hooks never run: without this the workers would be orphaned.
+    """
+    yield
+    await run_in_threadpool(RENDER_POOL.shutdown)
+
+
 router = APIRouter(
     prefix="/contracts/{contract_id}",
     tags=["documents"],
     responses=problem_responses(401, 404, 422),
+    lifespan=_stop_render_pool,
 )
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -43,9 +61,6 @@ PDF_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 PaperQuery = Annotated[Paper, Query(description="Paper size: `a4` or `letter`.")]
 IfNoneMatch = Annotated[str | None, Header(description="A previously returned ETag.")]
-
-RENDER_PROCESSES = 2  # per API process: this machine has 2 cores; renders are CPU-bound
-RENDER_POOL = RenderPool(RENDER_PROCESSES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,7 @@ def test_lint_refuses_an_unreadable_draft_in_one_line_like_every_other_command(
     cases = {
         str(tmp_path / "missing.txt"): "no such file",
         str(tmp_path): "is a directory, not a text file",
-        str(binary): "not UTF-8 text (offset 4)",
+        str(binary): "not UTF-8 text (byte 0xff at offset 4)",
     }
     for name, problem in cases.items():
         result = runner.invoke(app, ["lint", name])
