@@ -114,25 +114,3 @@ def test_the_filename_and_document_id_are_derived_from_the_terms_hash(
     sha = terms_sha256(example_terms("bakery-web-copy"))
     assert doc.document_id == f"RW-AGR-{sha[:12]}"
     assert doc.filename == f"{doc.document_id}.pdf"
-
-
-def test_renders_running_in_parallel_threads_give_the_same_documents(
-    agreements: dict[str, ReadBack],
-) -> None:
-    # The API renders in its thread pool, sharing the parsed stylesheets and the fetcher.
-    from concurrent.futures import ThreadPoolExecutor
-
-    from contracts.documents import render_document
-    from tests.contracts.conftest import CREATED, read_back
-
-    names = ("bakery-web-copy", "fox-logo")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        docs = list(
-            pool.map(
-                lambda n: render_document(example_terms(n), (), "agreement", created=CREATED),
-                names,
-            )
-        )
-    for name, doc in zip(names, docs, strict=True):
-        assert doc.warnings == ()
-        assert read_back(doc).text == agreements[name].text
