@@ -52,11 +52,28 @@ def format_path(location: tuple[int | str, ...]) -> str:
     return path
 
 
+class _AliasFreeLoader(yaml.SafeLoader):
+    """A safe loader that refuses aliases (``*name``).
+
+    A few hundred bytes of nested aliases expand into billions of nodes once validated
+    (the "billion laughs"); a contract spec never needs them, so they are refused before
+    anything is expanded.
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not accepted in a contract spec", mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _decode(text: str, fmt: SpecFormat) -> Any:
     try:
         if fmt == "json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_AliasFreeLoader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise SpecError(
             f"the spec is not valid {fmt.upper()}: {_first_line(exc)}",

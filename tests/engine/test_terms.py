@@ -158,3 +158,13 @@ def test_clauses_are_cited_by_number_and_title() -> None:
     assert clause(terms, ClauseKey.ROUND_SIZE).citation == "clause 6.2 (Size of a revision round)"
     assert "30%" in clause(terms, ClauseKey.ROUND_SIZE).text
     assert "midnight" in clause(terms, ClauseKey.REVIEW).text
+
+
+def test_a_spec_with_yaml_aliases_is_refused_before_anything_is_expanded() -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+        for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    with pytest.raises(SpecError) as caught:
+        parse_spec(laughs)
+    assert "aliases" in caught.value.problems[0].reason
