@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-load clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -49,8 +49,21 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n 2 --cov --cov-report=term
 
-bench: setup
+# Benchmarks (figures go to docs/benchmarks.md). The load benchmark needs a running
+# `roundwise serve` (see bench/load_bench.py for its options).
+bench: bench-measure bench-fold bench-render
+
+bench-measure: setup
 	$(BIN)/python -m bench.measure_bench
+
+bench-fold: setup
+	$(BIN)/python -m bench.fold_bench
+
+bench-render: setup
+	$(BIN)/python -m bench.render_bench
+
+bench-load: setup
+	$(BIN)/python -m bench.load_bench --url http://127.0.0.1:8000 --clients 32 --duration 60
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
