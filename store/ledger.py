@@ -8,10 +8,12 @@ collide on the constraint instead of silently interleaving; its ``payload`` is e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from engine.ledger import ContractState, Event, fold, parse_event
@@ -21,6 +23,8 @@ from store.models import Contract, LedgerEvent
 from store.pagination import Page, decode_cursor, page_of
 
 Clock = Callable[[], datetime]
+# Parsed events kept per process (a ledger event's JSON is ~1-2 kB; a few tens of MB in all).
+PARSED_EVENTS_KEPT = 16_384
 
 
 def append_events(session: Session, contract: Contract, events: Sequence[Event]) -> list[int]:
@@ -52,13 +56,28 @@ def new_event_rows(contract_id: str, after: int, events: Sequence[Event]) -> lis
 
 
 def load_events(session: Session, contract_id: str) -> list[Event]:
-    """Every event of the contract, in ledger order, as engine values."""
-    payloads = session.scalars(
-        select(LedgerEvent.payload)
+    """Every event of the contract, in ledger order, as engine values.
+
+    The payloads are read as JSON text and parsed through ``parsed_event``, a memo of
+    text → event: each request re-reads its contract's whole ledger, and validating the
+    same stored events again was a large part of a request's CPU.
+    """
+    texts = session.scalars(
+        select(cast(LedgerEvent.payload, Text))
         .where(LedgerEvent.contract_id == contract_id)
         .order_by(LedgerEvent.seq)
     )
-    return [parse_event(payload) for payload in payloads]
+    return [parsed_event(text) for text in texts]
+
+
+@lru_cache(maxsize=PARSED_EVENTS_KEPT)
+def parsed_event(text: str) -> Event:
+    """The engine event stored as ``text`` (a pure function of it, so safe to memoise).
+
+    Events are frozen values, so sharing one between requests and threads is safe; the
+    memo is keyed on the full text, never on ids, so it cannot go stale.
+    """
+    return parse_event(json.loads(text))
 
 
 def event_page(
@@ -123,4 +142,5 @@ __all__ = [
     "ledger_time",
     "load_events",
     "new_event_rows",
+    "parsed_event",
 ]

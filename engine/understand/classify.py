@@ -63,6 +63,7 @@ _TITLE_STOP = frozenset(
 # agreement, overlaps across groups are resolved by length.
 _GROUP = {"exclusion": "out", "new_work": "out", "free_fix": "fix", "vague": "vague"}
 _SCOPE_CUES = ("new_work", "free_fix", "vague", "change", "target", "request")
+_THREAT = frozenset({"stage.threat"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +121,11 @@ def _words(text: str) -> list[str]:
 def _exclusion_cues(
     folded: str, text: str, offset: int, book: CueBook, cc: ContractCues
 ) -> list[Cue]:
-    cues = []
-    for cue in book.matches("concepts", folded, text, offset):
+    cues: list[Cue] = []
+    if not cc.excluded:
+        return cues
+    excluded = _excluded_rules(tuple(cc.excluded))
+    for cue in book.matches("concepts", folded, text, offset, only=excluded):
         concept_id = cue.rule.split(".", 1)[1]
         if concept_id in cc.excluded:
             concept = book.concepts[concept_id]
@@ -130,6 +134,12 @@ def _exclusion_cues(
                 Cue(f"exclusion.{concept_id}", cue.text, cue.start, cue.end, why, cue.language)
             )
     return cues
+
+
+@lru_cache(maxsize=64)
+def _excluded_rules(concept_ids: tuple[str, ...]) -> frozenset[str]:
+    """The ``concepts.*`` rules worth scanning for: only excluded concepts become cues."""
+    return frozenset(f"concepts.{concept_id}" for concept_id in concept_ids)
 
 
 def _quote_and_deliverable_cues(
@@ -239,7 +249,7 @@ def find_cues(text: str, offset: int, book: CueBook, cc: ContractCues) -> list[C
     cues += _name_spelling_cues(text, offset, book, cc)
     for category in _SCOPE_CUES:
         cues += book.matches(category, folded, text, offset)
-    cues += [c for c in book.matches("stage", folded, text, offset) if c.rule == "stage.threat"]
+    cues += book.matches("stage", folded, text, offset, only=_THREAT)
     cues = resolve_overlaps(drop_quoted(cues))
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     return cues

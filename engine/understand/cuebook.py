@@ -12,7 +12,7 @@ message: clients mix languages, and a cue is evidence whatever the detector thin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -67,9 +67,22 @@ class CueBook:
     acronyms: frozenset[str]
     languages: tuple[str, ...]
 
-    def matches(self, category: str, folded: str, text: str, offset: int = 0) -> Iterator[Cue]:
-        """Every match of ``category`` in ``folded`` (the folded ``text``), as cues."""
+    def matches(
+        self,
+        category: str,
+        folded: str,
+        text: str,
+        offset: int = 0,
+        only: Container[str] | None = None,
+    ) -> Iterator[Cue]:
+        """Every match of ``category`` in ``folded`` (the folded ``text``), as cues.
+
+        ``only`` limits the scan to those rules: a caller that keeps just some of the
+        category's cues need not run the others' regexes (most of the matching time).
+        """
         for pattern in self.patterns.get(category, ()):
+            if only is not None and pattern.rule not in only:
+                continue
             for match in pattern.regex.finditer(folded):
                 if match.end() == match.start():
                     continue

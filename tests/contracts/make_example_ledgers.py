@@ -10,15 +10,17 @@ statements and change orders show the engine's real verdicts, figures and quotes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from engine.decide import RevisionRequest, decision_events, evaluate
+from engine.decide import Decision, RevisionRequest, decision_events, evaluate
 from engine.ledger import (
     ChangeOrderAccepted,
     ChangeOrderIssued,
     ContractSigned,
+    Event,
     RevisionDelivered,
     VersionSubmitted,
     dump_events,
@@ -30,49 +32,67 @@ EX = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 
 
 class Builder:
-    def __init__(self, name):
-        self.terms = parse_spec((EX / f"{name}.yaml").read_text())
-        self.name, self.events, self.decisions = name, [], {}
+    """One example contract's ledger, built event by event in time order."""
+
+    def __init__(self, name: str) -> None:
+        self.terms = parse_spec((EX / f"{name}.yaml").read_text(encoding="utf-8"))
+        self.name = name
+        self.events: list[Event] = []
+        self.decisions: dict[str, Decision] = {}
         self.tz = ZoneInfo(self.terms.timezone)
 
-    def t(self, s):
-        return datetime.fromisoformat(s).replace(tzinfo=self.tz)
+    def t(self, local: str) -> datetime:
+        return datetime.fromisoformat(local).replace(tzinfo=self.tz)
 
-    def add(self, event):
+    def add(self, event: Event) -> None:
         self.events.append(event)
 
-    def sign(self, when):
+    def sign(self, when: str) -> None:
         self.add(
             ContractSigned(
                 at=self.t(when), contract_id=self.terms.id, terms_sha256=terms_sha256(self.terms)
             )
         )
 
-    def version(self, when, deliverable, n, text=None, sha=None, request_id=None):
-        cls = RevisionDelivered if request_id else VersionSubmitted
-        kw = {"request_id": request_id} if request_id else {}
+    def version(
+        self,
+        when: str,
+        deliverable: str,
+        n: int,
+        text: str | None = None,
+        sha: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        at = self.t(when)
+        if request_id is None:
+            self.add(
+                VersionSubmitted(
+                    at=at, deliverable=deliverable, version=n, text=text, file_sha256=sha
+                )
+            )
+            return
         self.add(
-            cls(
-                at=self.t(when),
+            RevisionDelivered(
+                at=at,
                 deliverable=deliverable,
                 version=n,
                 text=text,
                 file_sha256=sha,
-                **kw,
+                request_id=request_id,
             )
         )
 
     def request(
         self,
-        received,
-        decided,
-        rid,
-        deliverable,
-        message,
-        revised_text=None,
-        items=(),
-        channel="email",
-    ):
+        received: str,
+        decided: str,
+        rid: str,
+        deliverable: str,
+        message: str,
+        revised_text: str | None = None,
+        items: Sequence[str] = (),
+        channel: str = "email",
+    ) -> Decision:
         now = self.t(decided)
         state = fold(self.events, now, self.terms)
         req = RevisionRequest(
@@ -95,15 +115,15 @@ class Builder:
 
     def change_order(
         self,
-        when,
-        number,
-        rid,
-        description,
-        deliverable=None,
-        extra_rounds=0,
-        accepted=None,
-        hours=None,
-    ):
+        when: str,
+        number: int,
+        rid: str,
+        description: str,
+        deliverable: str | None = None,
+        extra_rounds: int = 0,
+        accepted: str | None = None,
+        hours: int | None = None,
+    ) -> None:
         quote = self.decisions[rid].quote
         assert quote is not None, f"{rid} has no quote"
         price = quote.total
@@ -124,13 +144,14 @@ class Builder:
         if accepted:
             self.add(ChangeOrderAccepted(at=self.t(accepted), number=number))
 
-    def write(self):
+    def write(self) -> None:
         fold(self.events, self.events[-1].at, self.terms)
         header = (
             f"# Example ledger for {self.name}.yaml; decisions by engine.decide "
             "(regenerate: python -m tests.contracts.make_example_ledgers).\n"
         )
-        (EX / f"{self.name}.ledger.jsonl").write_text(header + dump_events(self.events))
+        target = EX / f"{self.name}.ledger.jsonl"
+        target.write_text(header + dump_events(self.events), encoding="utf-8")
         print(self.name, len(self.events), "events")
 
 
