@@ -140,7 +140,7 @@ def store_if_unchanged(session: Session, prepared: Prepared) -> Judged | None:
         session.rollback()
         return None
     rows = new_event_rows(prepared.contract_id, prepared.seen, prepared.events)
-    session.execute(insert(LedgerEvent.__table__), [_values(row) for row in rows])
+    session.execute(insert(LedgerEvent), [_values(row) for row in rows])
     return _store_rows(session, prepared, prepared.seen + len(prepared.events))
 
 
@@ -180,7 +180,7 @@ def _store_rows(session: Session, prepared: Prepared, decision_seq: int) -> Judg
         created_at=at,
     )
     for row in (request_row, decision_row, reply_row):  # in foreign-key order
-        session.execute(insert(type(row).__table__), [_values(row)])
+        session.execute(insert(type(row)), [_values(row)])
     return Judged(request_row, decision_row, reply_row)
 
 

@@ -22,9 +22,9 @@ import json
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from engine.ledger.events import Quote, RequestScope, Scope, Verdict
+from engine.ledger.events import Instant, Quote, RequestScope, Scope, Verdict
 from engine.rules.result import ClauseRef, RuleResult
 
 VERDICT_PRECEDENCE: tuple[Verdict, ...] = (
@@ -59,8 +59,8 @@ class Decision(_Frozen):
 
     request_id: str
     deliverable: str
-    received_at: AwareDatetime
-    decided_at: AwareDatetime
+    received_at: Instant
+    decided_at: Instant
     verdict: Verdict
     verdicts: tuple[Verdict, ...]
     scope: RequestScope

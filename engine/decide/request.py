@@ -13,7 +13,9 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.ledger.events import Instant
 
 
 class RevisionRequest(BaseModel):
@@ -25,7 +27,7 @@ class RevisionRequest(BaseModel):
     message: Annotated[str, Field(max_length=2_000_000)]
     revised_text: Annotated[str, Field(max_length=2_000_000)] | None = None
     items: tuple[Annotated[str, Field(min_length=1, max_length=5000)], ...] = ()
-    received_at: AwareDatetime | None = None
+    received_at: Instant | None = None
     request_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     channel: Annotated[str, Field(max_length=40)] = "api"
     external_id: Annotated[str, Field(max_length=200)] | None = None

@@ -11,10 +11,12 @@ a ledger stays readable as JSON lines and round-trips exactly through
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -48,12 +50,25 @@ VersionNumber = Annotated[int, Field(ge=1)]
 Body = Annotated[str, Field(max_length=2_000_000)]
 
 
+def _fixed_offset(moment: datetime) -> datetime:
+    # An instant keeps the offset it was given but not its zone rules: a zone-aware time
+    # in a DST gap or fold compares unequal to every other datetime (PEP 495), so the same
+    # event read back from JSON would not equal itself. A fixed offset is one instant.
+    offset = moment.utcoffset()
+    if offset is None or isinstance(moment.tzinfo, timezone):
+        return moment
+    return moment.replace(tzinfo=timezone(offset))
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(_fixed_offset)]
+
+
 class _Event(BaseModel):
     """Common shape: a type tag and the recording time (timezone-aware)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    at: AwareDatetime
+    at: Instant
 
 
 class ContractSigned(_Event):
@@ -100,7 +115,7 @@ class RevisionRequested(_Event):
     request_id: Id
     deliverable: DeliverableId
     message: Body
-    received_at: AwareDatetime
+    received_at: Instant
     revised_text: Body | None = None
     items: tuple[Annotated[str, Field(min_length=1, max_length=5000)], ...] = ()
     channel: Annotated[str, Field(max_length=40)] = "api"

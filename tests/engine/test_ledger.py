@@ -392,3 +392,12 @@ def test_the_public_names_of_the_policy_packages_are_pinned() -> None:
     assert set(engine.scope.__all__) >= {"scope_report", "ScopeReport", "CREEP_FORMULA"}
     for module in (engine.ledger, engine.decide, engine.rules, engine.scope):
         assert all(hasattr(module, name) for name in module.__all__)
+
+
+def test_an_event_recorded_inside_a_daylight_saving_gap_reads_back_equal_to_itself() -> None:
+    # 02:00 on 2026-03-29 does not exist in Ljubljana (clocks jump to 03:00); a zone-aware
+    # datetime there compares unequal to everything (PEP 495), so events keep fixed offsets.
+    gap = datetime(2026, 3, 29, 2, 0, tzinfo=LJUBLJANA)
+    event = ContractCompleted(at=gap)
+    assert event.at.utcoffset() == timedelta(hours=1)
+    assert load_events(dump_events([event])) == (event,)
