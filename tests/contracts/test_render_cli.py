@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pypdf
@@ -48,6 +49,13 @@ def test_render_writes_the_requested_change_order_on_letter_paper(tmp_path: Path
     reader = pypdf.PdfReader(out)
     assert "Change order 1" in reader.pages[0].extract_text()
     assert float(reader.pages[0].mediabox.width) == pytest.approx(612, abs=0.5)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()  # an ordinary file, not 0600
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_a_malformed_spec_prints_one_line_exits_2_and_writes_nothing(tmp_path: Path) -> None:
