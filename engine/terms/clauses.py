@@ -111,8 +111,13 @@ def _parties(terms: ContractTerms) -> str:
 
 
 def _work(terms: ContractTerms) -> str:
-    items = "; ".join(f"{d.title} ({d.id}): {d.brief.strip()}" for d in terms.deliverables)
-    return f'The freelancer delivers the following for "{terms.title}": {items}'
+    items = " ".join(f"{d.title} ({d.id}): {_sentence(d.brief)}" for d in terms.deliverables)
+    return f'The freelancer delivers the following for "{terms.title}". {items}'
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 def _exclusions(terms: ContractTerms) -> str:
