@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -55,22 +56,30 @@ SessionDep = Annotated[Session, Depends(read_session)]
 WriteSessionDep = Annotated[Session, Depends(write_session)]
 
 
-def current_account(
+async def current_account(
     request: Request,
     db: DatabaseDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> str:
-    """The id of the account whose live API key is in ``Authorization: Bearer``."""
+    """The id of the account whose live API key is in ``Authorization: Bearer``.
+
+    Async so that a POST the idempotency middleware already authenticated costs no
+    thread hop; the database lookup itself runs in the thread pool.
+    """
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("send an API key as `Authorization: Bearer <key>`")
     cached = getattr(request.state, "account_id", None)  # set by the idempotency middleware
     if isinstance(cached, str):
         return cached
-    with db.reads() as session:
-        account_id = authenticate(session, credentials.credentials)
+    account_id = await to_thread.run_sync(_authenticate, db, credentials.credentials)
     if account_id is None:
         raise AuthenticationError("the API key is unknown or revoked")
     return account_id
+
+
+def _authenticate(db: Database, token: str) -> str | None:
+    with db.reads() as session:
+        return authenticate(session, token)
 
 
 AccountDep = Annotated[str, Depends(current_account)]

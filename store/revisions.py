@@ -78,15 +78,9 @@ def judge_request(
 ) -> Judged:
     """Record and judge one revision request (see the module docstring for the protocol)."""
     for _ in range(OPTIMISTIC_ATTEMPTS):
-        with db.reads() as session:
-            outcome = prepare(session, account_id, contract_id, request, compose, clock, None)
-        if isinstance(outcome, Judged):
-            return outcome
-        with db.writes() as session:
-            judged = store_if_unchanged(session, outcome)
-            if judged is not None:
-                session.commit()
-                return judged
+        judged = _attempt(db, account_id, contract_id, request, compose, clock)
+        if judged is not None:
+            return judged
     with db.writes() as session:
         contract = lock_contract(session, account_id, contract_id)
         outcome = prepare(session, account_id, contract_id, request, compose, clock, contract)
@@ -96,6 +90,42 @@ def judge_request(
         assert judged is not None, "the ledger cannot move while the contract is locked"
         session.commit()
         return judged
+
+
+def _attempt(
+    db: Database,
+    account_id: str,
+    contract_id: str,
+    request: RevisionRequest,
+    compose: Composer,
+    clock: Clock,
+) -> Judged | None:
+    """One optimistic attempt (steps 1 and 2); None if another writer appended first.
+
+    On SQLite the read runs outside the write transaction (``BEGIN IMMEDIATE`` would
+    serialise the slow part). On PostgreSQL one transaction serves both steps: its reads
+    take no row locks, and the conditional update re-checks ``event_count`` against the
+    latest committed row, so the protocol is the same with fewer round trips.
+    """
+    if db.is_sqlite:
+        with db.reads() as session:
+            outcome = prepare(session, account_id, contract_id, request, compose, clock, None)
+        if isinstance(outcome, Judged):
+            return outcome
+        with db.writes() as session:
+            return _commit_if_stored(session, outcome)
+    with db.writes() as session:
+        outcome = prepare(session, account_id, contract_id, request, compose, clock, None)
+        if isinstance(outcome, Judged):
+            return outcome
+        return _commit_if_stored(session, outcome)
+
+
+def _commit_if_stored(session: Session, prepared: Prepared) -> Judged | None:
+    judged = store_if_unchanged(session, prepared)
+    if judged is not None:
+        session.commit()
+    return judged
 
 
 def prepare(
