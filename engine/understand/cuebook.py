@@ -80,12 +80,17 @@ class CueBook:
         ``only`` limits the scan to those rules: a caller that keeps just some of the
         category's cues need not run the others' regexes (most of the matching time).
         """
+        seen: set[tuple[str, int, int]] = set()
         for pattern in self.patterns.get(category, ()):
             if only is not None and pattern.rule not in only:
                 continue
             for match in pattern.regex.finditer(folded):
-                if match.end() == match.start():
+                # Words shared by several languages' lists ("Instagram") match once per
+                # list; the same rule on the same words is one cue, not five.
+                key = (pattern.rule, match.start(), match.end())
+                if match.end() == match.start() or key in seen:
                     continue
+                seen.add(key)
                 yield Cue(
                     rule=pattern.rule,
                     text=text[match.start() : match.end()],

@@ -420,3 +420,10 @@ def test_disappointment_alone_is_calm_but_with_repeated_marks_it_is_an_explosion
     loud = analyse_request("I'm really disappointed!! Not what we expected.", BAKERY_HOME)
     assert loud.stage == "explosion"
     assert "stage.upset" in {c.rule for c in loud.stage_cues}
+
+
+def test_a_word_in_several_languages_cue_lists_is_one_reason_not_one_per_language() -> None:
+    analysis = analyse_request("Could you also write five Instagram posts?", BAKERY_HOME)
+    spans = [(c.rule, c.start, c.end) for item in analysis.items for c in item.reasons]
+    assert len(spans) == len(set(spans))
+    assert ("exclusion.social_media", 26, 35) in spans
