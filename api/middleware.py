@@ -7,7 +7,9 @@ They sit outside FastAPI's routing, so they render their errors with ``api.error
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,6 +22,27 @@ from store.base import utcnow
 from store.db import Database
 
 MAX_KEY_LENGTH = 255
+CLAIM_STATE = "idempotency_claim"
+
+
+@dataclass(slots=True)
+class ClaimedKey:
+    """The Idempotency-Key this request claimed (in ``request.state.idempotency_claim``).
+
+    A route that stores its outcome can store the response with it, in the same
+    transaction (``store.idempotency.complete_in``), and set ``completed``: the key then
+    never says "done" without the outcome, nor the outcome exist with the key in flight.
+    """
+
+    account_id: str
+    key: str
+    completed: bool = False
+
+
+def claimed_key(state: Mapping[str, Any]) -> ClaimedKey | None:
+    """The key claimed for this request, from the ASGI scope's state, if any."""
+    claim = state.get(CLAIM_STATE)
+    return claim if isinstance(claim, ClaimedKey) else None
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -122,50 +145,57 @@ class IdempotencyMiddleware:
             )
             await response(scope, receive, send)
             return
-        account_id = await self._account(scope)
-        if account_id is None:  # the route answers 401 itself
+        token = bearer_token(scope)
+        if token is None:  # the route answers 401 itself
             await self.app(scope, receive, send)
             return
-        await self._idempotent(scope, receive, send, account_id, key)
+        await self._idempotent(scope, receive, send, token, key)
 
-    async def _account(self, scope: Scope) -> str | None:
-        token = bearer_token(scope)
-        if token is None:
-            return None
-        account_id = await to_thread.run_sync(self._authenticate, token)
-        if account_id is not None:
-            scope.setdefault("state", {})["account_id"] = account_id
-        return account_id
+    def _authenticate_and_claim(
+        self, token: str, key: str, fingerprint: str
+    ) -> tuple[str, idempotency.StoredResponse | None] | None:
+        """The caller's account and the key's stored response, in one write transaction.
 
-    def _authenticate(self, token: str) -> str | None:
-        with self.db.reads() as session:
-            return authenticate(session, token)
+        None for an unknown or revoked API key (nothing is claimed then).
+        """
+        with self.db.writes() as session:
+            account_id = authenticate(session, token)
+            if account_id is None:
+                return None
+            stored = idempotency.claim_in(
+                session, account_id, key, fingerprint, utcnow(), self.policy
+            )
+            session.commit()
+            return account_id, stored
 
     async def _idempotent(
-        self, scope: Scope, receive: Receive, send: Send, account_id: str, key: str
+        self, scope: Scope, receive: Receive, send: Send, token: str, key: str
     ) -> None:
         body = await read_body(receive)
+        replay_receive = _replaying(body, receive)
         fingerprint = request_fingerprint(scope, body)
         try:
-            stored = await to_thread.run_sync(
-                idempotency.claim,
-                self.db.writes,
-                account_id,
-                key,
-                fingerprint,
-                utcnow(),
-                self.policy,
+            outcome = await to_thread.run_sync(
+                self._authenticate_and_claim, token, key, fingerprint
             )
         except RoundwiseError as exc:
             await error_response(exc, scope["path"])(scope, receive, send)
             return
+        if outcome is None:  # the route answers 401 itself
+            await self.app(scope, replay_receive, send)
+            return
+        account_id, stored = outcome
+        state = scope.setdefault("state", {})
+        state["account_id"] = account_id
         if stored is not None:
             await _replay(stored, send)
             return
-        await self._run_and_store(scope, _replaying(body, receive), send, account_id, key)
+        claim = ClaimedKey(account_id, key)
+        state[CLAIM_STATE] = claim
+        await self._run_and_store(scope, replay_receive, send, claim)
 
     async def _run_and_store(
-        self, scope: Scope, receive: Receive, send: Send, account_id: str, key: str
+        self, scope: Scope, receive: Receive, send: Send, claim: ClaimedKey
     ) -> None:
         status, content_type, chunks = 500, "application/json", []
 
@@ -178,11 +208,15 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
+        account_id, key = claim.account_id, claim.key
         try:
             await self.app(scope, receive, capturing_send)
         except BaseException:
-            await to_thread.run_sync(idempotency.release, self.db.writes, account_id, key)
+            if not claim.completed:
+                await to_thread.run_sync(idempotency.release, self.db.writes, account_id, key)
             raise
+        if claim.completed:  # the route stored its response with its outcome
+            return
         if status >= 500:
             await to_thread.run_sync(idempotency.release, self.db.writes, account_id, key)
             return
@@ -216,9 +250,12 @@ async def _replay(stored: idempotency.StoredResponse, send: Send) -> None:
 
 
 __all__ = [
+    "CLAIM_STATE",
     "BodyLimitMiddleware",
+    "ClaimedKey",
     "IdempotencyMiddleware",
     "bearer_token",
+    "claimed_key",
     "header",
     "read_body",
     "request_fingerprint",

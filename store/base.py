@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, MetaData, Table, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -47,9 +47,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def table_of(model: type[Base]) -> Table:
+    """The Core ``Table`` of a model, for Core statements on hot paths (typed as a Table)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def utcnow() -> datetime:
     """The storage layer's clock (the engine never reads one; it is handed ``now``)."""
     return datetime.now(UTC)
 
 
-__all__ = ["NAMING_CONVENTION", "Base", "JSONDocument", "UTCDateTime", "utcnow"]
+__all__ = ["NAMING_CONVENTION", "Base", "JSONDocument", "UTCDateTime", "table_of", "utcnow"]

@@ -12,15 +12,18 @@ refuses a SQLite session that did not begin that way, so the lock can never be a
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.orm import Session
 
 from engine.errors import FieldProblem, RequestError
 from engine.ledger import ContractCompleted, ContractSigned, Event
 from engine.terms import ContractTerms, load_spec, terms_sha256
-from store.base import utcnow
+from store.base import table_of, utcnow
 from store.clients import get_client
 from store.db import SQLITE_BEGIN_OPTION
 from store.errors import ContractImmutableError, InvalidTransitionError, NotFoundError
@@ -80,6 +83,52 @@ def terms_of(contract: Contract) -> ContractTerms:
     return load_spec(contract.spec)
 
 
+# Parsed terms kept per process, keyed on the stored spec's JSON text (a few kB each).
+PARSED_TERMS_KEPT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ContractHead:
+    """What judging needs of a contract row: its status, ledger length and terms."""
+
+    id: str
+    status: str
+    event_count: int
+    terms: ContractTerms
+
+
+def contract_head(
+    session: Session, account_id: str, contract_id: str, *, lock: bool = False
+) -> ContractHead:
+    """The account's contract as a ``ContractHead``, optionally locked like ``lock_contract``.
+
+    One Core query for the four columns, with the terms parsed through ``terms_from_text``:
+    the hot path of every revision request, where loading the ORM entity and validating
+    the same spec again per request cost more than the rest of the read.
+    """
+    table = table_of(Contract)
+    query = select(table.c.id, table.c.status, table.c.event_count, cast(table.c.spec, Text))
+    query = query.where(table.c.account_id == account_id, table.c.id == contract_id)
+    if lock:
+        _require_sqlite_write_lock(session)
+        query = query.with_for_update()
+    row = session.execute(query).one_or_none()
+    if row is None:
+        raise NotFoundError(f"no contract {contract_id!r}")
+    found_id, status, event_count, spec_text = row
+    return ContractHead(str(found_id), str(status), int(event_count), terms_from_text(spec_text))
+
+
+@lru_cache(maxsize=PARSED_TERMS_KEPT)
+def terms_from_text(spec_text: str) -> ContractTerms:
+    """The terms stored as ``spec_text`` (a pure function of the text, so safe to memoise).
+
+    Terms are frozen values, shared between requests and threads; keyed on the whole text,
+    so a replaced draft spec is simply another key.
+    """
+    return load_spec(json.loads(spec_text))
+
+
 def get_contract(session: Session, account_id: str, contract_id: str) -> Contract:
     """The account's contract; another account's is "not found"."""
     contract = session.scalars(_scoped(account_id, contract_id)).one_or_none()
@@ -90,15 +139,20 @@ def get_contract(session: Session, account_id: str, contract_id: str) -> Contrac
 
 def lock_contract(session: Session, account_id: str, contract_id: str) -> Contract:
     """The contract, locked against other writers until this transaction ends."""
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
-        if mode != "IMMEDIATE":
-            raise RuntimeError("lock_contract on SQLite needs a Database.writes session")
+    _require_sqlite_write_lock(session)
     contract = session.scalars(_scoped(account_id, contract_id).with_for_update()).one_or_none()
     if contract is None:
         raise NotFoundError(f"no contract {contract_id!r}")
     return contract
+
+
+def _require_sqlite_write_lock(session: Session) -> None:
+    """Refuse to "lock" on SQLite outside ``BEGIN IMMEDIATE``, where FOR UPDATE is dropped."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+        if mode != "IMMEDIATE":
+            raise RuntimeError("locking a contract on SQLite needs a Database.writes session")
 
 
 def _scoped(account_id: str, contract_id: str) -> Select[Contract]:
@@ -153,12 +207,16 @@ def transition(session: Session, contract: Contract, target: str, clock: Clock) 
 __all__ = [
     "MUTABLE_STATUSES",
     "NEXT_STATUS",
+    "PARSED_TERMS_KEPT",
+    "ContractHead",
     "Status",
+    "contract_head",
     "create_contract",
     "get_contract",
     "list_contracts",
     "lock_contract",
     "replace_terms",
+    "terms_from_text",
     "terms_of",
     "transition",
 ]

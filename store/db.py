@@ -7,6 +7,11 @@ driver's implicit BEGIN is switched off so that a session can ask for ``BEGIN IM
 would silently be a no-op.
 
 PostgreSQL: a normal pooled engine (psycopg 3); per-contract serialisation uses a row lock.
+No ``pool_pre_ping``: it costs a round trip on every checkout, i.e. on every transaction.
+A connection that died (a server restart) fails the one statement that uses it, and
+SQLAlchemy then discards the whole pool, so only the requests in flight at that moment
+see an error (a 500, after which their Idempotency-Key may be retried); ``pool_recycle``
+replaces connections older than 30 minutes.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10)
     """Create an engine configured for Roundwise's transaction discipline."""
     if is_sqlite(url):
         return _sqlite_engine(url, busy_timeout_ms)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=1800)
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:

@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Insert, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.base import table_of
 from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
 from store.models import IdempotencyRecord
 
@@ -54,17 +55,37 @@ def claim(
     policy: KeyPolicy,
 ) -> StoredResponse | None:
     """Claim the key for this request; return the stored response if this is a retry."""
-    try:  # the common case, a fresh key: one INSERT
-        with writes.begin() as session:
-            session.execute(insert(IdempotencyRecord), [_fresh(account_id, key, request_hash, now)])
-            return None
-    except IntegrityError:
-        pass  # the key is known (or a concurrent first claim just inserted it)
     with writes.begin() as session:
-        row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
-        if row is None:  # the first claim failed and released the key meanwhile
-            raise IdempotencyInFlightError("a request with this Idempotency-Key is in flight")
-        return _reclaim_or_replay(row, request_hash, now, policy)
+        return claim_in(session, account_id, key, request_hash, now, policy)
+
+
+def claim_in(
+    session: Session,
+    account_id: str,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    policy: KeyPolicy,
+) -> StoredResponse | None:
+    """``claim`` inside the caller's write transaction (which commits it).
+
+    The common case, a fresh key, is one ``INSERT … ON CONFLICT DO NOTHING``; only a known
+    key reads the record, under a row lock (on SQLite the write transaction is the lock).
+    """
+    fresh = _insert_ignoring_conflict(session).values(**_fresh(account_id, key, request_hash, now))
+    if session.execute(fresh).first() is not None:  # RETURNING: a row only if inserted
+        return None
+    row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
+    if row is None:  # the first claim failed and released the key meanwhile
+        raise IdempotencyInFlightError("a request with this Idempotency-Key is in flight")
+    return _reclaim_or_replay(row, request_hash, now, policy)
+
+
+def _insert_ignoring_conflict(session: Session) -> Insert:
+    table = table_of(IdempotencyRecord)
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing().returning(table.c.key)
+    return sqlite.insert(table).on_conflict_do_nothing().returning(table.c.key)
 
 
 def _fresh(account_id: str, key: str, request_hash: str, now: datetime) -> dict[str, object]:
@@ -108,17 +129,27 @@ def complete(
 ) -> None:
     """Store the response of a claimed key so retries replay it."""
     with writes.begin() as session:
-        session.execute(
-            update(IdempotencyRecord)
-            .where(IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key)
-            .values(
-                state=DONE,
-                status_code=response.status_code,
-                content_type=response.content_type,
-                response_body=response.body,
-                completed_at=now,
-            )
+        complete_in(session, account_id, key, response, now)
+
+
+def complete_in(
+    session: Session, account_id: str, key: str, response: StoredResponse, now: datetime
+) -> None:
+    """``complete`` inside the caller's transaction: the response is kept if, and only if,
+    what produced it is (a route that stores a judgement completes its key with it).
+    """
+    table = table_of(IdempotencyRecord)
+    session.execute(
+        update(table)
+        .where(table.c.account_id == account_id, table.c.key == key)
+        .values(
+            state=DONE,
+            status_code=response.status_code,
+            content_type=response.content_type,
+            response_body=response.body,
+            completed_at=now,
         )
+    )
 
 
 def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:
@@ -146,7 +177,9 @@ __all__ = [
     "KeyPolicy",
     "StoredResponse",
     "claim",
+    "claim_in",
     "complete",
+    "complete_in",
     "purge_expired",
     "release",
 ]

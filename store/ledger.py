@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.ledger import ContractState, Event, fold, parse_event
 from engine.terms import ContractTerms
-from store.base import utcnow
+from store.base import table_of, utcnow
 from store.models import Contract, LedgerEvent
 from store.pagination import Page, decode_cursor, page_of
 
@@ -62,10 +62,11 @@ def load_events(session: Session, contract_id: str) -> list[Event]:
     text → event: each request re-reads its contract's whole ledger, and validating the
     same stored events again was a large part of a request's CPU.
     """
+    ledger = table_of(LedgerEvent)  # a Core query (no ORM result set-up): the hot read
     texts = session.scalars(
-        select(cast(LedgerEvent.payload, Text))
-        .where(LedgerEvent.contract_id == contract_id)
-        .order_by(LedgerEvent.seq)
+        select(cast(ledger.c.payload, Text))
+        .where(ledger.c.contract_id == contract_id)
+        .order_by(ledger.c.seq)
     )
     return [parsed_event(text) for text in texts]
 

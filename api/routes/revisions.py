@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep
 from api.errors import problem_responses
+from api.middleware import ClaimedKey, claimed_key
 from api.replying import compose
 from api.schemas import PageOut
 from engine.decide import Decision, RevisionRequest
-from store import judgements, revisions
+from store import idempotency, judgements, revisions
 from store.base import utcnow
 
 router = APIRouter(
@@ -145,14 +147,43 @@ def send_revision_request(
     body: RevisionRequestIn,
     account: AccountDep,
     db: DatabaseDep,
-) -> JSONResponse:
+    request: Request,
+) -> Response:
     """Record a revision request, judge it against the contract and draft the reply.
 
     A refused revision is a normal result (201 with its verdict), not an error; a request
     whose ``external_id`` was already judged returns that judgement with 200.
     """
-    judged = revisions.judge_request(db, account, contract_id, body.to_engine(), compose, utcnow)
-    return judged_response(judged, status.HTTP_200_OK if judged.repeated else 201)
+    response = _StoredResponse(claimed_key(request.scope.get("state", {})))
+    judged = revisions.judge_request(
+        db, account, contract_id, body.to_engine(), compose, utcnow, response.keep
+    )
+    if judged.repeated:
+        return judged_response(judged, status.HTTP_200_OK)
+    return response.sent()
+
+
+class _StoredResponse:
+    """The 201 response of a new judgement, built and stored inside its transaction.
+
+    With an Idempotency-Key, the key's record is completed in the same transaction as the
+    judgement, so a retry can never find the judgement stored but the key unanswered.
+    """
+
+    def __init__(self, claim: ClaimedKey | None) -> None:
+        self.claim, self.body = claim, b""
+
+    def keep(self, session: Session, judged: judgements.Judged) -> None:
+        self.body = bytes(judged_response(judged, status.HTTP_201_CREATED).body)
+        if self.claim is not None:
+            stored = idempotency.StoredResponse(201, "application/json", self.body)
+            claim = self.claim
+            idempotency.complete_in(session, claim.account_id, claim.key, stored, utcnow())
+
+    def sent(self) -> Response:
+        if self.claim is not None:
+            self.claim.completed = True
+        return Response(self.body, status.HTTP_201_CREATED, media_type="application/json")
 
 
 @router.get("")

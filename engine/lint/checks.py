@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import regex
 
-from engine.lint.patterns import LintRule
+from engine.lint.patterns import LintRule, rules_for
+
+# Compiled once: the module-level regex functions look each pattern up per call.
+_LINE = regex.compile(r"[^\n]+")
+_SPACES = regex.compile(r"\s+")
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +54,8 @@ def _finding(rule: LintRule, text: str, start: int, end: int) -> Finding:
 def check_phrase(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
     """Every match of a forbidden phrase."""
     for pattern in rule.patterns:
+        if pattern.search(text) is None:
+            continue  # most texts match no pattern: a search is cheaper than a finditer
         for match in pattern.finditer(text):
             yield _finding(rule, text, match.start(), match.end())
 
@@ -72,7 +79,7 @@ def check_missing(rule: LintRule, text: str, client_name: str | None) -> Iterato
 
 
 def _opening(text: str) -> tuple[int, str]:
-    for match in regex.finditer(r"[^\n]+", text):
+    for match in _LINE.finditer(text):
         if match.group().strip():
             return match.start(), match.group()
     return 0, ""
@@ -84,7 +91,7 @@ def _greets_by_name(rule: LintRule, line: str) -> bool:
 
 
 def _mentions(name: str, text: str) -> bool:
-    parts = [p for p in regex.split(r"\s+", name.strip()) if p]
+    parts = [p for p in _SPACES.split(name.strip()) if p]
     return any(regex.search(rf"\b{regex.escape(p)}\b", text, regex.IGNORECASE) for p in parts)
 
 
@@ -102,7 +109,7 @@ def _shouty(rule: LintRule, word: str) -> bool:
 
 def _shouted_runs(rule: LintRule, text: str) -> Iterator[list[regex.Match[str]]]:
     run: list[regex.Match[str]] = []
-    for match in regex.finditer(r"[\p{L}\p{M}]+", text):
+    for match in _WORD.finditer(text):
         if _shouty(rule, match.group()):
             run.append(match)
             continue
@@ -115,6 +122,8 @@ def _shouted_runs(rule: LintRule, text: str) -> Iterator[list[regex.Match[str]]]
 
 def check_capitals(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
     """Upper-case runs: two or more words, one long word, or one of the shout words."""
+    if not any(w.isupper() and len(w) >= 2 and w not in rule.allow for w in _WORD.findall(text)):
+        return  # no shouty word at all (most texts): skip building match runs
     for run in _shouted_runs(rule, text):
         word = run[0].group()
         loud = len(run) >= 2 or len(word) >= rule.min_single or word in rule.shout_words
@@ -132,4 +141,19 @@ CHECKS: dict[str, Check] = {
     "capitals": check_capitals,
 }
 
-__all__ = ["CHECKS", "Finding"]
+
+def finds_any(text: str, language: str = "en", skip: frozenset[str] = frozenset()) -> bool:
+    """Whether any rule of ``language`` (bar the ``skip`` ids) finds something in ``text``.
+
+    The same answer as ``bool(lint_reply(text, language))`` limited to those rules, but it
+    stops at the first finding instead of collecting and sorting them all: deciding
+    whether a client's phrase is fit to quote back needs only yes or no.
+    """
+    return any(
+        next(CHECKS[rule.check](rule, text, None), None) is not None
+        for rule in rules_for(language)
+        if rule.id not in skip
+    )
+
+
+__all__ = ["CHECKS", "Finding", "finds_any"]

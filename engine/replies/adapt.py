@@ -18,7 +18,8 @@ from engine.decide import Decision
 from engine.ledger import ContractState
 from engine.ledger.events import Quote
 from engine.replies.inputs import CitedClause, GroupFacts, ReplyFacts
-from engine.terms import ClauseKey, ContractTerms, clause
+from engine.terms import ClauseKey, ContractTerms
+from engine.terms.clauses import clause_heading
 from engine.understand import RequestAnalysis
 
 # The clause a part of the reply cites when no fired rule named one for its verdict.
@@ -44,8 +45,8 @@ def _clause(decision: Decision, contract: ContractTerms, verdict: str) -> CitedC
     rule = next((r for r in decision.rules if r.fired and r.verdict == verdict), None)
     if rule is not None:
         return CitedClause(rule.clause.number, rule.clause.title)
-    found = clause(contract, _FALLBACK_CLAUSE[verdict])
-    return CitedClause(found.number, found.title)
+    number, title = clause_heading(_FALLBACK_CLAUSE[verdict])
+    return CitedClause(number, title)
 
 
 def _groups(decision: Decision, contract: ContractTerms) -> tuple[GroupFacts, ...]:

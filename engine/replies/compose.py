@@ -9,8 +9,10 @@ techniques its blocks apply, with their sources, for the freelancer only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from engine.replies.catalogue import technique, techniques
@@ -124,12 +126,26 @@ def _paragraphs(parts: list[_Part], bullet: str) -> list[str]:
 
 def _used(all_sentences: list[Sentence]) -> tuple[TechniqueUse, ...]:
     ids = dict.fromkeys(t for s in all_sentences for t in s.techniques)
-    ids.update(dict.fromkeys(t.id for t in techniques().values() if t.always))
-    uses = [technique(tid) for tid in ids]
-    return tuple(TechniqueUse(t.id, t.name, tuple(s.cite() for s in t.sources)) for t in uses)
+    ids.update(dict.fromkeys(_always_used()))
+    return tuple(_use(tid) for tid in ids)
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+@cache
+def _always_used() -> tuple[str, ...]:
+    """The techniques every reply applies (the shipped catalogue is read once, so fixed)."""
+    return tuple(t.id for t in techniques().values() if t.always)
+
+
+@cache
+def _use(tid: str) -> TechniqueUse:
+    """A technique as a reply lists it, with its citations (immutable, so shared)."""
+    found = technique(tid)
+    return TechniqueUse(found.id, found.name, tuple(s.cite() for s in found.sources))
+
+
+_SPECIALS = "\\`*_[]<>#|"
+_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in _SPECIALS})
+_MARKUP = re.compile(f"[{re.escape(_SPECIALS)}]")  # any character _MARKDOWN_SPECIAL escapes
 # Facts that carry free text (the client's words, names): escaped in the Markdown form.
 _FREE_TEXT = frozenset({"items", "referral", "sender", "first_name", "full_name"})
 
@@ -138,34 +154,76 @@ def _escaped(values: dict[str, str]) -> dict[str, str]:
     return {k: v.translate(_MARKDOWN_SPECIAL) if k in _FREE_TEXT else v for k, v in values.items()}
 
 
-def _write(
-    book: Mapping[str, Any],
-    contract: ContractTerms,
-    facts: ReplyFacts,
-    settings: ReplySettings,
-    markdown: bool,
-) -> tuple[str, list[Sentence]]:
-    """The whole reply as plain text or Markdown, with the sentences it used."""
-    choice = Choice(facts.stage, settings.tone, str(book["language"]))
-    clean = _escaped if markdown else dict
-    base = clean(reply_facts(book, contract, facts, settings))
+def _has_markup(values: dict[str, str]) -> bool:
+    """Whether ``_escaped(values)`` differs from ``values``: a free-text value has a special."""
+    return any(_MARKUP.search(values[k]) for k in _FREE_TEXT if k in values)
+
+
+@dataclass(frozen=True, slots=True)
+class _Values:
+    """The placeholders of one reply, worked out once for its plain and Markdown forms.
+
+    ``groups`` are in reply order, ``group_values`` their own placeholders, one each.
+    """
+
+    base: dict[str, str]
+    groups: list[GroupFacts]
+    group_values: list[dict[str, str]]
+
+    def escaped(self) -> _Values:
+        """The same values with their free text escaped for Markdown."""
+        return _Values(_escaped(self.base), self.groups, [_escaped(g) for g in self.group_values])
+
+    def has_markup(self) -> bool:
+        """Whether escaping for Markdown changes any value (else ``escaped()`` equals self)."""
+        return any(_has_markup(values) for values in (self.base, *self.group_values))
+
+
+def _values(
+    book: Mapping[str, Any], contract: ContractTerms, facts: ReplyFacts, settings: ReplySettings
+) -> _Values:
+    """The reply's placeholders: money, clauses and the quotable client words, once."""
     groups = _ordered(facts.groups)
+    return _Values(
+        base=reply_facts(book, contract, facts, settings),
+        groups=groups,
+        group_values=[group_facts(book, contract, g, facts.stage) for g in groups],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """A rendered reply up to its signature: the blocks, the sign-off, the sentences used."""
+
+    blocks: list[str]
+    sign_off: str
+    sender: str
+    used: list[Sentence]
+
+    def written(self, markdown: bool) -> str:
+        """The whole reply; in Markdown the sign-off is escaped and ends in a hard break."""
+        sign_off = self.sign_off.translate(_MARKDOWN_SPECIAL) + "  " if markdown else self.sign_off
+        return "\n\n".join([*self.blocks, f"{sign_off}\n{self.sender}"]) + "\n"
+
+
+def _body(
+    book: Mapping[str, Any], facts: ReplyFacts, settings: ReplySettings, values: _Values
+) -> _Body:
+    """The reply rendered from ``values`` (plain or already escaped for Markdown)."""
+    choice = Choice(facts.stage, settings.tone, str(book["language"]))
+    base = values.base
     parts = [
-        _part(
-            book, choice, {**base, **clean(group_facts(book, contract, g, facts.stage))}, g.verdict
-        )
-        for g in groups
+        _part(book, choice, {**base, **group}, g.verdict)
+        for g, group in zip(values.groups, values.group_values, strict=True)
     ]
-    opening = _opening(book, choice, base, len(groups) > 1)
+    opening = _opening(book, choice, base, len(values.groups) > 1)
     closing = render(book["choose" if any(p.choose for p in parts) else "closing"], choice, base)
     sign_off = settings.sign_off or render(book["sign_off"], choice, base)
-    if markdown:
-        sign_off = sign_off.translate(_MARKDOWN_SPECIAL) + "  "
     head = [render(book["greeting"]["text"], choice, base), " ".join(s.text for s in opening)]
-    blocks = [*head, *_paragraphs(parts, "- "), closing, f"{sign_off}\n{base['sender']}"]
     used = [Sentence("", tuple(book["greeting"]["techniques"])), *opening]
     used += [s for p in parts for s in (*p.paragraph, *p.options, *p.next)]
-    return "\n\n".join(blocks) + "\n", used
+    blocks = [*head, *_paragraphs(parts, "- "), closing]
+    return _Body(blocks, sign_off, base["sender"], used)
 
 
 def compose_facts(
@@ -174,24 +232,29 @@ def compose_facts(
     language: str = "en",
     settings: ReplySettings | None = None,
 ) -> Reply:
-    """Compose the reply for a decision's facts (see ``compose_reply`` for a Decision)."""
+    """Compose the reply for a decision's facts (see ``compose_reply`` for a Decision).
+
+    The placeholders are worked out once. The Markdown form is the plain one with its free
+    text escaped; when escaping changes no value, it renders the same sentences, so only
+    the sign-off differs and the plain rendering is reused.
+    """
     settings = settings or ReplySettings()
     book = phrasebook(language)
-    text, used = _write(book, contract, facts, settings, markdown=False)
-    markdown, _ = _write(book, contract, facts, settings, markdown=True)
+    values = _values(book, contract, facts, settings)
+    plain = _body(book, facts, settings, values)
+    marked = _body(book, facts, settings, values.escaped()) if values.has_markup() else plain
     choice = Choice(facts.stage, settings.tone, language)
-    base = reply_facts(book, contract, facts, settings)
     mixed = len(facts.groups) > 1
     node = book["subject_mixed"] if mixed else book["verdicts"][facts.verdict]["subject"]
-    subject = render(node, choice, base)
+    subject = render(node, choice, values.base)
     return Reply(
         subject=subject[:1].upper() + subject[1:],
-        text=text,
-        markdown=markdown,
+        text=plain.written(markdown=False),
+        markdown=marked.written(markdown=True),
         language=language,
         stage=facts.stage,
         verdict=facts.verdict,
-        techniques=_used(used),
+        techniques=_used(plain.used),
     )
 
 

@@ -8,9 +8,9 @@ Babel's plural rules for the language. A block is kept only when the facts it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,8 +39,9 @@ class Sentence:
     techniques: tuple[str, ...]
 
 
+@cache
 def reply_languages() -> tuple[str, ...]:
-    """Languages with shipped phrase blocks."""
+    """Languages with shipped phrase blocks (listed once: the package's files are fixed)."""
     folder = resources.files("engine.replies").joinpath("phrases")
     names = (entry.name for entry in folder.iterdir())
     return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
@@ -58,21 +59,36 @@ def phrasebook(language: str) -> Mapping[str, Any]:
 
 def _plural(node: Mapping[str, Any], facts: Mapping[str, str], language: str) -> Any:
     count = int(facts[str(node["plural"])])
-    form = Locale.parse(language).plural_form(count)
+    form = _plural_form(language)(count)
     return node.get(form, node["other"])
+
+
+@cache
+def _plural_form(language: str) -> Callable[[int], str]:
+    """Babel's plural rule of a language, parsed once (a pure function of the count)."""
+    rule: Callable[[int], str] = Locale.parse(language).plural_form
+    return rule
 
 
 def pick(node: Any, choice: Choice, facts: Mapping[str, str]) -> str:
     """The template a node holds for this stage and tone (unfilled)."""
-    while isinstance(node, Mapping):
+    while isinstance(node, (dict, Mapping)):  # dict first: a plain dict skips the ABC check
         if "plural" in node:
             node = _plural(node, facts, choice.language)
             continue
-        key = next((k for k in (choice.stage, choice.tone, "any") if k in node), None)
-        if key is None:
+        for key in (choice.stage, choice.tone, "any"):
+            if key in node:
+                node = node[key]
+                break
+        else:
             raise KeyError(f"no text for stage {choice.stage!r} / tone {choice.tone!r}")
-        node = node[key]
-    return " ".join(str(node).split())
+    return _squeezed(str(node))
+
+
+@lru_cache(maxsize=4096)
+def _squeezed(template: str) -> str:
+    """A template on one line (YAML folds keep line breaks); the templates are few and fixed."""
+    return " ".join(template.split())
 
 
 def fill(template: str, facts: Mapping[str, str]) -> str:
@@ -89,7 +105,8 @@ def applies(block: Mapping[str, Any], facts: Mapping[str, str]) -> bool:
     """Whether a block's required facts are present and its ``unless`` facts absent."""
     required = block.get("requires", ())
     excluded = block.get("unless", ())
-    return all(k in facts for k in required) and not any(k in facts for k in excluded)
+    present = facts.__contains__
+    return all(map(present, required)) and not any(map(present, excluded))
 
 
 def sentences(

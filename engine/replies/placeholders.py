@@ -10,14 +10,16 @@ not apply is *absent* (not empty), so blocks that need it are left out.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from engine.lint import lint_reply
+from engine.lint.checks import finds_any
 from engine.replies.inputs import GroupFacts, ReplyFacts, ReplySettings
 from engine.replies.phrasebook import Choice, render
 from engine.terms import (
@@ -27,9 +29,9 @@ from engine.terms import (
     HourlyRoundPrice,
     PerWordRoundPrice,
     RevisionPolicy,
-    clause,
     money,
 )
+from engine.terms.clauses import clause_heading
 
 _MAX_QUOTED = 160
 # Verdicts priced as extra rounds (the rest are change orders at the hourly rate).
@@ -40,7 +42,13 @@ _STRUCTURAL = frozenset({"missing-thanks", "missing-name"})
 
 def date_locale(contract: ContractTerms, language: str) -> str:
     """The reply language with the contract's territory when Babel knows it (en + PL)."""
-    territory = Locale.parse(contract.effective_locale).territory
+    return _date_locale(contract.effective_locale, language)
+
+
+@lru_cache(maxsize=256)
+def _date_locale(contract_locale: str, language: str) -> str:
+    """``date_locale`` by its two inputs, parsed by Babel once per pair."""
+    territory = Locale.parse(contract_locale).territory
     try:
         return str(Locale.parse(f"{language}_{territory}")) if territory else language
     except UnknownLocaleError:
@@ -80,9 +88,9 @@ def _prices(book: Mapping[str, Any], contract: ContractTerms, policy: RevisionPo
     return str(book["prices"]["hourly"]).format(rate=rate, hours=hours)
 
 
-def _cite(book: Mapping[str, Any], contract: ContractTerms, key: ClauseKey) -> str:
-    found = clause(contract, key)
-    return str(book["clause_citation"]).format(number=found.number, title=found.title)
+def _cite(book: Mapping[str, Any], key: ClauseKey) -> str:
+    number, title = clause_heading(key)
+    return str(book["clause_citation"]).format(number=number, title=title)
 
 
 def _minimum(book: Mapping[str, Any], contract: ContractTerms, policy: RevisionPolicy) -> str:
@@ -101,9 +109,9 @@ def _policy_facts(
         "extra_round_price": _prices(book, contract, policy),
         "hourly_rate": money(contract, pricing.hourly_rate),
         "minimum": _minimum(book, contract, policy),
-        "extra_clause": _cite(book, contract, ClauseKey.EXTRA_ROUNDS),
-        "scope_clause": _cite(book, contract, ClauseKey.OUT_OF_SCOPE),
-        "last_round_clause": _cite(book, contract, ClauseKey.LAST_ROUND),
+        "extra_clause": _cite(book, ClauseKey.EXTRA_ROUNDS),
+        "scope_clause": _cite(book, ClauseKey.OUT_OF_SCOPE),
+        "last_round_clause": _cite(book, ClauseKey.LAST_ROUND),
     }
     if policy.approval_after_last_round:
         facts["approval_after_last_round"] = ""
@@ -112,7 +120,7 @@ def _policy_facts(
     if policy.review_window_days > 0:
         facts["review_days"] = _number(book, policy.review_window_days)
         facts["review_days_count"] = str(policy.review_window_days)
-        facts["review_clause"] = _cite(book, contract, ClauseKey.REVIEW)
+        facts["review_clause"] = _cite(book, ClauseKey.REVIEW)
     return facts
 
 
@@ -175,9 +183,14 @@ def reply_facts(
     if settings.referral:
         values["referral"] = settings.referral
     if facts.approved_on is not None:
-        when = format_date(facts.approved_on, "long", locale=date_locale(contract, language))
-        values["approved_on"] = when
+        values["approved_on"] = _long_date(facts.approved_on, date_locale(contract, language))
     return values
+
+
+@lru_cache(maxsize=1024)
+def _long_date(day: date, locale: str) -> str:
+    """Babel's long date, remembered: a deliverable's approval date recurs in its replies."""
+    return format_date(day, "long", locale=locale)
 
 
 def _quotable(text: str, drop: frozenset[str]) -> str | None:
@@ -187,8 +200,23 @@ def _quotable(text: str, drop: frozenset[str]) -> str | None:
     words = " ".join(parts).rstrip(" .?!…:;,")
     if not words or len(words) > _MAX_QUOTED or "\n" in words:
         return None
-    findings = [f for f in lint_reply(words) if f.rule not in _STRUCTURAL]
-    return None if findings else words
+    return None if finds_any(words, skip=_STRUCTURAL) else words
+
+
+def _quotes(book: Mapping[str, Any], items: tuple[str, ...]) -> list[str] | None:
+    """Every item fit to quote back, or None as soon as one is not.
+
+    All or nothing: a part quotes the client's words only when it can quote each of them,
+    so the first item that fails settles it and the rest are not linted.
+    """
+    drop = frozenset(str(w) for w in book["quote_drop_leading"])
+    quoted: list[str] = []
+    for item in items:
+        found = _quotable(item, drop)
+        if found is None:
+            return None
+        quoted.append(found)
+    return quoted
 
 
 def group_facts(
@@ -201,9 +229,8 @@ def group_facts(
     """
     cited = group.clause
     values = {"clause": str(book["clause_citation"]).format(number=cited.number, title=cited.title)}
-    drop = frozenset(str(w) for w in book["quote_drop_leading"])
-    quoted = [q for q in (_quotable(item, drop) for item in group.items) if q is not None]
-    if stage == "calm" and quoted and len(quoted) == len(group.items):
+    quoted = _quotes(book, group.items) if stage == "calm" and group.items else None
+    if quoted:
         marks = [f"{book['quote_open']}{q}{book['quote_close']}" for q in quoted]
         values["items"] = str(book["list_and"]).join(marks)
     if group.price is not None and not _only_the_rate(contract, group):

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 
 from engine.ledger.state import Approval, DeliverableState
 from engine.rules.result import ClauseRef
-from engine.terms import ClauseKey, ContractTerms, Deliverable, RevisionPolicy, clause, percent
+from engine.terms import ClauseKey, ContractTerms, Deliverable, RevisionPolicy, percent
+from engine.terms.clauses import clause_heading
 from engine.understand import ChangeItem
 
 
@@ -36,6 +38,13 @@ class Change:
         return Decimal(self.changed_words) > limit * Decimal(self.words_old)
 
 
+@cache
+def _clause_ref(key: ClauseKey) -> ClauseRef:
+    """A citation needs no clause text, so none is written (see ``clause_heading``)."""
+    number, title = clause_heading(key)
+    return ClauseRef(number=number, title=title, citation=f"clause {number} ({title})")
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """Everything the rules need, gathered once by `evaluate`."""
@@ -51,8 +60,8 @@ class Facts:
     revised_text_given: bool
 
     def cite(self, key: ClauseKey) -> ClauseRef:
-        """The clause reference for a key, numbered as in this contract."""
-        return ClauseRef.of(clause(self.terms, key))
+        """The clause reference for a key (clause numbers and titles are fixed per key)."""
+        return _clause_ref(key)
 
     def indices(self, *scopes: str) -> tuple[int, ...]:
         """Indices of the items whose scope is one of ``scopes``."""

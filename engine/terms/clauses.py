@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from enum import StrEnum
+from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal
 
@@ -90,9 +91,32 @@ def clause(terms: ContractTerms, key: ClauseKey) -> Clause:
     return Clause(number=number, key=key, title=title, text=_WRITERS[key](terms))
 
 
+def clause_heading(key: ClauseKey) -> tuple[str, str]:
+    """A clause's number and title: fixed by its key, so citing one needs no clause text.
+
+    ``clause(terms, key)`` gives the same number and title; this skips writing the text,
+    which a citation ("clause 6.2 (Size of a revision round)") never shows.
+    """
+    return _TITLES[key]
+
+
 def money(terms: ContractTerms, amount: Decimal) -> str:
     """An amount in the contract's currency, formatted for the contract's locale."""
-    return format_currency(amount, terms.currency, locale=terms.effective_locale)
+    context = getcontext()
+    return _currency_text(
+        str(amount), terms.currency, terms.effective_locale, context.prec, context.rounding
+    )
+
+
+@lru_cache(maxsize=4096)
+def _currency_text(amount: str, currency: str, locale: str, precision: int, rounding: str) -> str:
+    """Babel's currency text, remembered: the same few amounts recur in every reply.
+
+    Keyed by the amount's exact text (``Decimal(str(d))`` is ``d``, digits and exponent
+    alike; Babel itself reads an int or float through ``str``) and by the decimal context
+    Babel rounds in, so a hit is exactly what Babel would return now.
+    """
+    return format_currency(Decimal(amount), currency, locale=locale)
 
 
 def percent(share: Decimal) -> str:
@@ -162,11 +186,12 @@ _PolicyWriter = Callable[[RevisionPolicy], str]
 
 def _per_deliverable(terms: ContractTerms, describe: _PolicyWriter) -> str:
     base = describe(terms.revision_policy)
-    overrides = [
-        f"For {d.title}: {describe(terms.policy_for(d.id))}"
+    described = (
+        (d.title, describe(terms.policy_for(d.id)))
         for d in terms.deliverables
-        if d.revision_policy is not None and describe(terms.policy_for(d.id)) != base
-    ]
+        if d.revision_policy is not None
+    )
+    overrides = [f"For {title}: {text}" for title, text in described if text != base]
     return " ".join([base, *overrides])
 
 
@@ -320,4 +345,4 @@ _WRITERS = {
 }
 
 
-__all__ = ["Clause", "ClauseKey", "clause", "clauses", "money", "percent"]
+__all__ = ["Clause", "ClauseKey", "clause", "clause_heading", "clauses", "money", "percent"]

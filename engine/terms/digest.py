@@ -12,6 +12,11 @@ import json
 
 from engine.terms.contract import ContractTerms
 
+# Digests of recently seen terms objects, by identity (terms are frozen, and the store
+# shares one parsed object per stored spec, so a contract's every request hits).
+_DIGESTS_KEPT = 256
+_digests: dict[int, tuple[ContractTerms, str]] = {}
+
 
 def canonical_terms_json(terms: ContractTerms) -> str:
     """The terms as canonical JSON text."""
@@ -20,8 +25,20 @@ def canonical_terms_json(terms: ContractTerms) -> str:
 
 
 def terms_sha256(terms: ContractTerms) -> str:
-    """Hex SHA-256 of the canonical terms."""
-    return hashlib.sha256(canonical_terms_json(terms).encode("utf-8")).hexdigest()
+    """Hex SHA-256 of the canonical terms.
+
+    Memoised per terms object: folding checks every signed event's hash against the terms,
+    and dumping the whole spec to canonical JSON each time was a visible share of a
+    request. The entry holds the object itself, so its id cannot be reused while cached.
+    """
+    known = _digests.get(id(terms))
+    if known is not None and known[0] is terms:
+        return known[1]
+    digest = hashlib.sha256(canonical_terms_json(terms).encode("utf-8")).hexdigest()
+    if len(_digests) >= _DIGESTS_KEPT:
+        _digests.clear()
+    _digests[id(terms)] = (terms, digest)
+    return digest
 
 
 __all__ = ["canonical_terms_json", "terms_sha256"]
