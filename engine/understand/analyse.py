@@ -23,6 +23,7 @@ from engine.understand.classify import (
     read_clause,
 )
 from engine.understand.cuebook import CueBook, cuebook
+from engine.understand.fold import fold
 from engine.understand.language import detect_language
 from engine.understand.model import (
     ChangeItem,
@@ -32,6 +33,7 @@ from engine.understand.model import (
     RequestContext,
     Scope,
 )
+from engine.understand.prefilter import Screen
 from engine.understand.split import Span, split_message
 from engine.understand.stage import read_stage
 
@@ -65,13 +67,15 @@ class _Assembly:
     message: str
     book: CueBook
     cc: ContractCues
+    screen: Screen | None = None  # the cue book's screen of a text holding the message
     drafts: list[_Draft] = field(default_factory=list)
     context: list[Span] = field(default_factory=list)
     last_was_item: bool = False
 
     def add(self, span: Span) -> None:
         """Place one clause: context, a new item, or part of the item it refers to."""
-        reading = read_clause(self.message[span[0] : span[1]], span[0], self.book, self.cc)
+        text = self.message[span[0] : span[1]]
+        reading = read_clause(text, span[0], self.book, self.cc, self.screen)
         scope = item_scope(reading.verdict)
         if scope == "in_scope" and self._follow_up(span, reading.cues):
             scope = None
@@ -136,26 +140,28 @@ class _Assembly:
     def _reread_with(self, prev: Span, span: Span) -> _Draft | None:
         """Read the context sentence just before together with the untargeted request."""
         text = self.message[prev[0] : span[1]]
-        reading = read_clause(text, prev[0], self.book, self.cc)
+        reading = read_clause(text, prev[0], self.book, self.cc, self.screen)
         scope = item_scope(reading.verdict)
         return None if scope is None else _Draft(scope, [prev, span], list(reading.cues))
 
 
 def _items_from_message(
-    message: str, book: CueBook, cc: ContractCues
+    message: str, book: CueBook, cc: ContractCues, screen: Screen | None = None
 ) -> tuple[list[_Draft], list[Span]]:
-    assembly = _Assembly(message, book, cc)
-    for span in split_message(message, book):
+    assembly = _Assembly(message, book, cc, screen)
+    for span in split_message(message, book, screen):
         if message[span[0] : span[1]].strip():
             assembly.add(span)
     return assembly.drafts, assembly.context
 
 
-def _explicit_items(items: Sequence[str], book: CueBook, cc: ContractCues) -> list[ChangeItem]:
+def _explicit_items(
+    items: Sequence[str], book: CueBook, cc: ContractCues, screen: Screen | None = None
+) -> list[ChangeItem]:
     """Classify the client's own list of items, one verdict each, without splitting."""
     result = []
     for text in items:
-        reading = read_clause(text, 0, book, cc)
+        reading = read_clause(text, 0, book, cc, screen)
         cues = list(reading.cues)
         kinds = {c.kind for c in cues}
         scope = item_scope(reading.verdict)
@@ -178,9 +184,9 @@ def overall_scope(items: Sequence[ChangeItem]) -> Scope:
 
 
 def _from_message(
-    message: str, book: CueBook, cc: ContractCues
+    message: str, book: CueBook, cc: ContractCues, screen: Screen | None = None
 ) -> tuple[list[ChangeItem], tuple[str, ...]]:
-    drafts, context = _items_from_message(message, book, cc)
+    drafts, context = _items_from_message(message, book, cc, screen)
     if not drafts and message.strip():
         whole = (0, len(message))
         note = _marker("no_actionable_change", message, 0, book)
@@ -199,14 +205,18 @@ def analyse_request(
     """
     book = cuebook()
     cc = contract_cues(context, book)
+    whole = "\n".join([message, *(items or ())])
+    # The message, each clause and each item are parts of ``whole``: which cue phrases
+    # can match anywhere is worked out once, and each part only re-checks those.
+    screen = book.screen(fold(whole))
     rest: tuple[str, ...] = ()
     if items is not None:
-        found = _explicit_items(items, book, cc)
+        found = _explicit_items(items, book, cc, screen)
     else:
-        found, rest = _from_message(message, book, cc)
-    whole = "\n".join([message, *(items or ())])
-    stage = read_stage(whole, book, context.names)
-    lang = detect_language(whole, book, (context.client_language, context.contract_language))
+        found, rest = _from_message(message, book, cc, screen)
+    stage = read_stage(whole, book, context.names, screen)
+    priors = (context.client_language, context.contract_language)
+    lang = detect_language(whole, book, priors, screen)
     return RequestAnalysis(
         items=tuple(found),
         scope=overall_scope(found),

@@ -40,6 +40,7 @@ from rapidfuzz.distance import OSA
 from engine.understand.cuebook import CueBook
 from engine.understand.fold import fold
 from engine.understand.model import Cue, DeliverableInfo, ItemScope, RequestContext
+from engine.understand.prefilter import Screen
 
 Verdict = ItemScope | Literal["untargeted", "context"]
 # Cue kinds that name *what* to change: a part of the work, quoted words, a deliverable's
@@ -89,8 +90,13 @@ def contract_cues(context: RequestContext, book: CueBook) -> ContractCues:
     """Map the contract's exclusion phrases to concepts, and its deliverable titles to stems."""
     exclusions, deliverables = tuple(context.exclusions), tuple(context.deliverables)
     found = _contract_cues(exclusions, deliverables, context.brief, book)
-    names = tuple((w, name) for name in context.names for w in _NAME_WORD.findall(fold(name)))
-    return ContractCues(found.excluded, found.reference_stems, names)
+    return ContractCues(found.excluded, found.reference_stems, _name_parts(context.names))
+
+
+@lru_cache(maxsize=64)
+def _name_parts(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(folded word, name) for each word of the parties' names (the same for every request)."""
+    return tuple((w, name) for name in names for w in _NAME_WORD.findall(fold(name)))
 
 
 @lru_cache(maxsize=64)
@@ -119,13 +125,13 @@ def _words(text: str) -> list[str]:
 
 
 def _exclusion_cues(
-    folded: str, text: str, offset: int, book: CueBook, cc: ContractCues
+    folded: str, text: str, offset: int, book: CueBook, cc: ContractCues, screen: Screen
 ) -> list[Cue]:
     cues: list[Cue] = []
     if not cc.excluded:
         return cues
     excluded = _excluded_rules(tuple(cc.excluded))
-    for cue in book.matches("concepts", folded, text, offset, only=excluded):
+    for cue in book.matches("concepts", folded, text, offset, only=excluded, screen=screen):
         concept_id = cue.rule.split(".", 1)[1]
         if concept_id in cc.excluded:
             concept = book.concepts[concept_id]
@@ -151,10 +157,18 @@ def _quote_and_deliverable_cues(
     ]
     cues += _spelling_pair_cues(list(cues), book)
     for stem, rule, why in cc.reference_stems:
-        for m in re.finditer(rf"\b{re.escape(stem)}\w*", folded):
+        if stem not in folded:  # the regex below needs the stem itself: skip its scan
+            continue
+        for m in _stem_regex(stem).finditer(folded):
             span = (offset + m.start(), offset + m.end())
             cues.append(Cue(rule, text[m.start() : m.end()], *span, why))
     return cues
+
+
+@lru_cache(maxsize=1024)
+def _stem_regex(stem: str) -> re.Pattern[str]:
+    """A word starting with ``stem`` (compiled once per stem, not looked up per clause)."""
+    return re.compile(rf"\b{re.escape(stem)}\w*")
 
 
 def _misspelt(a: str, b: str) -> bool:
@@ -192,9 +206,9 @@ def _name_spelling_cues(text: str, offset: int, book: CueBook, cc: ContractCues)
     """A capitalised word one slip away from a party's name ("Horvath" for Horvat)."""
     cues = []
     for m in _NAME_WORD.finditer(text):
-        word = fold(m.group())
         if not m.group()[0].isupper():
             continue
+        word = fold(m.group())
         for part, name in cc.names:
             limit = 1 if len(part) < _LONG_NAME else 2
             near = word != part and OSA.distance(word, part) <= limit
@@ -241,15 +255,21 @@ def drop_quoted(cues: list[Cue]) -> list[Cue]:
     return [c for c in cues if c.kind == "quote" or not inside(c)]
 
 
-def find_cues(text: str, offset: int, book: CueBook, cc: ContractCues) -> list[Cue]:
-    """Every scope cue in ``text`` (offsets shifted by ``offset``), overlaps resolved."""
+def find_cues(
+    text: str, offset: int, book: CueBook, cc: ContractCues, within: Screen | None = None
+) -> list[Cue]:
+    """Every scope cue in ``text`` (offsets shifted by ``offset``), overlaps resolved.
+
+    ``within`` is the cue book's screen of a text containing this one (the message).
+    """
     folded = fold(text)
-    cues = _exclusion_cues(folded, text, offset, book, cc)
+    screen = book.screen(folded, within)
+    cues = _exclusion_cues(folded, text, offset, book, cc, screen)
     cues += _quote_and_deliverable_cues(folded, text, offset, book, cc)
     cues += _name_spelling_cues(text, offset, book, cc)
     for category in _SCOPE_CUES:
-        cues += book.matches(category, folded, text, offset)
-    cues += book.matches("stage", folded, text, offset, only=_THREAT)
+        cues += book.matches(category, folded, text, offset, screen=screen)
+    cues += book.matches("stage", folded, text, offset, only=_THREAT, screen=screen)
     cues = resolve_overlaps(drop_quoted(cues))
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     return cues
@@ -285,9 +305,11 @@ def item_scope(verdict: Verdict) -> ItemScope | None:
     return verdict
 
 
-def read_clause(text: str, offset: int, book: CueBook, cc: ContractCues) -> ClauseReading:
-    """Find the cues in one clause and decide its verdict."""
-    cues = find_cues(text, offset, book, cc)
+def read_clause(
+    text: str, offset: int, book: CueBook, cc: ContractCues, within: Screen | None = None
+) -> ClauseReading:
+    """Find the cues in one clause and decide its verdict (``within``: see ``find_cues``)."""
+    cues = find_cues(text, offset, book, cc, within)
     question = "?" in text or "\u037e" in text or text.rstrip().endswith(";")
     return ClauseReading(decide({c.kind for c in cues}, question), tuple(cues))
 

@@ -75,7 +75,7 @@ class Cue:
     @property
     def kind(self) -> str:
         """The rule family: the part of ``rule`` before the first dot."""
-        return self.rule.split(".", 1)[0]
+        return self.rule.partition(".")[0]
 
 
 @dataclass(frozen=True, slots=True)

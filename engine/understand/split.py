@@ -16,6 +16,7 @@ import re
 
 from engine.understand.cuebook import CueBook
 from engine.understand.fold import fold
+from engine.understand.prefilter import Screen
 
 # Sentence ends. A line break ends a segment only after punctuation, as a blank line or
 # before a list item: e-mail clients wrap long sentences over several lines.
@@ -29,20 +30,23 @@ _SENTENCE_END = re.compile(
 Span = tuple[int, int]
 
 
-def _cuts(text: str, book: CueBook) -> list[int]:
+def _cuts(text: str, book: CueBook, within: Screen | None) -> list[int]:
     """Offsets where a new segment starts: sentence ends and request split points."""
     cuts = {m.end() for m in _SENTENCE_END.finditer(text)}
     folded = fold(text)
-    for pattern in book.patterns.get("split", ()):
-        cuts.update(m.end() for m in pattern.regex.finditer(folded))
+    screen = book.screen(folded, within)
+    cuts.update(end for _, _, end in book.scan("split", folded, screen))
     return sorted(c for c in cuts if 0 < c < len(text))
 
 
-def split_message(text: str, book: CueBook) -> tuple[Span, ...]:
-    """Partition ``text`` into (start, end) spans, each a sentence or request clause."""
+def split_message(text: str, book: CueBook, within: Screen | None = None) -> tuple[Span, ...]:
+    """Partition ``text`` into (start, end) spans, each a sentence or request clause.
+
+    ``within`` is the cue book's screen of a text containing ``text`` (or of ``text``).
+    """
     if not text:
         return ()
-    bounds = [0, *_cuts(text, book), len(text)]
+    bounds = [0, *_cuts(text, book, within), len(text)]
     return tuple((a, b) for a, b in itertools.pairwise(bounds) if b > a)
 
 

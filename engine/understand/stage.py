@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
 from engine.understand.cuebook import CueBook
 from engine.understand.fold import fold
 from engine.understand.model import Cue, Stage
+from engine.understand.prefilter import Screen
 
 _WORD = re.compile(r"[^\W\d_]+")
 _MARKS = re.compile(r"[!?;\u037e]{2,}")
@@ -46,9 +48,20 @@ class StageReading:
 
 def name_words(names: Iterable[str]) -> frozenset[str]:
     """The folded words of the parties' names and businesses ("red", "fox", "coffee")."""
+    if isinstance(names, tuple):  # a contract's names: the same for all its requests
+        return _name_words(names)
+    return _fold_name_words(names)
+
+
+def _fold_name_words(names: Iterable[str]) -> frozenset[str]:
     return frozenset(
         w for name in names for w in _WORD.findall(fold(name)) if len(w) >= NAME_MIN_LETTERS
     )
+
+
+@lru_cache(maxsize=64)
+def _name_words(names: tuple[str, ...]) -> frozenset[str]:
+    return _fold_name_words(names)
 
 
 def _is_name(word: str, names: frozenset[str]) -> bool:
@@ -79,11 +92,21 @@ def _caps_runs(
     previous: re.Match[str] | None = None
     for match in _WORD.finditer(text):
         word = match.group()
-        if any(a <= match.start() < b for a, b in quoted) or _is_name(word, names):
+        if quoted and any(a <= match.start() < b for a, b in quoted):
+            previous = None
+            continue
+        capital = _is_capital(word, book)
+        single = len(word) == 1 and word.isupper()
+        if not capital and not single:
+            # Neither starts nor continues a run, name or not: the next word cannot
+            # join it either way, so the (costly) name check is not needed.
+            previous = match
+            continue
+        if _is_name(word, names):
             previous = None
             continue
         joins = previous is not None and runs and runs[-1][-1] is previous
-        if _is_capital(word, book) or (joins and len(word) == 1 and word.isupper()):
+        if capital or (joins and single):
             if joins:
                 runs[-1].append(match)
             else:
@@ -113,13 +136,17 @@ def marks_cues(text: str, book: CueBook) -> list[Cue]:
     ]
 
 
-def read_stage(text: str, book: CueBook, names: Iterable[str] = ()) -> StageReading:
+def read_stage(
+    text: str, book: CueBook, names: Iterable[str] = (), within: Screen | None = None
+) -> StageReading:
     """Weigh every stage cue in ``text`` and decide calm or explosion.
 
     ``names`` are the parties' names and businesses: in capitals they are not shouting.
+    ``within`` is the cue book's screen of a text containing ``text`` (or of ``text``).
     """
     cues = [*caps_cues(text, book, name_words(names)), *marks_cues(text, book)]
-    cues += book.matches("stage", fold(text), text)
+    folded = fold(text)
+    cues += book.matches("stage", folded, text, screen=book.screen(folded, within))
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     score = sum(book.stage_weights.get(c.rule.split(".", 1)[1], 1) for c in cues)
     stage: Stage = "explosion" if score >= book.stage_threshold else "calm"

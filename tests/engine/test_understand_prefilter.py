@@ -1,0 +1,373 @@
+"""The cue prefilter changes the time a message takes, never what is found in it.
+
+``CueBook`` runs a cue's regex only when the literals its phrases need are in the text
+(``engine.understand.prefilter``). A wrong "absent" would silently drop a cue, so these
+tests compare the prefiltered scan with the full one (``CueBook.unfiltered``) on every
+labelled message, the other texts of the suite and generated texts mixing cue words,
+other words, punctuation, case and diacritics, and check each piece the argument rests
+on: case classes, phrase conditions, phrases run alone against their alternation, and
+the screen of a part of a text against a screen of the part itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import engine.understand.analyse as analyse_module
+from engine.understand import analyse_request
+from engine.understand.cuebook import CueBook, CuePattern, _alternation, cuebook, phrase_regex
+from engine.understand.fold import fold
+from engine.understand.prefilter import (
+    AVAILABLE,
+    DIGIT,
+    SPACE,
+    canonical,
+    canonical_char,
+    read_phrase,
+)
+from engine.understand.split import split_message
+from tests.engine.understand_projects import (
+    DATA,
+    HOLDOUT,
+    HOLDOUT2,
+    HOLDOUT3,
+    HOLDOUT4,
+    HOLDOUT5,
+    HOLDOUT6,
+    HOLDOUT7,
+    LABELLED,
+    SHARED_COPY,
+    context_for,
+    load_labelled,
+)
+
+pytestmark = pytest.mark.skipif(not AVAILABLE, reason="no regex parser internals to read")
+
+BOOK = cuebook()
+FULL = BOOK.unfiltered()
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "requests.yaml"
+LABELLED_SETS = (SHARED_COPY, LABELLED, HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, HOLDOUT5)
+LABELLED_SETS += (HOLDOUT6, HOLDOUT7)
+
+
+def _strings(node: Any) -> list[str]:
+    """Every text stored under a ``message`` or ``text`` key of a YAML document."""
+    if isinstance(node, dict):
+        found = []
+        for key, value in node.items():
+            if key in ("message", "text") and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _strings(value)
+        return found
+    if isinstance(node, list):
+        return [text for value in node for text in _strings(value)]
+    return []
+
+
+@cache
+def corpus() -> tuple[str, ...]:
+    """The messages and replies of the suite's data, the measure seeds, shared examples."""
+    paths = sorted(DATA.glob("*.yaml")) + ([SHARED] if SHARED.exists() else [])
+    texts = [t for path in paths for t in _strings(yaml.safe_load(path.read_text("utf-8")))]
+    texts += [path.read_text("utf-8") for path in sorted((DATA / "measure").glob("*.txt"))]
+    return tuple(dict.fromkeys(texts))
+
+
+def _parts(text: str) -> list[str]:
+    """The text, its clauses, and clauses joined to the one before (as the analysis reads)."""
+    spans = split_message(text, FULL)
+    parts = [text, *(text[a:b] for a, b in spans)]
+    parts += [text[a:d] for (a, _), (_, d) in itertools.pairwise(spans)]
+    return parts
+
+
+def _scans(book: CueBook, folded: str, screen: Any = None) -> dict[str, list[tuple[str, int, int]]]:
+    return {
+        category: [(p.rule, a, b) for p, a, b in book.scan(category, folded, screen)]
+        for category in book.patterns
+    }
+
+
+def _matches(book: CueBook, folded: str, text: str, screen: Any = None) -> list[Any]:
+    return [list(book.matches(c, folded, text, 7, screen=screen)) for c in book.patterns]
+
+
+def _same_scans(text: str) -> None:
+    """Every category scans ``text`` and its parts alike with and without the prefilter."""
+    whole = BOOK.screen(fold(text))
+    for part in _parts(text):
+        folded = fold(part)
+        assert _scans(BOOK, folded) == _scans(FULL, folded), part
+        within = BOOK.screen(folded, whole)
+        assert within.mask == BOOK.screen(folded).mask, part
+        assert _matches(BOOK, folded, part, within) == _matches(FULL, folded, part), part
+
+
+def test_the_corpus_is_large_and_mixes_languages() -> None:
+    texts = corpus()
+    assert len(texts) > 600
+    assert any("ς" in t for t in texts)
+    assert any("ლ" in t for t in texts)
+
+
+def test_every_text_of_the_corpus_scans_alike_with_and_without_prefilter() -> None:
+    for text in corpus():
+        _same_scans(text)
+
+
+def _analyses(book: CueBook, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    monkeypatch.setattr(analyse_module, "cuebook", lambda: book)
+    found = []
+    for path in LABELLED_SETS:
+        for row in load_labelled(path):
+            context = context_for(row.project, row.deliverable)
+            clauses = [row.message[a:b] for a, b in split_message(row.message, FULL)]
+            found.append(analyse_request(row.message, context))
+            found.append(analyse_request(row.message, context, items=clauses[:3]))
+    return found
+
+
+def test_every_labelled_message_is_analysed_alike_with_and_without_prefilter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with_prefilter = _analyses(BOOK, monkeypatch)
+    without = _analyses(FULL, monkeypatch)
+    assert len(with_prefilter) > 1000
+    assert repr(with_prefilter) == repr(without)
+
+
+# --- generated texts --------------------------------------------------------------------
+
+
+def _all_phrases() -> list[tuple[CuePattern, str]]:
+    return [(p, phrase) for ps in BOOK.patterns.values() for p in ps for phrase in p.phrases]
+
+
+@cache
+def cue_words() -> tuple[str, ...]:
+    """Words of the cue files as written (diacritics, Greek, Georgian), and word starts."""
+    words: set[str] = set()
+    for patterns in BOOK.patterns.values():
+        for pattern in patterns:
+            for phrase in pattern.phrases:
+                words.update(re.findall(r"[^\W\d_]{2,}", phrase))
+    for path in sorted((Path(analyse_module.__file__).parent / "cues").glob("*.yaml")):
+        words.update(re.findall(r"[^\W\d_]{2,}", path.read_text("utf-8")))
+    return tuple(sorted(words))
+
+
+def _shaped(word: str, shape: int) -> str:
+    return (word, word.upper(), word.title(), word.swapcase(), word[: max(2, len(word) // 2)])[
+        shape
+    ]
+
+
+def _spoken(phrase: tuple[str, int]) -> st.SearchStrategy[str]:
+    """Texts a cue phrase matches whole (Hypothesis writes them from the regex)."""
+    return st.from_regex(re.compile(*phrase), fullmatch=True)
+
+
+FLAGGED_PHRASES = sorted({(phrase, p.regex.flags) for p, phrase in _all_phrases()})
+
+
+# Characters where case, folding and \s, \d are tricky: Turkish dotted I, long s, Kelvin
+# sign, Greek final sigma and symbol variants, ł, ß, no-break space, a tab, Arabic digits.
+ODD = "İıſKςσϐϑϕϖϰϱϵµłŁßẞ\u00a0\t\u2003٣²ǅǆ'’ʼ"
+SEPARATORS = st.sampled_from([" ", "  ", ", ", ". ", "!! ", "? ", "\n", "\n\n", " - ", ": "])
+PIECES = st.one_of(
+    st.tuples(st.sampled_from(FLAGGED_PHRASES).flatmap(_spoken), st.integers(0, 3)).map(
+        lambda t: _shaped(*t)
+    ),
+    st.tuples(st.sampled_from(cue_words()), st.integers(0, 4)).map(lambda t: _shaped(*t)),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=8),
+    st.text(alphabet=ODD + "aeiouáéíóúčšžćđ0123456789", min_size=1, max_size=4),
+    st.sampled_from(['"', "«", "»", "“", "”", "„", "(", ")", "—", "…", "1962", "5"]),
+)
+TEXTS = st.lists(st.tuples(PIECES, SEPARATORS).map("".join), max_size=25).map("".join)
+
+
+@given(TEXTS)
+@example("Could you also write five Instagram posts? ΑΠΑΡΑΔΕΚΤΟ!!")
+@example("napačno  preveden\u00a0tekst, ne\tlogo; İNSTAGRAM ſocial")
+@example("Bi lahko v drugem odstavku omenili še našo pekarno v Kranju?")
+def test_generated_texts_scan_alike_with_and_without_prefilter(text: str) -> None:
+    _same_scans(text)
+
+
+@given(TEXTS, st.integers(0, 3))
+def test_generated_texts_are_analysed_alike_with_and_without_prefilter(
+    text: str, project: int
+) -> None:
+    name, deliverable = [
+        ("bakery-web-copy", "home"),
+        ("fox-logo", "final"),
+        ("manual-translation", "manual"),
+        ("bakery-web-copy", "about"),
+    ][project]
+    context = context_for(name, deliverable)
+    found = analyse_request(text, context)
+    original = analyse_module.cuebook
+    try:
+        analyse_module.cuebook = lambda: FULL
+        expected = analyse_request(text, context)
+    finally:
+        analyse_module.cuebook = original
+    assert repr(found) == repr(expected)
+
+
+# --- the pieces of the argument -----------------------------------------------------------
+
+
+def _conditions_hold(text: str) -> None:
+    """Where a phrase matches at all, each of its conditions has a literal in the text."""
+    folded = fold(text)
+    key = canonical(folded)
+    for patterns in BOOK.patterns.values():
+        for pattern in patterns:
+            if pattern.regex.search(folded) is None:
+                continue  # no phrase of it matches
+            for phrase in pattern.phrases:
+                if phrase_regex(phrase, pattern.regex.flags).search(folded) is None:
+                    continue
+                for condition in read_phrase(phrase, pattern.regex.flags).conditions:
+                    assert any(literal in key for literal in condition), (phrase, text)
+
+
+def test_phrase_conditions_hold_wherever_a_phrase_matches_in_the_corpus() -> None:
+    for text in corpus():
+        _conditions_hold(text)
+
+
+@given(TEXTS)
+def test_phrase_conditions_hold_wherever_a_phrase_matches_in_generated_texts(text: str) -> None:
+    _conditions_hold(text)
+
+
+def test_almost_every_phrase_has_conditions_and_runs_alone() -> None:
+    infos = [read_phrase(phrase, p.regex.flags) for p, phrase in _all_phrases()]
+    assert len(infos) > 1500
+    assert sum(not info.conditions for info in infos) <= len(infos) // 50
+    assert sum(info.standalone for info in infos) >= len(infos) * 0.95
+
+
+@cache
+def _standalone() -> tuple[tuple[CuePattern, tuple[re.Pattern[str], ...]], ...]:
+    """The patterns whose phrases may all run alone, with the phrases compiled."""
+    found = []
+    for patterns in BOOK.patterns.values():
+        for pattern in patterns:
+            flags = pattern.regex.flags
+            if all(read_phrase(phrase, flags).standalone for phrase in pattern.phrases):
+                found.append((pattern, tuple(phrase_regex(p, flags) for p in pattern.phrases)))
+    return tuple(found)
+
+
+def _alternations_agree(text: str) -> None:
+    """Phrases run one by one find what their alternation finds, in the same order."""
+    folded = fold(text)
+    for pattern, regexes in _standalone():
+        full = [m.span() for m in pattern.regex.finditer(folded)]
+        assert list(_alternation(list(regexes), folded)) == full, (pattern.rule, text)
+        # Without the phrases that match nowhere, the rest still find the same.
+        some = [r for r in regexes if r.search(folded) is not None]
+        assert list(_alternation(some, folded)) == full, (pattern.rule, text)
+
+
+def test_phrases_run_alone_find_what_their_alternation_finds_in_the_corpus() -> None:
+    for text in corpus():
+        _alternations_agree(text)
+
+
+@given(TEXTS)
+def test_phrases_run_alone_find_what_their_alternation_finds_in_generated_texts(
+    text: str,
+) -> None:
+    _alternations_agree(text)
+
+
+@pytest.mark.parametrize(
+    ("source", "standalone"),
+    [
+        (r"(a)\1", False),
+        (r"(?P<x>a)(?P=x)", False),
+        (r"(a)?(?(1)b|c)", False),
+        (r"\b", False),
+        (r"x?", False),
+        (r"\bfoo\w*", True),
+    ],
+)
+def test_a_phrase_that_refers_to_a_group_or_can_match_nothing_does_not_run_alone(
+    source: str, standalone: bool
+) -> None:
+    assert read_phrase(source, re.IGNORECASE).standalone is standalone
+
+
+@pytest.mark.parametrize(
+    ("source", "needs"),
+    [
+        (r"\bnot\s+in\s+the\s+(files|zip)\b", {"not ", " in ", " the "}),
+        (r"\w+,\s+(a\s+)?ne\s+\w+", {"ne ", ", "}),
+        (r"(?:foo|bar)+baz", {"foobaz", "barbaz"}),
+        (r"\s+(?=and\s+also)", {"and "}),
+        (r"\bPDF\b", {"pdf"}),
+        (r"\w+", set()),
+        (r"(?!x)\w", set()),
+    ],
+)
+def test_conditions_are_literals_every_match_needs(source: str, needs: set[str]) -> None:
+    conditions = read_phrase(source, re.IGNORECASE).conditions
+    assert {literal for condition in conditions for literal in condition} >= needs
+    if not needs:
+        assert conditions == ()
+
+
+@cache
+def _pattern_characters() -> frozenset[str]:
+    """Every character a cue phrase names (literals, class members, narrow ranges)."""
+    chars: set[str] = set()
+    for _, phrase in _all_phrases():
+        chars.update(phrase)
+        for lo, hi in re.findall(r"(.)-(.)", phrase):
+            if ord(hi) - ord(lo) < 16:
+                chars.update(chr(point) for point in range(ord(lo), ord(hi) + 1))
+    return frozenset(chars)
+
+
+def test_characters_that_match_under_ignorecase_share_their_canonical_form() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    alphabet = sorted(_pattern_characters())
+    any_of = re.compile("[" + "".join(re.escape(c) for c in alphabet) + "]", re.IGNORECASE)
+    one = {c: re.compile(re.escape(c), re.IGNORECASE) for c in alphabet}
+    hits = {m.group() for m in any_of.finditer(everything)}
+    assert len(hits) >= len(alphabet)
+    for text_char in hits:
+        for pattern_char, regex in one.items():
+            if regex.fullmatch(text_char):
+                assert canonical(text_char) == canonical(pattern_char), (text_char, pattern_char)
+
+
+def test_whitespace_and_digits_have_one_form_each() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    spaces = re.findall(r"\s", everything)
+    digits = re.findall(r"\d", everything)
+    assert canonical("".join(spaces)) == SPACE * len(spaces)
+    assert canonical("".join(digits)) == DIGIT * len(digits)
+    assert canonical_char(ord("a")) == "a" == canonical_char(ord("A"))
+    assert all(len(canonical_char(point)) == 1 for point in range(0, 0x110000, 97))
+
+
+def test_the_unfiltered_book_runs_every_pattern() -> None:
+    folded = fold("nothing to see")
+    for category, patterns in BOOK.patterns.items():
+        assert [p for p, _ in FULL.candidates(category, folded)] == list(patterns)
+        assert len(BOOK.candidates(category, folded)) < len(patterns) or not patterns
