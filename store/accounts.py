@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.base import table_of, utcnow
+from store import statements
+from store.base import utcnow
 from store.errors import ConflictError, NotFoundError
 from store.ids import new_id
 from store.models import Account, ApiKey
@@ -73,12 +74,8 @@ def authenticate(session: Session, presented: str) -> str | None:
     prefix = _split_key(presented)
     if prefix is None:
         return None
-    keys = table_of(ApiKey)  # a Core query: every request authenticates
-    row = session.execute(
-        select(keys.c.account_id, keys.c.key_hash).where(
-            keys.c.prefix == prefix, keys.c.revoked_at.is_(None)
-        )
-    ).one_or_none()
+    # every request authenticates: a prebuilt Core query
+    row = session.execute(statements.live_key_by_prefix(), {"prefix": prefix}).one_or_none()
     if row is None:
         return None
     account_id, key_hash = row

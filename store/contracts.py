@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from sqlalchemy import Select, Text, cast, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from engine.errors import FieldProblem, RequestError
 from engine.ledger import ContractCompleted, ContractSigned, Event
 from engine.terms import ContractTerms, load_spec, terms_sha256
-from store.base import table_of, utcnow
+from store import statements
+from store.base import utcnow
 from store.clients import get_client
 from store.db import SQLITE_BEGIN_OPTION
 from store.errors import ContractImmutableError, InvalidTransitionError, NotFoundError
@@ -102,17 +103,14 @@ def contract_head(
 ) -> ContractHead:
     """The account's contract as a ``ContractHead``, optionally locked like ``lock_contract``.
 
-    One Core query for the four columns, with the terms parsed through ``terms_from_text``:
+    One prebuilt Core query for the four columns, with the terms parsed through ``terms_from_text``:
     the hot path of every revision request, where loading the ORM entity and validating
     the same spec again per request cost more than the rest of the read.
     """
-    table = table_of(Contract)
-    query = select(table.c.id, table.c.status, table.c.event_count, cast(table.c.spec, Text))
-    query = query.where(table.c.account_id == account_id, table.c.id == contract_id)
     if lock:
         _require_sqlite_write_lock(session)
-        query = query.with_for_update()
-    row = session.execute(query).one_or_none()
+    query = statements.contract_head(lock=lock)
+    row = session.execute(query, {"account_id": account_id, "contract_id": contract_id}).first()
     if row is None:
         raise NotFoundError(f"no contract {contract_id!r}")
     found_id, status, event_count, spec_text = row

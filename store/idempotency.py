@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Insert, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.base import table_of
+from store import statements
 from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
 from store.models import IdempotencyRecord
 
@@ -72,20 +71,14 @@ def claim_in(
     The common case, a fresh key, is one ``INSERT … ON CONFLICT DO NOTHING``; only a known
     key reads the record, under a row lock (on SQLite the write transaction is the lock).
     """
-    fresh = _insert_ignoring_conflict(session).values(**_fresh(account_id, key, request_hash, now))
-    if session.execute(fresh).first() is not None:  # RETURNING: a row only if inserted
+    fresh = statements.claim_idempotency_key(session.get_bind().dialect.name)
+    values = {f"p_{k}": v for k, v in _fresh(account_id, key, request_hash, now).items()}
+    if session.execute(fresh, values).first() is not None:  # RETURNING: a row only if inserted
         return None
     row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
     if row is None:  # the first claim failed and released the key meanwhile
         raise IdempotencyInFlightError("a request with this Idempotency-Key is in flight")
     return _reclaim_or_replay(row, request_hash, now, policy)
-
-
-def _insert_ignoring_conflict(session: Session) -> Insert:
-    table = table_of(IdempotencyRecord)
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing().returning(table.c.key)
-    return sqlite.insert(table).on_conflict_do_nothing().returning(table.c.key)
 
 
 def _fresh(account_id: str, key: str, request_hash: str, now: datetime) -> dict[str, object]:
@@ -138,18 +131,16 @@ def complete_in(
     """``complete`` inside the caller's transaction: the response is kept if, and only if,
     what produced it is (a route that stores a judgement completes its key with it).
     """
-    table = table_of(IdempotencyRecord)
-    session.execute(
-        update(table)
-        .where(table.c.account_id == account_id, table.c.key == key)
-        .values(
-            state=DONE,
-            status_code=response.status_code,
-            content_type=response.content_type,
-            response_body=response.body,
-            completed_at=now,
-        )
-    )
+    values = {
+        "p_account_id": account_id,
+        "p_key": key,
+        "p_state": DONE,
+        "p_status_code": response.status_code,
+        "p_content_type": response.content_type,
+        "p_response_body": response.body,
+        "p_completed_at": now,
+    }
+    session.execute(statements.complete_idempotency_key(), values)
 
 
 def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:

@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.ledger import ContractState, Event, fold, parse_event
 from engine.terms import ContractTerms
-from store.base import table_of, utcnow
+from store import statements
+from store.base import utcnow
 from store.models import Contract, LedgerEvent
 from store.pagination import Page, decode_cursor, page_of
 
@@ -62,12 +63,7 @@ def load_events(session: Session, contract_id: str) -> list[Event]:
     text → event: each request re-reads its contract's whole ledger, and validating the
     same stored events again was a large part of a request's CPU.
     """
-    ledger = table_of(LedgerEvent)  # a Core query (no ORM result set-up): the hot read
-    texts = session.scalars(
-        select(cast(ledger.c.payload, Text))
-        .where(ledger.c.contract_id == contract_id)
-        .order_by(ledger.c.seq)
-    )
+    texts = session.scalars(statements.ledger_payloads(), {"contract_id": contract_id})
     return [parsed_event(text) for text in texts]
 
 

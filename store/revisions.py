@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.decide import Decision, RevisionRequest, decision_events, evaluate
 from engine.ledger import ContractState, Event, fold
 from engine.terms import ContractTerms
+from store import statements
 from store.base import table_of, utcnow
 from store.contracts import ContractHead, contract_head
 from store.db import Database
@@ -42,9 +42,7 @@ from store.ids import new_id
 from store.judgements import Judged, by_external_id
 from store.ledger import Clock, load_events, new_event_rows
 from store.models import (
-    Contract,
     DecisionRecord,
-    LedgerEvent,
     ReplyRecord,
     RevisionRequestRecord,
 )
@@ -171,19 +169,22 @@ def prepare(
 
 def store_if_unchanged(session: Session, prepared: Prepared) -> Judged | None:
     """Store the judgement if the ledger still has ``seen`` events; None if it moved on."""
-    contracts = table_of(Contract)
-    claimed = session.execute(
-        update(contracts)
-        .where(contracts.c.id == prepared.contract_id, contracts.c.event_count == prepared.seen)
-        .values(event_count=prepared.seen + len(prepared.events), updated_at=utcnow())
-    )
+    positions = {
+        "p_contract_id": prepared.contract_id,
+        "p_seen": prepared.seen,
+        "p_count": prepared.seen + len(prepared.events),
+        "p_now": utcnow(),
+    }
+    claimed = session.execute(statements.claim_ledger_positions(), positions)
     if getattr(claimed, "rowcount", 0) != 1:
         session.rollback()
         return None
-    rows = new_event_rows(prepared.contract_id, prepared.seen, prepared.events)
+    rows = [
+        _values(row) for row in new_event_rows(prepared.contract_id, prepared.seen, prepared.events)
+    ]
     # One multi-row INSERT … VALUES (…), (…): an executemany of two rows cost as much as
     # all the other statements of the transaction together (psycopg pipelines it).
-    session.execute(table_of(LedgerEvent).insert().values([_values(row) for row in rows]))
+    session.execute(statements.insert_events(len(rows)), statements.event_parameters(rows))
     return _store_rows(session, prepared, prepared.seen + len(prepared.events))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -34,11 +34,17 @@ def _database(settings: Settings) -> Database:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, help="Worker processes, each listening on its own SO_REUSEPORT socket."
+        ),
+    ] = 1,
 ) -> None:
     """Migrate the database, make sure a local account exists, and serve the API."""
     import uvicorn
 
+    from api.cli import workers as workers_module
     from store.migrate import upgrade
 
     settings = get_settings()
@@ -49,16 +55,21 @@ def serve(
     finally:
         db.dispose()
     typer.echo(f"Serving on http://{host}:{port} (docs at /docs), database {_safe_url(settings)}")
+    options: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_keep_alive": 30,
+    }
+    if workers > 1 and workers_module.supported():
+        raise typer.Exit(workers_module.WorkerPool(workers, host, port, options).run())
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
-        access_log=False,
-        timeout_keep_alive=30,
         timeout_worker_healthcheck=60,  # a worker loads the engine's models on start-up
+        **options,
     )
 
 
