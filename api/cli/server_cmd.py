@@ -61,7 +61,12 @@ def serve(
         "timeout_keep_alive": 30,
     }
     if workers > 1 and workers_module.supported():
-        raise typer.Exit(workers_module.WorkerPool(workers, host, port, options).run())
+        try:
+            status = workers_module.WorkerPool(workers, host, port, options).run()
+        except OSError as exc:  # the port is taken, or the host is not ours
+            typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from exc
+        raise typer.Exit(status)
     uvicorn.run(
         "api.app:create_app",
         factory=True,

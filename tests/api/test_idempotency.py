@@ -133,3 +133,33 @@ def test_a_server_error_releases_the_key_so_a_retry_runs_again(
         with pytest.raises(RuntimeError, match="a bug"):
             client.post("/v1/boom", json={}, headers=headers)
     assert len(calls) == 2
+
+
+def test_a_judged_revision_request_stores_its_response_with_the_judgement(
+    client: ASGIClient, database: Database, auth: dict[str, str]
+) -> None:
+    """The route completes the key in the judgement's own transaction: the stored response
+    is byte for byte the one sent, and a retry replays it without judging again."""
+    from sqlalchemy import select
+
+    from store.models import IdempotencyRecord
+    from tests.api.test_revision_requests import delivered_contract
+
+    contract_id = delivered_contract(client, auth)
+    url = f"/v1/contracts/{contract_id}/revision-requests"
+    body = {"deliverable": "home", "message": "Could you shorten the opening paragraph?"}
+    headers = auth | {"Idempotency-Key": "judge-once"}
+    first = client.post(url, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    with database.reads() as session:
+        record = session.scalars(
+            select(IdempotencyRecord).where(IdempotencyRecord.key == "judge-once")
+        ).one()
+    assert (record.state, record.status_code) == (idempotency.DONE, 201)
+    assert record.response_body == first.content
+    again = client.post(url, json=body, headers=headers)
+    assert again.status_code == 201
+    assert again.content == first.content
+    assert again.headers["idempotent-replayed"] == "true"
+    ledger = client.get(f"/v1/contracts/{contract_id}/ledger", headers=auth).json()["items"]
+    assert sum(1 for event in ledger if event["type"] == "decision_made") == 1
