@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-load clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-load bench-load-rate clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -51,7 +51,7 @@ test: setup
 
 # Benchmarks (figures go to docs/benchmarks.md). The load benchmark needs a running
 # `roundwise serve` (see bench/load_bench.py for its options).
-bench: bench-measure bench-fold bench-render
+bench: bench-measure bench-fold bench-render bench-judge
 
 bench-measure: setup
 	$(BIN)/python -m bench.measure_bench
@@ -62,8 +62,15 @@ bench-fold: setup
 bench-render: setup
 	$(BIN)/python -m bench.render_bench
 
+bench-judge: setup
+	$(BIN)/python -m bench.judge_bench
+
 bench-load: setup
 	$(BIN)/python -m bench.load_bench --url http://127.0.0.1:8000 --clients 32 --duration 60
+
+# The same, open loop: requests due at a fixed 300/s, latency counted from the due time.
+bench-load-rate: setup
+	$(BIN)/python -m bench.load_bench --url http://127.0.0.1:8000 --clients 32 --duration 60 --rate 300
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,0 +1,178 @@
+"""CPU per judged revision request, in one process, without HTTP: where a request's time goes.
+
+Runs the server's judging path as the API does (authenticate and claim an
+Idempotency-Key in one transaction; read, fold, evaluate, compose, store and complete the
+key in another) against a real database, and, in the same process on the same requests,
+the baseline of the engine alone (fold, ``evaluate``, ``compose``) on the same ledgers
+in memory. The difference is what storage costs per request::
+
+    python -m bench.judge_bench                                   # SQLite in a temp dir
+    python -m bench.judge_bench --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+On PostgreSQL the tables go into a fresh schema that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, text
+
+from api.middleware import ClaimedKey, IdempotencyMiddleware
+from api.replying import compose
+from api.routes.revisions import RevisionRequestIn, _StoredResponse
+from bench.load_bench import DELIVERABLES, SPEC, request_body
+from engine.decide import decision_events, evaluate
+from engine.ledger import fold
+from engine.terms import parse_spec
+from store import contracts, idempotency, revisions, versions
+from store.accounts import create_account
+from store.base import utcnow
+from store.db import Database
+from store.ledger import load_events
+from store.migrate import upgrade
+
+CONTRACTS = 40
+
+
+@contextmanager
+def database(url: str | None) -> Iterator[Database]:
+    """A migrated, empty database: a temporary SQLite file, or a fresh PostgreSQL schema."""
+    if url is None or url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            db = Database.connect(url or f"sqlite:///{Path(folder) / 'judge.db'}")
+            upgrade(db.engine)
+            yield db
+            db.dispose()
+        return
+    schema = f"rw_judge_bench_{secrets.token_hex(4)}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in url else "?"
+    db = Database.connect(f"{url}{separator}options={quote(f'-csearch_path={schema}')}")
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def set_up(db: Database) -> tuple[str, list[str]]:
+    """An account's API key and signed bakery contracts with version 1 of each deliverable."""
+    terms = parse_spec(SPEC)
+    with db.writes.begin() as session:
+        account, key = create_account(session, "bench")
+        ids = []
+        for _ in range(CONTRACTS):
+            contract = contracts.create_contract(session, account.id, terms, None)
+            for status in ("sent", "signed"):
+                contracts.transition(session, contract, status, utcnow)
+            for name, body in DELIVERABLES.items():
+                versions.submit_version(
+                    session, contract, terms, (name, body, None, None), None, utcnow
+                )
+            ids.append(contract.id)
+    return key, ids
+
+
+def served(db: Database, key: str, ids: list[str]) -> Callable[[int], None]:
+    """The n-th request as the API judges it (auth + claim, judge + store + complete)."""
+    policy = idempotency.KeyPolicy(timedelta(hours=24), timedelta(seconds=120))
+    middleware = IdempotencyMiddleware(app=None, db=db, policy=policy)  # type: ignore[arg-type]
+
+    def one(n: int) -> None:
+        idempotency_key = str(uuid.uuid4())
+        outcome = middleware._authenticate_and_claim(key, idempotency_key, "0" * 64)
+        assert outcome is not None
+        account_id, _ = outcome
+        request = RevisionRequestIn.model_validate(request_body(n)).to_engine()
+        response = _StoredResponse(ClaimedKey(account_id, idempotency_key))
+        revisions.judge_request(
+            db, account_id, ids[n % len(ids)], request, compose, utcnow, response.keep
+        )
+
+    return one
+
+
+def engine_only(db: Database, ids: list[str]) -> Callable[[int], None]:
+    """The baseline: the same judging on the same ledgers, held in memory (no database)."""
+    terms = parse_spec(SPEC)
+    with db.reads() as session:
+        ledgers = {contract_id: load_events(session, contract_id) for contract_id in ids}
+
+    def one(n: int) -> None:
+        events = ledgers[ids[n % len(ids)]]
+        request = RevisionRequestIn.model_validate(request_body(n)).to_engine()
+        now = utcnow()
+        state = fold(events, now, terms)
+        decision = evaluate(terms, state, request, now)
+        fold(decision_events(request, decision), now, terms, start=state)
+        compose(decision, terms, state)
+
+    return one
+
+
+def cpu_per_call(one: Callable[[int], None], calls: int, rounds: int) -> list[float]:
+    """Milliseconds of process CPU per call, one figure per round."""
+    figures = []
+    for r in range(rounds):
+        started = time.process_time()
+        for n in range(r * calls, (r + 1) * calls):
+            one(n)
+        figures.append(1000 * (time.process_time() - started) / calls)
+    return figures
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Warm up, then alternate rounds of the served path and the engine-only baseline."""
+    with database(args.db) as db:
+        key, ids = set_up(db)
+        full = served(db, key, ids)
+        for n in range(60):
+            full(n)
+        baseline_figures, full_figures = [], []
+        for _ in range(args.rounds):  # the baseline reads the ledgers as they are now
+            baseline_figures += cpu_per_call(engine_only(db, ids), args.calls, 1)
+            full_figures += cpu_per_call(full, args.calls, 1)
+        backend = db.engine.dialect.name
+    full_ms, engine_ms = statistics.median(full_figures), statistics.median(baseline_figures)
+    return {
+        "database": backend,
+        "contracts": CONTRACTS,
+        "calls_per_round": args.calls,
+        "rounds": args.rounds,
+        "served_ms_per_request": round(full_ms, 2),
+        "served_rounds_ms": [round(f, 2) for f in full_figures],
+        "baseline_engine_only_ms": round(engine_ms, 2),
+        "baseline_rounds_ms": [round(f, 2) for f in baseline_figures],
+        "storage_ms_per_request": round(full_ms - engine_ms, 2),
+    }
+
+
+def main() -> None:
+    """Command-line entry point; prints the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=None, help="SQLAlchemy URL (default: temporary SQLite).")
+    parser.add_argument("--calls", type=int, default=200, help="Requests per round.")
+    parser.add_argument("--rounds", type=int, default=5)
+    print(json.dumps(run(parser.parse_args()), indent=2))
+
+
+if __name__ == "__main__":
+    main()
