@@ -23,12 +23,18 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _serve(port: int, *options: str) -> tuple[list[str], dict[str, str]]:
+    """The `roundwise serve` command line and an environment free of ROUNDWISE_ settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDWISE_")}
+    command = [str(Path(sys.executable).parent / "roundwise"), "serve", "--port", str(port)]
+    return [*command, *options], env
+
+
 def test_serve_migrates_prints_the_local_key_and_answers_authenticated_requests(
     tmp_path: Path,
 ) -> None:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDWISE_")}
-    command = [str(Path(sys.executable).parent / "roundwise"), "serve", "--port", str(port)]
+    command, env = _serve(port)
     server = subprocess.Popen(
         command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -96,14 +102,9 @@ def test_serve_workers_each_listen_on_their_own_socket_and_are_replaced_when_the
     tmp_path: Path,
 ) -> None:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDWISE_")}
-    command = [str(Path(sys.executable).parent / "roundwise"), "serve", "--port", str(port)]
+    command, env = _serve(port, "--workers", "2")
     server = subprocess.Popen(
-        [*command, "--workers", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     try:
         _wait_for(lambda: len(_listening_inodes(port)) == 2)
@@ -127,12 +128,8 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        port = int(taken.getsockname()[1])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ROUNDWISE_")}
-        command = [str(Path(sys.executable).parent / "roundwise"), "serve", "--port", str(port)]
-        result = subprocess.run(
-            [*command, "--workers", "2"], cwd=tmp_path, env=env, capture_output=True, timeout=60
-        )
+        command, env = _serve(int(taken.getsockname()[1]), "--workers", "2")
+        result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, timeout=60)
     assert result.returncode != 0
     assert "in use" in (result.stdout + result.stderr).decode().lower()
 
