@@ -33,7 +33,7 @@ from sqlalchemy import create_engine, text
 from api.middleware import ClaimedKey, IdempotencyMiddleware
 from api.replying import compose
 from api.routes.revisions import RevisionRequestIn, _StoredResponse
-from bench.load_bench import DELIVERABLES, SPEC, request_body
+from bench.load_workload import DELIVERABLES, SPEC, request_body
 from engine.decide import decision_events, evaluate
 from engine.ledger import fold
 from engine.terms import parse_spec
