@@ -17,7 +17,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import ContentTooLarge, error_response, http_error_response, problem_response
 from engine.errors import FieldProblem, RoundwiseError
 from store import idempotency
-from store.accounts import authenticate
 from store.base import utcnow
 from store.db import Database
 
@@ -30,7 +29,7 @@ class ClaimedKey:
     """The Idempotency-Key this request claimed (in ``request.state.idempotency_claim``).
 
     A route that stores its outcome can store the response with it, in the same
-    transaction (``store.idempotency.complete_in``), and set ``completed``: the key then
+    transaction (``store.idempotency.KeyCompletion``), and set ``completed``: the key then
     never says "done" without the outcome, nor the outcome exist with the key in flight.
     """
 
@@ -154,19 +153,9 @@ class IdempotencyMiddleware:
     def _authenticate_and_claim(
         self, token: str, key: str, fingerprint: str
     ) -> tuple[str, idempotency.StoredResponse | None] | None:
-        """The caller's account and the key's stored response, in one write transaction.
-
-        None for an unknown or revoked API key (nothing is claimed then).
-        """
-        with self.db.writes() as session:
-            account_id = authenticate(session, token)
-            if account_id is None:
-                return None
-            stored = idempotency.claim_in(
-                session, account_id, key, fingerprint, utcnow(), self.policy
-            )
-            session.commit()
-            return account_id, stored
+        """The caller's account and the key's stored response (None: unknown API key)."""
+        db, policy = self.db, self.policy
+        return idempotency.authenticate_and_claim(db, token, key, fingerprint, utcnow(), policy)
 
     async def _idempotent(
         self, scope: Scope, receive: Receive, send: Send, token: str, key: str

@@ -33,11 +33,20 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    busy_timeout_ms: int = 30_000,
+    pool_size: int = 10,
+    isolation_level: str | None = None,
+) -> Engine:
     """Create an engine configured for Roundwise's transaction discipline."""
     if is_sqlite(url):
         return _sqlite_engine(url, busy_timeout_ms)
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=1800)
+    options: dict[str, Any] = {"isolation_level": isolation_level} if isolation_level else {}
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=1800, **options
+    )
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
@@ -103,27 +112,40 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @dataclass(frozen=True, slots=True)
 class Database:
-    """One engine and two session factories: ``reads`` and ``writes``.
+    """One engine and three session factories: ``reads``, ``writes`` and ``single``.
 
     A ``writes`` session starts with ``BEGIN IMMEDIATE`` on SQLite, taking the write lock
     up front: a deferred transaction that reads and then writes fails at once with
     "database is locked" in WAL mode when another writer committed meanwhile (the busy
     timeout does not apply to that upgrade). On PostgreSQL both factories are the same
     and writers lock the rows they change (``store.contracts.lock_contract``).
+
+    ``autocommit`` (PostgreSQL) is a second engine whose connections run each statement as
+    its own transaction, with no BEGIN or COMMIT round trips, for the hot path's
+    statements that do a whole transaction's work at once (``store.single_trip``);
+    ``single`` sessions use it. On SQLite, where those statements do not exist, it is
+    ``engine`` and ``single`` is ``writes``.
     """
 
     engine: Engine
     reads: sessionmaker[Session]
     writes: sessionmaker[Session]
+    autocommit: Engine
+    single: sessionmaker[Session]
 
     @classmethod
     def connect(cls, url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Database:
         """Create the engine and both session factories for ``url``."""
         engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, pool_size=pool_size)
-        writer = engine
         if is_sqlite(url):
             writer = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-        return cls(engine, make_session_factory(engine), make_session_factory(writer))
+            writes = make_session_factory(writer)
+            return cls(engine, make_session_factory(engine), writes, engine, writes)
+        # Its own pool: connections stay in autocommit, rather than being switched to it
+        # and back on every checkout (which SQLAlchemy does for an execution option).
+        autocommit = make_engine(url, pool_size=pool_size, isolation_level="AUTOCOMMIT")
+        factory = make_session_factory(engine)
+        return cls(engine, factory, factory, autocommit, make_session_factory(autocommit))
 
     @property
     def is_sqlite(self) -> bool:
@@ -133,6 +155,7 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (on shutdown, and in tests)."""
         self.engine.dispose()
+        self.autocommit.dispose()
 
 
 __all__ = ["SQLITE_BEGIN_OPTION", "Database", "is_sqlite", "make_engine", "make_session_factory"]

@@ -14,13 +14,17 @@ A claim left ``in_flight`` longer than ``stale_after`` (a crashed worker) may be
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import statements
+from store import single_trip, statements
+from store.accounts import authenticate, hash_key, key_prefix
+from store.db import Database
 from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
 from store.models import IdempotencyRecord
 
@@ -35,6 +39,16 @@ class StoredResponse:
     status_code: int
     content_type: str
     body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class KeyCompletion:
+    """A claimed key's response, to be stored with whatever produced it."""
+
+    account_id: str
+    key: str
+    response: StoredResponse
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,38 @@ def claim(
     """Claim the key for this request; return the stored response if this is a retry."""
     with writes.begin() as session:
         return claim_in(session, account_id, key, request_hash, now, policy)
+
+
+def authenticate_and_claim(
+    db: Database, token: str, key: str, request_hash: str, now: datetime, policy: KeyPolicy
+) -> tuple[str, StoredResponse | None] | None:
+    """The account of API key ``token`` and, as ``claim`` gives it, the key's stored response.
+
+    None for an unknown, malformed or revoked API key (nothing is claimed then). On
+    PostgreSQL a fresh Idempotency-Key, the common case, takes one statement; a known one
+    is settled by ``claim_in`` in a write transaction, as on SQLite.
+    """
+    if not db.is_sqlite:
+        prefix = key_prefix(token)
+        if prefix is None:
+            return None
+        hashed = hash_key(token)
+        values: dict[str, object] = {"prefix": prefix, "key_hash": hashed, "key": key}
+        values |= {"request_hash": request_hash, "state": IN_FLIGHT, "created_at": now}
+        with single_trip.connected(db) as driver:
+            rows = single_trip.run(driver, single_trip.authenticate_and_claim(), values)
+        row = rows[0] if rows else None
+        if row is None or not hmac.compare_digest(str(row[1]), hashed):
+            return None
+        if row[2]:
+            return str(row[0]), None
+    with db.writes() as session:
+        account_id = authenticate(session, token)
+        if account_id is None:
+            return None
+        stored = claim_in(session, account_id, key, request_hash, now, policy)
+        session.commit()
+        return account_id, stored
 
 
 def claim_in(
@@ -122,25 +168,29 @@ def complete(
 ) -> None:
     """Store the response of a claimed key so retries replay it."""
     with writes.begin() as session:
-        complete_in(session, account_id, key, response, now)
+        complete_in(session, KeyCompletion(account_id, key, response, now))
 
 
-def complete_in(
-    session: Session, account_id: str, key: str, response: StoredResponse, now: datetime
-) -> None:
+def complete_in(session: Session, completion: KeyCompletion) -> None:
     """``complete`` inside the caller's transaction: the response is kept if, and only if,
     what produced it is (a route that stores a judgement completes its key with it).
     """
+    session.execute(statements.complete_idempotency_key(), completion_values(completion, "p_"))
+
+
+def completion_values(completion: KeyCompletion, prefix: str) -> dict[str, Any]:
+    """The parameters that store ``completion``, each name prefixed with ``prefix``."""
+    response = completion.response
     values = {
-        "p_account_id": account_id,
-        "p_key": key,
-        "p_state": DONE,
-        "p_status_code": response.status_code,
-        "p_content_type": response.content_type,
-        "p_response_body": response.body,
-        "p_completed_at": now,
+        "account_id": completion.account_id,
+        "key": completion.key,
+        "state": DONE,
+        "status_code": response.status_code,
+        "content_type": response.content_type,
+        "response_body": response.body,
+        "completed_at": completion.at,
     }
-    session.execute(statements.complete_idempotency_key(), values)
+    return {prefix + name: value for name, value in values.items()}
 
 
 def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:
@@ -165,12 +215,15 @@ def purge_expired(writes: sessionmaker[Session], now: datetime, ttl: timedelta) 
 __all__ = [
     "DONE",
     "IN_FLIGHT",
+    "KeyCompletion",
     "KeyPolicy",
     "StoredResponse",
+    "authenticate_and_claim",
     "claim",
     "claim_in",
     "complete",
     "complete_in",
+    "completion_values",
     "purge_expired",
     "release",
 ]

@@ -63,8 +63,13 @@ def load_events(session: Session, contract_id: str) -> list[Event]:
     text → event: each request re-reads its contract's whole ledger, and validating the
     same stored events again was a large part of a request's CPU.
     """
-    texts = session.scalars(statements.ledger_payloads(), {"contract_id": contract_id})
-    return [parsed_event(text) for text in texts]
+    return [parsed_event(text) for text in ledger_texts(session, contract_id, 0)]
+
+
+def ledger_texts(session: Session, contract_id: str, from_seq: int) -> list[str]:
+    """The stored JSON of the contract's events ``from_seq`` on (0: all), in order."""
+    values = {"contract_id": contract_id, "from_seq": from_seq}
+    return list(session.scalars(statements.ledger_payloads(), values))
 
 
 @lru_cache(maxsize=PARSED_EVENTS_KEPT)
@@ -136,6 +141,7 @@ __all__ = [
     "count_events",
     "event_page",
     "fold_with",
+    "ledger_texts",
     "ledger_time",
     "load_events",
     "new_event_rows",

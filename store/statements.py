@@ -64,11 +64,14 @@ def contract_head(*, lock: bool) -> Select[Any]:
 
 @cache
 def ledger_payloads() -> Select[Any]:
-    """``:contract_id`` → every event's payload as JSON text, in ledger order."""
+    """``:contract_id``, ``:from_seq`` → the payloads of events ``from_seq`` on as JSON
+    text, in ledger order (``from_seq`` 0: every event)."""
     ledger = table_of(LedgerEvent)
     return (
         select(cast(ledger.c.payload, Text))
-        .where(ledger.c.contract_id == bindparam("contract_id"))
+        .where(
+            ledger.c.contract_id == bindparam("contract_id"), ledger.c.seq >= bindparam("from_seq")
+        )
         .order_by(ledger.c.seq)
     )
 

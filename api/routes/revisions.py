@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 
 from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep
 from api.errors import problem_responses
@@ -164,7 +163,7 @@ def send_revision_request(
 
 
 class _StoredResponse:
-    """The 201 response of a new judgement, built and stored inside its transaction.
+    """The 201 response of a new judgement, built before it is stored and stored with it.
 
     With an Idempotency-Key, the key's record is completed in the same transaction as the
     judgement, so a retry can never find the judgement stored but the key unanswered.
@@ -173,12 +172,12 @@ class _StoredResponse:
     def __init__(self, claim: ClaimedKey | None) -> None:
         self.claim, self.body = claim, b""
 
-    def keep(self, session: Session, judged: judgements.Judged) -> None:
+    def keep(self, judged: judgements.Judged) -> idempotency.KeyCompletion | None:
         self.body = bytes(judged_response(judged, status.HTTP_201_CREATED).body)
-        if self.claim is not None:
-            stored = idempotency.StoredResponse(201, "application/json", self.body)
-            claim = self.claim
-            idempotency.complete_in(session, claim.account_id, claim.key, stored, utcnow())
+        if self.claim is None:
+            return None
+        stored = idempotency.StoredResponse(201, "application/json", self.body)
+        return idempotency.KeyCompletion(self.claim.account_id, self.claim.key, stored, utcnow())
 
     def sent(self) -> Response:
         if self.claim is not None:

@@ -1,0 +1,109 @@
+"""The folded-ledger memo: judging reads only new events, and gives what a full fold gives."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from api.replying import compose
+from engine.decide import RevisionRequest
+from engine.ledger import fold, initial_state
+from engine.terms import parse_spec
+from store import contracts, versions
+from store.accounts import create_account
+from store.base import utcnow
+from store.db import Database
+from store.ids import new_id
+from store.ledger import load_events
+from store.ledger_memo import LEDGER_MEMO, PrefixMemo, empty_prefix, extend
+from store.revisions import Prepared, judge_request, prepare
+
+SPEC = Path(__file__).resolve().parents[2] / "contracts" / "examples" / "bakery-web-copy.yaml"
+TERMS = parse_spec(SPEC.read_text(encoding="utf-8"))
+ASKS = [
+    "Could you make the opening paragraph a bit shorter?",
+    "Please also write five Instagram posts for the launch.",
+    "It just doesn't feel right. Can you make it better?",
+]
+
+
+def _delivered(database: Database) -> tuple[str, str]:
+    with database.writes.begin() as session:
+        account, _key = create_account(session, f"acct-{new_id('t')}")
+        contract = contracts.create_contract(session, account.id, TERMS, None)
+        for status in ("sent", "signed"):
+            contracts.transition(session, contract, status, utcnow)
+        content = ("home", "Three generations of bakers. " * 50, None, None)
+        versions.submit_version(session, contract, TERMS, content, None, utcnow)
+        return account.id, contract.id
+
+
+def _judge_some(database: Database, account_id: str, contract_id: str, count: int) -> None:
+    for n in range(count):
+        request = RevisionRequest(deliverable="home", message=ASKS[n % len(ASKS)])
+        judge_request(database, account_id, contract_id, request, compose, utcnow)
+
+
+def _prepared(database: Database, account_id: str, contract_id: str) -> Prepared:
+    request = RevisionRequest(deliverable="home", message=ASKS[0])
+    with database.reads() as session:
+        outcome = prepare(session, account_id, contract_id, request, compose, utcnow, None)
+    assert isinstance(outcome, Prepared)
+    return outcome
+
+
+def test_judging_keeps_the_folded_ledger_and_matches_a_full_fold(database: Database) -> None:
+    account_id, contract_id = _delivered(database)
+    _judge_some(database, account_id, contract_id, 4)
+    with database.reads() as session:
+        events = load_events(session, contract_id)
+    kept = LEDGER_MEMO.get(contract_id)
+    assert kept is not None
+    assert kept.count >= len(events) - 2  # the last judgement's own events are read next time
+    prepared = _prepared(database, account_id, contract_id)
+    kept = LEDGER_MEMO.get(contract_id)
+    assert kept is not None
+    assert kept.count == prepared.seen == len(events)
+    now = utcnow()
+    assert fold([], now, TERMS, start=kept.state) == fold(events, now, TERMS)
+
+
+def test_a_memo_entry_that_does_not_match_the_database_is_dropped(database: Database) -> None:
+    account_id, contract_id = _delivered(database)
+    _judge_some(database, account_id, contract_id, 2)
+    honest = _prepared(database, account_id, contract_id)
+    kept = LEDGER_MEMO.get(contract_id)
+    assert kept is not None
+    LEDGER_MEMO.drop(contract_id)
+    # An entry whose last event is not what the database holds at that place
+    LEDGER_MEMO.keep(contract_id, replace(kept, last_text=kept.last_text + " "))
+    again = _prepared(database, account_id, contract_id)
+    assert again.seen == honest.seen
+    assert again.decision.verdict == honest.decision.verdict
+    assert again.decision.rounds_used == honest.decision.rounds_used
+    refreshed = LEDGER_MEMO.get(contract_id)
+    assert refreshed is not None
+    assert refreshed.last_text == kept.last_text
+
+
+def test_extend_folds_only_what_continues_the_prefix() -> None:
+    texts = ['{"type": "x"}']
+    assert extend(replace(empty_prefix(TERMS), count=1, last_text="other"), texts) is None
+    assert extend(replace(empty_prefix(TERMS), count=1, last_text="other"), []) is None
+    prefix = empty_prefix(TERMS)
+    assert extend(prefix, []) is prefix
+    assert prefix.state == initial_state(TERMS)
+
+
+def test_the_memo_keeps_the_longest_prefix_and_drops_the_least_recently_used() -> None:
+    memo = PrefixMemo(size=2)
+    short, longer = empty_prefix(TERMS), replace(empty_prefix(TERMS), count=3)
+    memo.keep("a", longer)
+    memo.keep("a", short)
+    assert memo.get("a") is longer
+    memo.keep("b", short)
+    memo.get("a")
+    memo.keep("c", short)
+    assert memo.get("b") is None
+    assert memo.get("a") is longer
+    assert len(memo) == 2
