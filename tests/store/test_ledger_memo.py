@@ -3,39 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from api.replying import compose
 from engine.decide import RevisionRequest
 from engine.ledger import fold, initial_state
-from engine.terms import parse_spec
-from store import contracts, versions
-from store.accounts import create_account
 from store.base import utcnow
 from store.db import Database
-from store.ids import new_id
 from store.ledger import load_events
 from store.ledger_memo import LEDGER_MEMO, PrefixMemo, empty_prefix, extend
 from store.revisions import Prepared, judge_request, prepare
+from tests.store.delivered import TERMS, delivered_contract
 
-SPEC = Path(__file__).resolve().parents[2] / "contracts" / "examples" / "bakery-web-copy.yaml"
-TERMS = parse_spec(SPEC.read_text(encoding="utf-8"))
 ASKS = [
     "Could you make the opening paragraph a bit shorter?",
     "Please also write five Instagram posts for the launch.",
     "It just doesn't feel right. Can you make it better?",
 ]
-
-
-def _delivered(database: Database) -> tuple[str, str]:
-    with database.writes.begin() as session:
-        account, _key = create_account(session, f"acct-{new_id('t')}")
-        contract = contracts.create_contract(session, account.id, TERMS, None)
-        for status in ("sent", "signed"):
-            contracts.transition(session, contract, status, utcnow)
-        content = ("home", "Three generations of bakers. " * 50, None, None)
-        versions.submit_version(session, contract, TERMS, content, None, utcnow)
-        return account.id, contract.id
 
 
 def _judge_some(database: Database, account_id: str, contract_id: str, count: int) -> None:
@@ -53,7 +36,7 @@ def _prepared(database: Database, account_id: str, contract_id: str) -> Prepared
 
 
 def test_judging_keeps_the_folded_ledger_and_matches_a_full_fold(database: Database) -> None:
-    account_id, contract_id = _delivered(database)
+    account_id, contract_id = delivered_contract(database)
     _judge_some(database, account_id, contract_id, 4)
     with database.reads() as session:
         events = load_events(session, contract_id)
@@ -69,7 +52,7 @@ def test_judging_keeps_the_folded_ledger_and_matches_a_full_fold(database: Datab
 
 
 def test_a_memo_entry_that_does_not_match_the_database_is_dropped(database: Database) -> None:
-    account_id, contract_id = _delivered(database)
+    account_id, contract_id = delivered_contract(database)
     _judge_some(database, account_id, contract_id, 2)
     honest = _prepared(database, account_id, contract_id)
     kept = LEDGER_MEMO.get(contract_id)
