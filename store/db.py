@@ -24,6 +24,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from store import jsoncodec
+
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 _TURN_KEY = "roundwise_writer_turn"
 
@@ -45,7 +47,13 @@ def make_engine(
         return _sqlite_engine(url, busy_timeout_ms)
     options: dict[str, Any] = {"isolation_level": isolation_level} if isolation_level else {}
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size * 2, pool_recycle=1800, **options
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_recycle=1800,
+        json_serializer=jsoncodec.dumps_text,
+        json_deserializer=jsoncodec.loads,
+        **options,
     )
 
 
@@ -55,6 +63,8 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        json_serializer=jsoncodec.dumps_text,
+        json_deserializer=jsoncodec.loads,
         **pooling,
     )
 

@@ -8,7 +8,6 @@ collide on the constraint instead of silently interleaving; its ``payload`` is e
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.ledger import ContractState, Event, fold, parse_event
 from engine.terms import ContractTerms
-from store import statements
+from store import jsoncodec, statements
 from store.base import utcnow
 from store.models import Contract, LedgerEvent
 from store.pagination import Page, decode_cursor, page_of
@@ -79,7 +78,7 @@ def parsed_event(text: str) -> Event:
     Events are frozen values, so sharing one between requests and threads is safe; the
     memo is keyed on the full text, never on ids, so it cannot go stale.
     """
-    return parse_event(json.loads(text))
+    return parse_event(jsoncodec.loads(text))
 
 
 def event_page(

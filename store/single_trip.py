@@ -38,6 +38,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from store import jsoncodec
 from store.base import table_of
 from store.db import Database
 from store.models import (
@@ -95,7 +96,7 @@ def run(
 
 def as_jsonb(value: Any) -> Any:
     """A JSON document (dict or list) as a ``jsonb`` parameter; other values unchanged."""
-    return Jsonb(value) if isinstance(value, dict | list) else value
+    return Jsonb(value, jsoncodec.dumps) if isinstance(value, dict | list) else value
 
 
 @cache

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, status
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep
@@ -15,7 +15,7 @@ from api.middleware import ClaimedKey, claimed_key
 from api.replying import compose
 from api.schemas import PageOut
 from engine.decide import Decision, RevisionRequest
-from store import idempotency, judgements, revisions
+from store import idempotency, jsoncodec, judgements, revisions
 from store.base import utcnow
 
 router = APIRouter(
@@ -24,6 +24,7 @@ router = APIRouter(
     responses=problem_responses(400, 401, 404, 413, 422),
 )
 
+JSON = "application/json"
 ItemText = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
@@ -127,9 +128,9 @@ def judged_document(judged: judgements.Judged) -> dict[str, Any]:
     }
 
 
-def judged_response(judged: judgements.Judged, status_code: int = 200) -> JSONResponse:
+def judged_response(judged: judgements.Judged, status_code: int = 200) -> Response:
     """A judgement as a response, serialised once."""
-    return JSONResponse(judged_document(judged), status_code)
+    return Response(jsoncodec.dumps(judged_document(judged)), status_code, media_type=JSON)
 
 
 @router.post(
@@ -173,16 +174,16 @@ class _StoredResponse:
         self.claim, self.body = claim, b""
 
     def keep(self, judged: judgements.Judged) -> idempotency.KeyCompletion | None:
-        self.body = bytes(judged_response(judged, status.HTTP_201_CREATED).body)
+        self.body = jsoncodec.dumps(judged_document(judged))
         if self.claim is None:
             return None
-        stored = idempotency.StoredResponse(201, "application/json", self.body)
+        stored = idempotency.StoredResponse(201, JSON, self.body)
         return idempotency.KeyCompletion(self.claim.account_id, self.claim.key, stored, utcnow())
 
     def sent(self) -> Response:
         if self.claim is not None:
             self.claim.completed = True
-        return Response(self.body, status.HTTP_201_CREATED, media_type="application/json")
+        return Response(self.body, status.HTTP_201_CREATED, media_type=JSON)
 
 
 @router.get("")
@@ -200,6 +201,6 @@ def list_revision_requests(
 @router.get("/{request_id}", response_model=JudgedOut)
 def get_revision_request(
     contract_id: str, request_id: str, account: AccountDep, session: SessionDep
-) -> JSONResponse:
+) -> Response:
     """One revision request with its decision and reply."""
     return judged_response(judgements.get_judged(session, account, contract_id, request_id))

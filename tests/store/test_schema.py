@@ -30,7 +30,32 @@ def test_the_migrated_schema_matches_the_models(database: Database) -> None:
 
 def test_upgrading_twice_is_harmless(database: Database) -> None:
     upgrade(database.engine)
-    assert current_revision(database.engine) == "0001"
+    assert current_revision(database.engine) == "0002"
+
+
+LARGE_COLUMNS = [
+    ("decisions", "document"),
+    ("idempotency_records", "response_body"),
+    ("ledger_events", "payload"),
+    ("replies", "document"),
+    ("revision_requests", "document"),
+]
+
+
+def test_large_documents_are_compressed_with_lz4_on_postgresql(database: Database) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("column compression is PostgreSQL's")
+    pairs = ", ".join(f"('{table}', '{column}')" for table, column in LARGE_COLUMNS)
+    query = text(
+        "SELECT c.relname, a.attname, a.attcompression FROM pg_attribute a"
+        " JOIN pg_class c ON c.oid = a.attrelid"
+        " WHERE c.relnamespace = current_schema()::regnamespace"
+        f" AND (c.relname, a.attname) IN ({pairs}) ORDER BY 1, 2"
+    )
+    with database.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    assert [(table, column) for table, column, _ in rows] == LARGE_COLUMNS
+    assert {method for _, _, method in rows} == {"l"}
 
 
 def _contract_with_one_event(database: Database) -> str:
