@@ -24,6 +24,7 @@ from api.routes import routers
 from api.settings import Settings, get_settings
 from engine import ENGINE_VERSION
 from engine.understand import RequestContext, analyse_request
+from store.async_pool import AsyncPool
 from store.db import Database
 from store.idempotency import KeyPolicy
 
@@ -90,6 +91,11 @@ def document_idempotency_key(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def url_of(database: Database) -> str:
+    """The database's URL, password included (for a second, async pool on it)."""
+    return database.engine.url.render_as_string(hide_password=False)
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """Build the app on ``db`` (or a database opened from ``settings``)."""
     settings = settings or get_settings()
@@ -100,18 +106,27 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         pool_size=settings.db_pool_size,
     )
 
+    # PostgreSQL: the judging hot path awaits its statements on the loop (store.async_pool).
+    pg_pool = None if database.is_sqlite else AsyncPool(url_of(database), settings.db_pool_size)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         await to_thread.run_sync(warm_up)
-        yield
-        if owns_db:
-            database.dispose()
+        if pg_pool is not None:
+            await pg_pool.open()
+        try:
+            yield
+        finally:
+            if pg_pool is not None:
+                await pg_pool.close()
+            if owns_db:
+                database.dispose()
 
     app = FastAPI(
         title="Roundwise", version=ENGINE_VERSION, description=DESCRIPTION, lifespan=lifespan
     )
-    app.state.settings, app.state.db = settings, database
+    app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix="/v1")
@@ -119,7 +134,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
     )
-    app.add_middleware(IdempotencyMiddleware, db=database, policy=policy)
+    app.add_middleware(IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
 
     document_idempotency_key(app)

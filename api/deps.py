@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from api.errors import AuthenticationError
 from api.settings import Settings
 from store.accounts import authenticate
+from store.async_pool import AsyncPool
 from store.db import Database
 
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key: `Bearer rw_…`.")
@@ -85,6 +86,16 @@ def _authenticate(db: Database, token: str) -> str | None:
 AccountDep = Annotated[str, Depends(current_account)]
 
 
+def open_async_pool(request: Request) -> AsyncPool | None:
+    """The app's async PostgreSQL pool if it is open (not on SQLite, nor without a lifespan).
+
+    A plain function, not a dependency: the judging route is the hot path, and each
+    dependency FastAPI resolves costs CPU on every request.
+    """
+    pool = getattr(request.app.state, "pg_pool", None)
+    return pool if isinstance(pool, AsyncPool) and pool.ready else None
+
+
 class PageParams:
     """``limit`` and ``cursor`` query parameters of list routes."""
 
@@ -111,4 +122,5 @@ __all__ = [
     "SettingsDep",
     "WriteSessionDep",
     "current_account",
+    "open_async_pool",
 ]

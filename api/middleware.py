@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import ContentTooLarge, error_response, http_error_response, problem_response
 from engine.errors import FieldProblem, RoundwiseError
 from store import idempotency
+from store.async_pool import AsyncPool
 from store.base import utcnow
 from store.db import Database
 
@@ -129,8 +130,14 @@ def bearer_token(scope: Scope) -> str | None:
 class IdempotencyMiddleware:
     """Replays the first response to a POST retried with the same Idempotency-Key."""
 
-    def __init__(self, app: ASGIApp, db: Database, policy: idempotency.KeyPolicy) -> None:
-        self.app, self.db, self.policy = app, db, policy
+    def __init__(
+        self,
+        app: ASGIApp,
+        db: Database,
+        policy: idempotency.KeyPolicy,
+        pool: AsyncPool | None = None,
+    ) -> None:
+        self.app, self.db, self.policy, self.pool = app, db, policy, pool
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
@@ -157,6 +164,17 @@ class IdempotencyMiddleware:
         db, policy = self.db, self.policy
         return idempotency.authenticate_and_claim(db, token, key, fingerprint, utcnow(), policy)
 
+    async def _claim(
+        self, token: str, key: str, fingerprint: str
+    ) -> tuple[str, idempotency.StoredResponse | None] | None:
+        """``_authenticate_and_claim``, awaited on the loop where the async pool is open."""
+        if self.pool is not None and self.pool.ready:
+            db, policy, now = self.db, self.policy, utcnow()
+            return await idempotency.authenticate_and_claim_async(
+                self.pool, db, token, key, fingerprint, now, policy
+            )
+        return await to_thread.run_sync(self._authenticate_and_claim, token, key, fingerprint)
+
     async def _idempotent(
         self, scope: Scope, receive: Receive, send: Send, token: str, key: str
     ) -> None:
@@ -164,9 +182,7 @@ class IdempotencyMiddleware:
         replay_receive = _replaying(body, receive)
         fingerprint = request_fingerprint(scope, body)
         try:
-            outcome = await to_thread.run_sync(
-                self._authenticate_and_claim, token, key, fingerprint
-            )
+            outcome = await self._claim(token, key, fingerprint)
         except RoundwiseError as exc:
             await error_response(exc, scope["path"])(scope, receive, send)
             return

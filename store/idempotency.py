@@ -15,15 +15,18 @@ A claim left ``in_flight`` longer than ``stale_after`` (a crashed worker) may be
 from __future__ import annotations
 
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from anyio import to_thread
 from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from store import single_trip, statements
 from store.accounts import authenticate, hash_key, key_prefix
+from store.async_pool import AsyncPool
 from store.db import Database
 from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
 from store.models import IdempotencyRecord
@@ -82,19 +85,80 @@ def authenticate_and_claim(
     is settled by ``claim_in`` in a write transaction, as on SQLite.
     """
     if not db.is_sqlite:
-        prefix = key_prefix(token)
-        if prefix is None:
+        query = _claim_query(token, key, request_hash, now)
+        if query is None:
             return None
-        hashed = hash_key(token)
-        values: dict[str, object] = {"prefix": prefix, "key_hash": hashed, "key": key}
-        values |= {"request_hash": request_hash, "state": IN_FLIGHT, "created_at": now}
+        values, hashed = query
         with single_trip.connected(db) as driver:
             rows = single_trip.run(driver, single_trip.authenticate_and_claim(), values)
-        row = rows[0] if rows else None
-        if row is None or not hmac.compare_digest(str(row[1]), hashed):
+        found = _fresh_claim(rows, hashed)
+        if found is None:
             return None
-        if row[2]:
-            return str(row[0]), None
+        account_id, claimed = found
+        if claimed:
+            return account_id, None
+    return _settle_claim(db, token, key, request_hash, now, policy)
+
+
+async def authenticate_and_claim_async(
+    pool: AsyncPool,
+    db: Database,
+    token: str,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    policy: KeyPolicy,
+) -> tuple[str, StoredResponse | None] | None:
+    """``authenticate_and_claim`` on PostgreSQL, awaited on the event loop.
+
+    A fresh key is the one statement on ``pool``; a known key (a retry, a reuse, one in
+    flight) is settled in a write transaction in the thread pool, as before.
+    """
+    query = _claim_query(token, key, request_hash, now)
+    if query is None:
+        return None
+    values, hashed = query
+    async with pool.connection() as connection:
+        statement = single_trip.authenticate_and_claim()
+        rows = await single_trip.run_async(connection, statement, values)
+    found = _fresh_claim(rows, hashed)
+    if found is None:
+        return None
+    account_id, claimed = found
+    if claimed:
+        return account_id, None
+    return await to_thread.run_sync(_settle_claim, db, token, key, request_hash, now, policy)
+
+
+def _claim_query(
+    token: str, key: str, request_hash: str, now: datetime
+) -> tuple[dict[str, object], str] | None:
+    """The parameters of ``single_trip.authenticate_and_claim`` and the key's hash (None:
+    ``token`` is not shaped like an API key)."""
+    prefix = key_prefix(token)
+    if prefix is None:
+        return None
+    hashed = hash_key(token)
+    values: dict[str, object] = {"prefix": prefix, "key_hash": hashed, "key": key}
+    values |= {"request_hash": request_hash, "state": IN_FLIGHT, "created_at": now}
+    return values, hashed
+
+
+def _fresh_claim(rows: Sequence[Any], hashed: str) -> tuple[str, bool] | None:
+    """(account id, whether the key was claimed fresh), or None for an unknown API key.
+
+    The statement matched the hash already; it is compared again here in constant time.
+    """
+    row = rows[0] if rows else None
+    if row is None or not hmac.compare_digest(str(row[1]), hashed):
+        return None
+    return str(row[0]), bool(row[2])
+
+
+def _settle_claim(
+    db: Database, token: str, key: str, request_hash: str, now: datetime, policy: KeyPolicy
+) -> tuple[str, StoredResponse | None] | None:
+    """Authenticate and claim in a write transaction (SQLite, or a key already known)."""
     with db.writes() as session:
         account_id = authenticate(session, token)
         if account_id is None:
@@ -219,6 +283,7 @@ __all__ = [
     "KeyPolicy",
     "StoredResponse",
     "authenticate_and_claim",
+    "authenticate_and_claim_async",
     "claim",
     "claim_in",
     "complete",

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from engine.ledger import ContractState, Event, Folding, initial_state
 from engine.terms import ContractTerms
+from store.contracts import ContractHead
 from store.ledger import parsed_event
 
 # Contracts whose folded ledger a process keeps (each entry is one ContractState).
@@ -110,4 +111,41 @@ class PrefixMemo:
 LEDGER_MEMO = PrefixMemo()
 
 
-__all__ = ["CONTRACTS_KEPT", "LEDGER_MEMO", "FoldedPrefix", "PrefixMemo", "empty_prefix", "extend"]
+def read_from(kept: FoldedPrefix | None) -> int:
+    """The first ledger event to read, given the memo's entry (its last one, to check it)."""
+    return kept.count if kept else 0
+
+
+def continued(
+    kept: FoldedPrefix | None, contract: ContractHead, texts: list[str]
+) -> FoldedPrefix | None:
+    """The memo's entry extended by the events read from ``read_from(kept)`` on; None (and
+    the entry dropped) when they do not continue it, so the whole ledger must be read."""
+    if kept is None:
+        return from_start(contract, texts)
+    if kept.terms is contract.terms or kept.terms == contract.terms:
+        folded = extend(kept, texts)
+        if folded is not None:
+            return folded
+    LEDGER_MEMO.drop(contract.id)
+    return None
+
+
+def from_start(contract: ContractHead, texts: list[str]) -> FoldedPrefix:
+    """The whole ledger, read from its first event, folded."""
+    folded = extend(empty_prefix(contract.terms), texts)
+    assert folded is not None, "an empty prefix extends to any ledger"
+    return folded
+
+
+__all__ = [
+    "CONTRACTS_KEPT",
+    "LEDGER_MEMO",
+    "FoldedPrefix",
+    "PrefixMemo",
+    "continued",
+    "empty_prefix",
+    "extend",
+    "from_start",
+    "read_from",
+]

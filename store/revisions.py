@@ -28,52 +28,29 @@ round trips.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import psycopg
 from sqlalchemy.orm import Session
 
 from engine.decide import Decision, RevisionRequest, decision_events, evaluate
-from engine.ledger import ContractState, Event, fold, settle
+from engine.ledger import ContractState, fold, settle
 from engine.terms import ContractTerms
-from store import single_trip, statements
-from store.base import table_of, utcnow
+from store import single_trip
 from store.contracts import ContractHead, contract_head, terms_from_text
 from store.db import Database
 from store.errors import ConflictError, NotFoundError
-from store.idempotency import KeyCompletion, complete_in, completion_values
 from store.ids import new_id
 from store.judgements import Judged, by_external_id
-from store.ledger import Clock, ledger_texts, new_event_rows
-from store.ledger_memo import LEDGER_MEMO, FoldedPrefix, empty_prefix, extend
-from store.models import (
-    DecisionRecord,
-    ReplyRecord,
-    RevisionRequestRecord,
-)
+from store.ledger import Clock, ledger_texts
+from store.ledger_memo import LEDGER_MEMO, FoldedPrefix, continued, from_start, read_from
+from store.storing import Completion, Prepared, Storing
 from store.versions import require_deliverable
 
 JUDGED_STATUSES = frozenset({"signed", "completed"})
 OPTIMISTIC_ATTEMPTS = 2
 Composer = Callable[[Decision, ContractTerms, ContractState], Mapping[str, Any]]
-# Given a new judgement before it is stored: the Idempotency-Key response to store with it,
-# in the same transaction, so neither is ever kept without the other (or None).
-Completion = Callable[[Judged], KeyCompletion | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A judgement computed against ledger length ``seen``, not yet stored."""
-
-    contract_id: str
-    seen: int
-    request: RevisionRequest
-    decision: Decision
-    events: tuple[Event, ...]
-    reply: Mapping[str, Any]
 
 
 def judge_request(
@@ -94,6 +71,19 @@ def judge_request(
         judged = _attempt(db, account_id, contract_id, request, compose, clock, completion)
         if judged is not None:
             return judged
+    return judge_locked(db, account_id, contract_id, request, compose, clock, completion)
+
+
+def judge_locked(
+    db: Database,
+    account_id: str,
+    contract_id: str,
+    request: RevisionRequest,
+    compose: Composer,
+    clock: Clock,
+    completion: Completion | None = None,
+) -> Judged:
+    """Judge under the contract's lock (step 3), which always succeeds."""
     with db.writes() as session:
         head = contract_head(session, account_id, contract_id, lock=True)
         outcome = prepare(session, account_id, contract_id, request, compose, clock, head)
@@ -133,7 +123,7 @@ def _attempt(
             )
         if isinstance(outcome, Judged):
             return outcome
-        storing = _Storing.of(outcome, completion)
+        storing = Storing.of(outcome, completion)
         return storing.judged if storing.in_one_statement(driver) else None
 
 
@@ -161,12 +151,28 @@ def prepare(
     ``driver``: on PostgreSQL, the connection to read on (default: the session's).
     """
     contract, ledger = _contract_and_ledger(session, driver, account_id, contract_id, head)
-    if contract.status not in JUDGED_STATUSES:
-        raise ConflictError(f"contract {contract.id} is {contract.status}, not signed")
+    require_judgeable(contract)
     if request.external_id is not None:
         known = by_external_id(session, contract.id, request.external_id)
         if known is not None:
             return known
+    return judged_against(contract, ledger, request, compose, clock)
+
+
+def require_judgeable(contract: ContractHead) -> None:
+    """Only a signed contract's requests are judged."""
+    if contract.status not in JUDGED_STATUSES:
+        raise ConflictError(f"contract {contract.id} is {contract.status}, not signed")
+
+
+def judged_against(
+    contract: ContractHead,
+    ledger: FoldedPrefix,
+    request: RevisionRequest,
+    compose: Composer,
+    clock: Clock,
+) -> Prepared:
+    """The judgement of ``request`` on the folded ledger: CPU only, no I/O."""
     terms = contract.terms
     require_deliverable(terms, request.deliverable)
     request = request.model_copy(update={"request_id": new_id("req")})
@@ -188,17 +194,11 @@ def _contract_and_ledger(
 ) -> tuple[ContractHead, FoldedPrefix]:
     """The contract and its ledger folded, reading only the events the memo lacks."""
     kept = LEDGER_MEMO.get(contract_id)
-    read_from = kept.count if kept else 0
-    contract, texts = _read(session, driver, account_id, contract_id, head, read_from)
-    folded = None
-    if kept is not None and (kept.terms is contract.terms or kept.terms == contract.terms):
-        folded = extend(kept, texts)
-    if folded is None:
-        if kept is not None:  # it did not match the database: read everything
-            LEDGER_MEMO.drop(contract_id)
-            contract, texts = _read(session, driver, account_id, contract_id, head, 0)
-        folded = extend(empty_prefix(contract.terms), texts)
-        assert folded is not None, "an empty prefix extends to any ledger"
+    contract, texts = _read(session, driver, account_id, contract_id, head, read_from(kept))
+    folded = continued(kept, contract, texts)
+    if folded is None:  # the memo did not match the database: read everything
+        contract, texts = _read(session, driver, account_id, contract_id, head, 0)
+        folded = from_start(contract, texts)
     LEDGER_MEMO.keep(contract.id, folded)
     return contract, folded
 
@@ -216,16 +216,26 @@ def _read(
     On PostgreSQL both come from one statement.
     """
     if head is None and session.get_bind().dialect.name == "postgresql":
-        values = {"account_id": account_id, "contract_id": contract_id, "from_seq": from_seq}
+        values = read_values(account_id, contract_id, from_seq)
         statement = single_trip.contract_and_ledger()
         rows = single_trip.run(driver or single_trip.driver_of(session), statement, values)
-        if not rows:
-            raise NotFoundError(f"no contract {contract_id!r}")
-        found_id, status, event_count, spec_text, texts = rows[0]
-        terms = terms_from_text(spec_text)
-        return ContractHead(str(found_id), str(status), int(event_count), terms), list(texts)
+        return contract_and_texts(rows, contract_id)
     contract = head or contract_head(session, account_id, contract_id)
     return contract, ledger_texts(session, contract.id, from_seq)
+
+
+def read_values(account_id: str, contract_id: str, from_seq: int) -> dict[str, Any]:
+    """The parameters of ``single_trip.contract_and_ledger``."""
+    return {"account_id": account_id, "contract_id": contract_id, "from_seq": from_seq}
+
+
+def contract_and_texts(rows: Sequence[Any], contract_id: str) -> tuple[ContractHead, list[str]]:
+    """The contract and its event texts from ``single_trip.contract_and_ledger``'s row."""
+    if not rows:
+        raise NotFoundError(f"no contract {contract_id!r}")
+    found_id, status, event_count, spec_text, texts = rows[0]
+    terms = terms_from_text(spec_text)
+    return ContractHead(str(found_id), str(status), int(event_count), terms), list(texts)
 
 
 def store_if_unchanged(
@@ -235,7 +245,7 @@ def store_if_unchanged(
 
     With ``completion``, the key response it gives for the judgement is stored with it.
     """
-    storing = _Storing.of(prepared, completion)
+    storing = Storing.of(prepared, completion)
     if session.get_bind().dialect.name == "postgresql":
         stored = storing.in_one_statement(single_trip.driver_of(session))
     else:
@@ -246,112 +256,17 @@ def store_if_unchanged(
     return storing.judged
 
 
-@dataclass(frozen=True, slots=True)
-class _Storing:
-    """What storing a prepared judgement writes: the ledger positions it claims, its
-    events' columns, its rows and the Idempotency-Key response that goes with them."""
-
-    positions: dict[str, Any]
-    events: list[dict[str, Any]]
-    judged: Judged
-    key: KeyCompletion | None
-
-    @classmethod
-    def of(cls, prepared: Prepared, completion: Completion | None) -> _Storing:
-        judged = _judged_rows(prepared, prepared.seen + len(prepared.events))
-        positions = {
-            "p_contract_id": prepared.contract_id,
-            "p_seen": prepared.seen,
-            "p_count": prepared.seen + len(prepared.events),
-            "p_now": utcnow(),
-        }
-        rows = new_event_rows(prepared.contract_id, prepared.seen, prepared.events)
-        key = completion(judged) if completion is not None else None
-        return cls(positions, [_values(row) for row in rows], judged, key)
-
-    def in_one_statement(self, driver: psycopg.Connection[Any]) -> bool:
-        """PostgreSQL: everything in one statement (``single_trip.store_judgement``)."""
-        values = dict(self.positions)
-        for i, event in enumerate(self.events):
-            values |= {f"ev{i}_{column}": event[column] for column in statements.EVENT_COLUMNS}
-        for (prefix, _), row in zip(single_trip.JUDGEMENT_ROWS, _rows_of(self.judged), strict=True):
-            values |= {f"{prefix}_{column}": value for column, value in _values(row).items()}
-        if self.key is not None:
-            values |= completion_values(self.key, "key_")
-        values = {name: single_trip.as_jsonb(value) for name, value in values.items()}
-        statement = single_trip.store_judgement(len(self.events), complete_key=bool(self.key))
-        return bool(single_trip.run(driver, statement, values)[0][0] == 1)
-
-    def statement_by_statement(self, session: Session) -> bool:
-        """SQLite: the conditional update, then the inserts (the transaction is the lock)."""
-        claimed = session.execute(statements.claim_ledger_positions(), self.positions)
-        if getattr(claimed, "rowcount", 0) != 1:
-            return False
-        # One multi-row INSERT … VALUES (…), (…): an executemany of two rows cost as much
-        # as all the other statements of the transaction together.
-        events = statements.event_parameters(self.events)
-        session.execute(statements.insert_events(len(self.events)), events)
-        for row in _rows_of(self.judged):  # in foreign-key order
-            session.execute(table_of(type(row)).insert(), [_values(row)])
-        if self.key is not None:
-            complete_in(session, self.key)
-        return True
-
-
-def _rows_of(judged: Judged) -> tuple[Any, ...]:
-    return (judged.request, judged.decision, judged.reply)
-
-
-def _values(row: Any) -> dict[str, Any]:
-    """A new row's column values, for a Core INSERT on its table.
-
-    Core statements on the ``Table`` skip the ORM's bulk-insert machinery, which was a
-    tenth of a request's CPU; the ORM objects are still built, as the response reads them.
-    """
-    values = {c.key: getattr(row, c.key) for c in table_of(type(row)).columns}
-    return {k: v for k, v in values.items() if v is not None or k != "id"}
-
-
-def _judged_rows(prepared: Prepared, decision_seq: int) -> Judged:
-    """The rows that store ``prepared`` (built before storing: the key's response is
-    made of them)."""
-    request, decision, reply = prepared.request, prepared.decision, prepared.reply
-    assert request.request_id is not None
-    at: datetime = decision.decided_at
-    request_row = RevisionRequestRecord(
-        id=request.request_id,
-        contract_id=prepared.contract_id,
-        deliverable_key=request.deliverable,
-        channel=request.channel,
-        external_id=request.external_id,
-        document=request.model_dump(mode="json"),
-        received_at=decision.received_at,
-    )
-    decision_row = DecisionRecord(
-        id=new_id("dec"),
-        contract_id=prepared.contract_id,
-        request_id=request_row.id,
-        verdict=decision.verdict,
-        ledger_seq=decision_seq,
-        document=decision.model_dump(mode="json"),
-        created_at=at,
-    )
-    reply_row = ReplyRecord(
-        id=new_id("rep"),
-        decision_id=decision_row.id,
-        language=str(reply.get("language", "")),
-        document=dict(reply),
-        created_at=at,
-    )
-    return Judged(request_row, decision_row, reply_row)
-
-
 __all__ = [
     "OPTIMISTIC_ATTEMPTS",
     "Completion",
     "Composer",
     "Prepared",
+    "contract_and_texts",
+    "judge_locked",
     "judge_request",
+    "judged_against",
     "prepare",
+    "read_values",
+    "require_judgeable",
     "store_if_unchanged",
 ]

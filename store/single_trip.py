@@ -94,6 +94,16 @@ def run(
         return rows
 
 
+async def run_async(
+    connection: psycopg.AsyncConnection[Any], statement: str, values: Mapping[str, Any]
+) -> Sequence[Any]:
+    """``run`` on an async connection (``store.async_pool``), awaited on the event loop."""
+    async with connection.cursor() as cursor:
+        await cursor.execute(statement, values, prepare=True)
+        rows: Sequence[Any] = await cursor.fetchall()
+        return rows
+
+
 def as_jsonb(value: Any) -> Any:
     """A JSON document (dict or list) as a ``jsonb`` parameter; other values unchanged."""
     return Jsonb(value, jsoncodec.dumps) if isinstance(value, dict | list) else value
@@ -194,5 +204,6 @@ __all__ = [
     "contract_and_ledger",
     "driver_of",
     "run",
+    "run_async",
     "store_judgement",
 ]

@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep
+from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep, open_async_pool
 from api.errors import problem_responses
 from api.middleware import ClaimedKey, claimed_key
 from api.replying import compose
 from api.schemas import PageOut
 from engine.decide import Decision, RevisionRequest
-from store import idempotency, jsoncodec, judgements, revisions
+from store import idempotency, jsoncodec, judgements, revisions, revisions_async
 from store.base import utcnow
 
 router = APIRouter(
@@ -142,7 +143,7 @@ def judged_response(judged: judgements.Judged, status_code: int = 200) -> Respon
         **problem_responses(409, 413),
     },
 )
-def send_revision_request(
+async def send_revision_request(
     contract_id: str,
     body: RevisionRequestIn,
     account: AccountDep,
@@ -153,11 +154,17 @@ def send_revision_request(
 
     A refused revision is a normal result (201 with its verdict), not an error; a request
     whose ``external_id`` was already judged returns that judgement with 200.
+
+    On PostgreSQL the judging runs on the event loop, its statements awaited
+    (``store.revisions_async``); elsewhere in the thread pool.
     """
     response = _StoredResponse(claimed_key(request.scope.get("state", {})))
-    judged = revisions.judge_request(
-        db, account, contract_id, body.to_engine(), compose, utcnow, response.keep
-    )
+    arguments = (account, contract_id, body.to_engine(), compose, utcnow, response.keep)
+    pool = open_async_pool(request)
+    if pool is not None:
+        judged = await revisions_async.judge_request_async(pool, db, *arguments)
+    else:
+        judged = await to_thread.run_sync(revisions.judge_request, db, *arguments)
     if judged.repeated:
         return judged_response(judged, status.HTTP_200_OK)
     return response.sent()

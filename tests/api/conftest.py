@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from api.app import create_app
 from api.settings import Settings
 from store.accounts import create_account
 from store.db import Database
-from tests.api.asgiclient import ASGIClient
+from tests.api.asgiclient import ASGIClient, served
 from tests.dbfixtures import database, db_url
 
 __all__ = ["database", "db_url"]
@@ -35,9 +36,23 @@ def app(settings: Settings, database: Database) -> FastAPI:
     return create_app(settings, database)
 
 
+@pytest.fixture(scope="session")
+def served_app(app: FastAPI) -> Iterator[ASGIClient]:
+    """The app running with its lifespan for the whole session, as a server runs it."""
+    with served(app) as client:
+        yield client
+
+
 @pytest.fixture
-def client(app: FastAPI) -> ASGIClient:
-    """An httpx client talking to the ASGI app in-process."""
+def client(served_app: ASGIClient) -> ASGIClient:
+    """An httpx client talking to the served ASGI app in-process."""
+    return served_app
+
+
+@pytest.fixture
+def bare_client(app: FastAPI) -> ASGIClient:
+    """A client of the app without its lifespan: a fresh event loop per call, no async
+    pool, so every route takes its threaded path."""
     return ASGIClient(app)
 
 
