@@ -20,7 +20,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api import errors
 from api.middleware import MAX_KEY_LENGTH, BodyLimitMiddleware, IdempotencyMiddleware
-from api.routes import routers
+from api.routes import TAGS, routers
 from api.settings import Settings, get_settings
 from engine import ENGINE_VERSION
 from engine.understand import RequestContext, analyse_request
@@ -81,6 +81,7 @@ def document_idempotency_key(app: FastAPI) -> None:
                 version=app.version,
                 description=app.description,
                 routes=app.routes,
+                tags=app.openapi_tags,
             )
             for path in schema.get("paths", {}).values():
                 if "post" in path:
@@ -124,7 +125,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
                 database.dispose()
 
     app = FastAPI(
-        title="Roundwise", version=ENGINE_VERSION, description=DESCRIPTION, lifespan=lifespan
+        title="Roundwise",
+        version=ENGINE_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[{"name": tag} for tag in TAGS],
     )
     app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
     errors.install(app)

@@ -25,6 +25,12 @@ bearer_scheme = HTTPBearer(auto_error=False, description="An API key: `Bearer rw
 
 async def get_database(request: Request) -> Database:
     """The app's database (created by ``create_app``)."""
+    return database_of(request)
+
+
+def database_of(request: Request) -> Database:
+    """The app's database, without a dependency (each one FastAPI resolves costs CPU on
+    every request of the route)."""
     db = request.app.state.db
     assert isinstance(db, Database)
     return db
@@ -59,7 +65,6 @@ WriteSessionDep = Annotated[Session, Depends(write_session)]
 
 async def current_account(
     request: Request,
-    db: DatabaseDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> str:
     """The id of the account whose live API key is in ``Authorization: Bearer``.
@@ -72,6 +77,7 @@ async def current_account(
     cached = getattr(request.state, "account_id", None)  # set by the idempotency middleware
     if isinstance(cached, str):
         return cached
+    db = database_of(request)
     account_id = await to_thread.run_sync(_authenticate, db, credentials.credentials)
     if account_id is None:
         raise AuthenticationError("the API key is unknown or revoked")
@@ -122,5 +128,6 @@ __all__ = [
     "SettingsDep",
     "WriteSessionDep",
     "current_account",
+    "database_of",
     "open_async_pool",
 ]

@@ -1,10 +1,11 @@
 """CPU per judged revision request, in one process, without HTTP: where a request's time goes.
 
 Runs the server's judging path as the API does (authenticate and claim an
-Idempotency-Key in one transaction; read, fold, evaluate, compose, store and complete the
-key in another) against a real database, and, in the same process on the same requests,
-the baseline of the engine alone (fold, ``evaluate``, ``compose``) on the same ledgers
-in memory. The difference is what storage costs per request::
+Idempotency-Key in one statement; read the ledger, fold, evaluate, compose; store and
+complete the key in one statement; on PostgreSQL awaited on an event loop, as served)
+against a real database, and, in the same process on the same requests, the baseline of
+the engine alone (fold, ``evaluate``, ``compose``) on the same ledgers in memory. The
+difference is what storage costs per request::
 
     python -m bench.judge_bench                                   # SQLite in a temp dir
     python -m bench.judge_bench --db postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -15,6 +16,7 @@ On PostgreSQL the tables go into a fresh schema that is dropped afterwards.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import secrets
 import statistics
@@ -30,6 +32,7 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
+from api.app import url_of
 from api.middleware import ClaimedKey, IdempotencyMiddleware
 from api.replying import compose
 from api.routes.revisions import RevisionRequestIn, _StoredResponse
@@ -37,8 +40,9 @@ from bench.load_workload import DELIVERABLES, SPEC, request_body
 from engine.decide import decision_events, evaluate
 from engine.ledger import fold
 from engine.terms import parse_spec
-from store import contracts, idempotency, revisions, versions
+from store import contracts, idempotency, revisions, revisions_async, versions
 from store.accounts import create_account
+from store.async_pool import AsyncPool
 from store.base import utcnow
 from store.db import Database
 from store.ledger import load_events
@@ -91,23 +95,39 @@ def set_up(db: Database) -> tuple[str, list[str]]:
     return key, ids
 
 
-def served(db: Database, key: str, ids: list[str]) -> Callable[[int], None]:
-    """The n-th request as the API judges it (auth + claim, judge + store + complete)."""
-    policy = idempotency.KeyPolicy(timedelta(hours=24), timedelta(seconds=120))
-    middleware = IdempotencyMiddleware(app=None, db=db, policy=policy)  # type: ignore[arg-type]
+@contextmanager
+def served(db: Database, key: str, ids: list[str]) -> Iterator[Callable[[int], None]]:
+    """The n-th request as the API judges it (auth + claim, judge + store + complete).
 
-    def one(n: int) -> None:
+    On PostgreSQL as the served app does it: on an event loop, the statements awaited on
+    the async pool (``store.revisions_async``); on SQLite in this thread.
+    """
+    policy = idempotency.KeyPolicy(timedelta(hours=24), timedelta(seconds=120))
+    pool = None if db.is_sqlite else AsyncPool(url_of(db), 4)
+    middleware = IdempotencyMiddleware(app=None, db=db, policy=policy, pool=pool)  # type: ignore[arg-type]
+
+    async def one_async(n: int) -> None:
         idempotency_key = str(uuid.uuid4())
-        outcome = middleware._authenticate_and_claim(key, idempotency_key, "0" * 64)
+        outcome = await middleware._claim(key, idempotency_key, "0" * 64)
         assert outcome is not None
         account_id, _ = outcome
         request = RevisionRequestIn.model_validate(request_body(n)).to_engine()
-        response = _StoredResponse(ClaimedKey(account_id, idempotency_key))
-        revisions.judge_request(
-            db, account_id, ids[n % len(ids)], request, compose, utcnow, response.keep
-        )
+        completion = _StoredResponse(ClaimedKey(account_id, idempotency_key)).keep
+        arguments = (account_id, ids[n % len(ids)], request, compose, utcnow, completion)
+        if pool is None:
+            revisions.judge_request(db, *arguments)
+        else:
+            await revisions_async.judge_request_async(pool, db, *arguments)
 
-    return one
+    loop = asyncio.new_event_loop()
+    if pool is not None:
+        loop.run_until_complete(pool.open())
+    try:
+        yield lambda n: loop.run_until_complete(one_async(n))
+    finally:
+        if pool is not None:
+            loop.run_until_complete(pool.close())
+        loop.close()
 
 
 def engine_only(db: Database, ids: list[str]) -> Callable[[int], None]:
@@ -143,13 +163,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Warm up, then alternate rounds of the served path and the engine-only baseline."""
     with database(args.db) as db:
         key, ids = set_up(db)
-        full = served(db, key, ids)
-        for n in range(60):
-            full(n)
         baseline_figures, full_figures = [], []
-        for _ in range(args.rounds):  # the baseline reads the ledgers as they are now
-            baseline_figures += cpu_per_call(engine_only(db, ids), args.calls, 1)
-            full_figures += cpu_per_call(full, args.calls, 1)
+        with served(db, key, ids) as full:
+            for n in range(60):
+                full(n)
+            for _ in range(args.rounds):  # the baseline reads the ledgers as they are now
+                baseline_figures += cpu_per_call(engine_only(db, ids), args.calls, 1)
+                full_figures += cpu_per_call(full, args.calls, 1)
         backend = db.engine.dialect.name
     full_ms, engine_ms = statistics.median(full_figures), statistics.median(baseline_figures)
     return {

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from api.deps import AccountDep, DatabaseDep, PageDep, SessionDep, open_async_pool
+from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_pool
 from api.errors import problem_responses
 from api.middleware import ClaimedKey, claimed_key
 from api.replying import compose
@@ -144,11 +144,7 @@ def judged_response(judged: judgements.Judged, status_code: int = 200) -> Respon
     },
 )
 async def send_revision_request(
-    contract_id: str,
-    body: RevisionRequestIn,
-    account: AccountDep,
-    db: DatabaseDep,
-    request: Request,
+    contract_id: str, body: RevisionRequestIn, account: AccountDep, request: Request
 ) -> Response:
     """Record a revision request, judge it against the contract and draft the reply.
 
@@ -160,7 +156,7 @@ async def send_revision_request(
     """
     response = _StoredResponse(claimed_key(request.scope.get("state", {})))
     arguments = (account, contract_id, body.to_engine(), compose, utcnow, response.keep)
-    pool = open_async_pool(request)
+    db, pool = database_of(request), open_async_pool(request)
     if pool is not None:
         judged = await revisions_async.judge_request_async(pool, db, *arguments)
     else:
