@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from engine.lint.patterns import LintRule, rules_for
+from engine.lint.screen import Literals, Screen, required_literals
 
 # Compiled once: the module-level regex functions look each pattern up per call.
 _LINE = regex.compile(r"[^\n]+")
@@ -142,18 +144,77 @@ CHECKS: dict[str, Check] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Screened:
+    """A rule as ``finds_any`` runs it: its phrase or refusal patterns as screen units.
+
+    ``guards`` are a phrase rule's patterns or a refusal rule's refusals, each with its
+    unit bit (any finding of the rule needs one of them to match); ``mask`` is their
+    bits together. Other check kinds have no guards and run as ``lint_reply`` runs them.
+    """
+
+    rule: LintRule
+    guards: tuple[tuple[regex.Pattern[str], int], ...]
+    mask: int
+
+    def finds(self, text: str, admitted: int) -> bool:
+        """Whether the rule finds something in ``text``, whose admitted units are given."""
+        check = self.rule.check
+        if check not in _SCREENED:
+            return next(CHECKS[check](self.rule, text, None), None) is not None
+        if not admitted & self.mask:
+            return False  # none of its patterns can match
+        matched = any(p.search(text) is not None for p, bit in self.guards if admitted & bit)
+        if check == "phrase" or not matched:
+            return matched
+        return _first(self.rule.alternative, text) is None  # a refusal: and no way forward?
+
+
+# Check kinds whose findings all need one of a few patterns to match: phrase (its
+# patterns) and refusal (its refusals).
+_SCREENED = frozenset({"phrase", "refusal"})
+
+
+def _guards(rule: LintRule) -> tuple[regex.Pattern[str], ...]:
+    if rule.check not in _SCREENED:
+        return ()
+    return rule.patterns if rule.check == "phrase" else rule.refusal
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The rules ``finds_any`` runs for one language and skip set, and their screen."""
+
+    rules: tuple[_Screened, ...]
+    screen: Screen
+
+
+@lru_cache(maxsize=64)
+def _plan(language: str, skip: frozenset[str]) -> _Plan:
+    """The plan of ``finds_any``: fixed by the language's shipped rules and the skip set."""
+    rules: list[_Screened] = []
+    units: list[Literals | None] = []
+    for rule in rules_for(language):
+        if rule.id in skip:
+            continue
+        guards = tuple((p, 1 << (len(units) + i)) for i, p in enumerate(_guards(rule)))
+        units += [required_literals(p) for p, _ in guards]
+        rules.append(_Screened(rule, guards, sum(bit for _, bit in guards)))
+    return _Plan(tuple(rules), Screen.of(units))
+
+
 def finds_any(text: str, language: str = "en", skip: frozenset[str] = frozenset()) -> bool:
     """Whether any rule of ``language`` (bar the ``skip`` ids) finds something in ``text``.
 
     The same answer as ``bool(lint_reply(text, language))`` limited to those rules, but it
     stops at the first finding instead of collecting and sorting them all: deciding
-    whether a client's phrase is fit to quote back needs only yes or no.
+    whether a client's phrase is fit to quote back needs only yes or no. A phrase or
+    refusal pattern runs only when the text holds one of its literals (``Screen``): one
+    without could not match, so the answer is the same as running them all.
     """
-    return any(
-        next(CHECKS[rule.check](rule, text, None), None) is not None
-        for rule in rules_for(language)
-        if rule.id not in skip
-    )
+    plan = _plan(language, skip)
+    admitted = plan.screen.admitted(text)
+    return any(rule.finds(text, admitted) for rule in plan.rules)
 
 
 __all__ = ["CHECKS", "Finding", "finds_any"]
