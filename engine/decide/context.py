@@ -9,9 +9,29 @@ from __future__ import annotations
 from engine.terms import ContractTerms, Deliverable
 from engine.understand import DeliverableInfo, RequestContext
 
+# Contexts of recently seen (terms, deliverable) objects, by identity: both are frozen, the
+# store shares one parsed terms object per stored spec, and building the context anew was
+# a visible share of judging a request. Each entry holds the objects themselves, so their
+# ids cannot be reused while cached.
+_CONTEXTS_KEPT = 256
+_contexts: dict[tuple[int, int], tuple[ContractTerms, Deliverable, RequestContext]] = {}
+
 
 def request_context(terms: ContractTerms, deliverable: Deliverable) -> RequestContext:
     """The understanding context for a request about ``deliverable`` under ``terms``."""
+    key = (id(terms), id(deliverable))
+    known = _contexts.get(key)
+    if known is not None and known[0] is terms and known[1] is deliverable:
+        return known[2]
+    context = build_request_context(terms, deliverable)
+    if len(_contexts) >= _CONTEXTS_KEPT:
+        _contexts.clear()
+    _contexts[key] = (terms, deliverable, context)
+    return context
+
+
+def build_request_context(terms: ContractTerms, deliverable: Deliverable) -> RequestContext:
+    """The context built from scratch (what `request_context` memoises)."""
     return RequestContext(
         deliverable_id=deliverable.id,
         deliverable_kind=deliverable.kind,
@@ -27,4 +47,4 @@ def request_context(terms: ContractTerms, deliverable: Deliverable) -> RequestCo
     )
 
 
-__all__ = ["request_context"]
+__all__ = ["build_request_context", "request_context"]

@@ -18,7 +18,7 @@ from engine.decide.decision import Decision, ItemDecision, overall_verdict
 from engine.decide.explain import explanation, quote_parts
 from engine.decide.request import RevisionRequest
 from engine.errors import RequestError
-from engine.ledger import ContractState, DeliverableState, settle
+from engine.ledger import ContractState, DeliverableState, settle, settles_something
 from engine.measure import measure
 from engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, run_rules
 from engine.rules.pricing import quote_of
@@ -54,7 +54,7 @@ def evaluate(
     if received > now:
         raise RequestError("the request's received_at is later than the evaluation time")
     if analysis is None:
-        analysis = understand(contract, request)
+        analysis = _understand(contract, deliverable, request)
     facts = gather(contract, state, deliverable, request, analysis, received)
     return decide(facts, analysis, request.key(now), now)
 
@@ -62,6 +62,13 @@ def evaluate(
 def understand(contract: ContractTerms, request: RevisionRequest) -> RequestAnalysis:
     """Request understanding with the contract's context (explicit items if given)."""
     deliverable = check_unknown_deliverable(contract, request.deliverable)
+    return _understand(contract, deliverable, request)
+
+
+def _understand(
+    contract: ContractTerms, deliverable: Deliverable, request: RevisionRequest
+) -> RequestAnalysis:
+    """`understand` for a deliverable already looked up (`evaluate` has checked it)."""
     context = request_context(contract, deliverable)
     return analyse_request(request.message, context, items=list(request.items) or None)
 
@@ -149,6 +156,10 @@ def _settled(contract: ContractTerms, state: ContractState, now: datetime) -> Co
         raise RequestError("the evaluation time must be timezone-aware")
     if state.as_of is not None and state.as_of > now:
         raise RequestError("the contract state is later than the evaluation time")
+    # The caller has usually settled the state to ``now`` already (the API does). Settling
+    # then changes only ``as_of``, which nothing below reads: skip the copy it makes.
+    if not settles_something(state, now):
+        return state
     return settle(contract, state, now)
 
 

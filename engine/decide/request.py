@@ -17,6 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from engine.ledger.events import Instant
 
+# ``json.dumps(content, sort_keys=True, ensure_ascii=False)`` builds this very encoder on
+# every call; one made once encodes byte for byte the same.
+_CONTENT_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
 
 class RevisionRequest(BaseModel):
     """The client's message, optionally the revised text and an explicit list of items."""
@@ -47,7 +51,7 @@ class RevisionRequest(BaseModel):
             "items": list(self.items),
             "received_at": self.received(now).isoformat(),
         }
-        raw = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        raw = _CONTENT_JSON.encode(content).encode("utf-8")
         return "req-" + hashlib.sha256(raw).hexdigest()[:16]
 
 

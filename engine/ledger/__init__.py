@@ -27,7 +27,15 @@ from engine.ledger.events import (
     VersionSubmitted,
     parse_event,
 )
-from engine.ledger.fold import Folding, apply, fold, initial_state, review_deadline, settle
+from engine.ledger.fold import (
+    Folding,
+    apply,
+    fold,
+    initial_state,
+    review_deadline,
+    settle,
+    settles_something,
+)
 from engine.ledger.jsonl import dump_event, dump_events, load_events
 from engine.ledger.state import (
     APPROVAL_KINDS,
@@ -77,4 +85,5 @@ __all__ = [
     "parse_event",
     "review_deadline",
     "settle",
+    "settles_something",
 ]

@@ -159,9 +159,24 @@ def review_deadline(terms: ContractTerms, deliverable_id: str, delivered_at: dat
     return datetime.combine(local_day + timedelta(days=days + 1), time(0), tzinfo=terms.zone)
 
 
+def settles_something(state: ContractState, now: datetime) -> bool:
+    """Would `settle` at ``now`` deem a deliverable approved (its window ended in silence)?
+
+    Settling changes nothing else a deliverable holds, so when this is False the
+    deliverables (and everything but ``as_of``) of ``settle(terms, state, now)`` equal
+    ``state``'s, and a caller that reads only those may skip the copy settling makes.
+    """
+    return any(_due(item.review_deadline, item.approval, now) for item in state.deliverables)
+
+
+def _due(deadline: datetime | None, approval: Approval | None, now: datetime) -> bool:
+    """The one test of `_deem` (shared with `settles_something`, so the two agree)."""
+    return not (deadline is None or deadline > now or approval is not None)
+
+
 def _deem(item: ItemDraft, now: datetime) -> None:
     deadline = item.review_deadline
-    if deadline is None or deadline > now or item.approval is not None:
+    if deadline is None or not _due(deadline, item.approval, now):
         return
     version = item.current_version.number if item.current_version else None
     item.approval = Approval(kind="deemed", at=deadline, version=version)

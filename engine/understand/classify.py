@@ -226,33 +226,39 @@ def _overlaps(a: Cue, b: Cue) -> bool:
 
 def resolve_overlaps(cues: list[Cue]) -> list[Cue]:
     """Drop a deciding cue when a longer one pointing to another verdict overlaps it."""
-    deciding = [c for c in cues if c.kind in _GROUP]
+    kinds = [c.kind for c in cues]  # once per cue: the tests below read them repeatedly
+    deciding = [(c, _GROUP[k]) for c, k in zip(cues, kinds, strict=True) if k in _GROUP]
+    vague = [c for c, k in zip(cues, kinds, strict=True) if k == "vague"]
 
-    def beaten(c: Cue) -> bool:
+    def beaten(c: Cue, group: str) -> bool:
+        length = c.end - c.start
         return any(
-            _GROUP[d.kind] != _GROUP[c.kind]
-            and _overlaps(c, d)
-            and (d.end - d.start) > (c.end - c.start)
-            for d in deciding
+            other != group and _overlaps(c, d) and (d.end - d.start) > length
+            for d, other in deciding
         )
 
-    vague = [c for c in cues if c.kind == "vague"]
-
-    def softened(c: Cue) -> bool:
+    def softened(c: Cue, kind: str) -> bool:
         # "make it better": a comparative inside a vague cue is not a concrete edit.
-        return c.kind == "change" and any(_overlaps(c, v) for v in vague)
+        return kind == "change" and any(_overlaps(c, v) for v in vague)
 
-    return [c for c in cues if not softened(c) and (c.kind not in _GROUP or not beaten(c))]
+    return [
+        c
+        for c, k in zip(cues, kinds, strict=True)
+        if not softened(c, k) and (k not in _GROUP or not beaten(c, _GROUP[k]))
+    ]
 
 
 def drop_quoted(cues: list[Cue]) -> list[Cue]:
     """Ignore cues inside quoted words: "pečat" cited as a wrong term is not a request."""
-    quotes = [c for c in cues if c.kind == "quote"]
+    quoted = [c.kind == "quote" for c in cues]  # once per cue, as in `resolve_overlaps`
+    quotes = [c for c, q in zip(cues, quoted, strict=True) if q]
+    if not quotes:  # nothing is inside a quote: every cue stays
+        return list(cues)
 
     def inside(c: Cue) -> bool:
         return any(q.start <= c.start and c.end <= q.end for q in quotes)
 
-    return [c for c in cues if c.kind == "quote" or not inside(c)]
+    return [c for c, q in zip(cues, quoted, strict=True) if q or not inside(c)]
 
 
 def find_cues(

@@ -87,12 +87,28 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 
+def _code_of(language: Any) -> str:
+    """Our code for a lingua language ("sr" for Serbian, Croatian and Bosnian)."""
+    iso = str(language.iso_code_639_1.name)
+    return _SERBO_CROATIAN.get(iso, iso.lower())
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[Any, str]:
+    """`_code_of` for each of the detector's languages, read once (lingua's properties are
+    calls into Rust, six per message)."""
+    from lingua import Language
+
+    return {language: _code_of(language) for language in Language.all()}
+
+
 def detector_confidences(text: str) -> dict[str, float]:
     """lingua's confidence per supported Latin-script language, Serbo-Croatian merged."""
     merged: dict[str, float] = dict.fromkeys(_LATIN_CODES, 0.0)
+    codes = _codes()
     for value in _detector().compute_language_confidence_values(text):
-        iso = value.language.iso_code_639_1.name
-        code = _SERBO_CROATIAN.get(iso, iso.lower())
+        language = value.language
+        code = codes[language] if language in codes else _code_of(language)
         if code in merged:
             merged[code] += float(value.value)
     return {code: round(conf, 4) for code, conf in merged.items()}

@@ -86,32 +86,33 @@ def _caps_runs(
 
     A one-letter capital ("I", "A") continues a run but does not start one; a quoted word
     or a party's name breaks a run and never shouts.
+
+    Only words in upper case can start, continue or break a run as a capital; any other
+    word just ends the run before it, and so does a gap in the word numbers: the loop
+    visits the upper-case words alone (most words of a message are not).
     """
     quoted = [m.span() for m in _QUOTED.finditer(text)]
+    words = list(_WORD.finditer(text))
     runs: list[list[re.Match[str]]] = []
-    previous: re.Match[str] | None = None
-    for match in _WORD.finditer(text):
+    last = -2  # the number of the word that ends ``runs[-1]``
+    for number in [n for n, m in enumerate(words) if m.group().isupper()]:
+        match = words[number]
         word = match.group()
         if quoted and any(a <= match.start() < b for a, b in quoted):
-            previous = None
             continue
         capital = _is_capital(word, book)
-        single = len(word) == 1 and word.isupper()
+        single = len(word) == 1
         if not capital and not single:
-            # Neither starts nor continues a run, name or not: the next word cannot
-            # join it either way, so the (costly) name check is not needed.
-            previous = match
             continue
         if _is_name(word, names):
-            previous = None
             continue
-        joins = previous is not None and runs and runs[-1][-1] is previous
+        joins = bool(runs) and last == number - 1
         if capital or (joins and single):
             if joins:
                 runs[-1].append(match)
             else:
                 runs.append([match])
-        previous = match
+            last = number
     return runs
 
 
