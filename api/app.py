@@ -19,7 +19,12 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import errors
-from api.middleware import MAX_KEY_LENGTH, BodyLimitMiddleware, IdempotencyMiddleware
+from api.middleware import (
+    MAX_KEY_LENGTH,
+    BodyLimitMiddleware,
+    IdempotencyMiddleware,
+    NulPathMiddleware,
+)
 from api.routes import TAGS, routers
 from api.settings import Settings, get_settings
 from engine import ENGINE_VERSION
@@ -141,6 +146,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.add_middleware(IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(NulPathMiddleware)
 
     document_idempotency_key(app)
 

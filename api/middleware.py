@@ -53,6 +53,21 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+class NulPathMiddleware:
+    """404 for a path holding U+0000 (``%00``): no id holds one, and PostgreSQL refuses
+    the character in any lookup, which would otherwise end in a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "\x00" in scope["path"]:
+            detail = "no resource has a NUL character in its path"
+            await problem_response(404, "not-found", detail)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 class BodyLimitMiddleware:
     """413 for bodies over ``limit`` bytes: by Content-Length up front, else while streaming."""
 
@@ -259,6 +274,7 @@ __all__ = [
     "BodyLimitMiddleware",
     "ClaimedKey",
     "IdempotencyMiddleware",
+    "NulPathMiddleware",
     "bearer_token",
     "claimed_key",
     "header",

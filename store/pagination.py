@@ -31,7 +31,10 @@ def decode_cursor(cursor: str) -> str:
     """The sort key inside a cursor; a malformed cursor names the ``cursor`` parameter."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
+        key = base64.b64decode(padded, altchars=b"-_", validate=True).decode("utf-8")
+        if "\x00" in key:  # no key we issue holds one, and PostgreSQL refuses it
+            raise ValueError("NUL in a cursor")
+        return key
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise RequestError(
             "the cursor is not one this API issued", (FieldProblem("cursor", "malformed"),)

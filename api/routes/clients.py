@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from api.errors import problem_responses
-from api.schemas import PageOut
+from api.schemas import PageOut, StoredIn
 from store import clients as repo
 
 router = APIRouter(
@@ -17,7 +17,7 @@ router = APIRouter(
 )
 
 
-class ClientIn(BaseModel):
+class ClientIn(StoredIn):
     """A new client."""
 
     model_config = ConfigDict(extra="forbid")

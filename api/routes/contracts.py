@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from api.errors import problem_responses
-from api.schemas import PageOut
+from api.schemas import PageOut, StoredIn
 from engine.errors import FieldProblem, RequestError, SpecError
 from engine.terms import ContractTerms, load_spec, parse_spec
 from store import contracts as repo
@@ -24,7 +24,7 @@ router = APIRouter(
 SPEC_TEXT_LIMIT = 1_000_000
 
 
-class SpecIn(BaseModel):
+class SpecIn(StoredIn):
     """A contract spec: a JSON object in ``spec``, or YAML/JSON text in ``spec_text``."""
 
     model_config = ConfigDict(extra="forbid")

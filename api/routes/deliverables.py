@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from api.errors import problem_responses
-from api.schemas import PageOut
+from api.schemas import PageOut, StoredIn
 from store import contracts, versions
 from store.base import utcnow
 
@@ -23,7 +23,7 @@ router = APIRouter(
 DeliverableKey = Annotated[str, Path(max_length=64, description="The spec's deliverable id.")]
 
 
-class VersionIn(BaseModel):
+class VersionIn(StoredIn):
     """A delivered version: the text, or for visual work the file's SHA-256 and a note."""
 
     model_config = ConfigDict(extra="forbid")
@@ -56,7 +56,7 @@ class VersionOut(BaseModel):
     submitted_at: datetime
 
 
-class ApprovalIn(BaseModel):
+class ApprovalIn(StoredIn):
     """The client approved a deliverable (optionally naming the version)."""
 
     model_config = ConfigDict(extra="forbid")

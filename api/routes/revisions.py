@@ -14,7 +14,7 @@ from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_po
 from api.errors import problem_responses
 from api.middleware import ClaimedKey, claimed_key
 from api.replying import compose
-from api.schemas import PageOut
+from api.schemas import PageOut, StoredIn
 from engine.decide import Decision, RevisionRequest
 from store import idempotency, jsoncodec, judgements, revisions, revisions_async
 from store.base import utcnow
@@ -29,7 +29,7 @@ JSON = "application/json"
 ItemText = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
-class RevisionRequestIn(BaseModel):
+class RevisionRequestIn(StoredIn):
     """What the client asked: their message, optionally the revised text or explicit items."""
 
     model_config = ConfigDict(extra="forbid")

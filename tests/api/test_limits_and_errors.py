@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import BODY_LIMIT
+from tests.api.test_revision_requests import delivered_contract
 
 
 def test_an_unknown_route_is_a_404_problem(client: ASGIClient) -> None:
@@ -95,3 +97,34 @@ def test_openapi_documents_the_idempotency_key_on_every_post(client: ASGIClient)
     for operation in posts:
         names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
         assert "Idempotency-Key" in names, operation["operationId"]
+
+
+def test_a_nul_character_in_stored_text_is_a_422_naming_the_field(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    response = client.post("/v1/clients", json={"name": "\x00"}, headers=auth)
+    assert response.status_code == 422
+    assert [e["path"] for e in response.json()["errors"]] == ["name"]
+    contract_id = delivered_contract(client, auth)
+    url = f"/v1/contracts/{contract_id}/revision-requests"
+    for body, field in [
+        ({"deliverable": "home", "message": "Please shorten it.\x00"}, "message"),
+        ({"deliverable": "home", "message": "Two things:", "items": ["a", "b\x00"]}, "items"),
+    ]:
+        response = client.post(url, json=body, headers=auth)
+        assert response.status_code == 422, response.text
+        assert [e["path"] for e in response.json()["errors"]] == [field]
+    ledger = client.get(f"/v1/contracts/{contract_id}/ledger", headers=auth).json()["items"]
+    assert "revision_requested" not in [e["type"] for e in ledger]
+
+
+def test_a_nul_character_in_the_path_or_a_cursor_is_not_a_server_error(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    response = client.get("/v1/contracts/ctr%00x/ledger", headers=auth)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    cursor = base64.urlsafe_b64encode(b"a\x00").decode().rstrip("=")
+    response = client.get("/v1/contracts", params={"cursor": cursor}, headers=auth)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["path"] == "cursor"
