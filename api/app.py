@@ -8,6 +8,7 @@ before starting the workers.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import errors
+from api.collector import keep_survivors_frozen
 from api.middleware import (
     MAX_KEY_LENGTH,
     BodyLimitMiddleware,
@@ -121,9 +123,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         await to_thread.run_sync(warm_up)
         if pg_pool is not None:
             await pg_pool.open()
+        freezer = None
+        if settings.gc_freeze_seconds > 0:
+            freezing = keep_survivors_frozen(settings.gc_freeze_seconds, settings.gc_full_every)
+            freezer = asyncio.create_task(freezing)
         try:
             yield
         finally:
+            if freezer is not None:
+                freezer.cancel()
             if pg_pool is not None:
                 await pg_pool.close()
             if owns_db:

@@ -34,10 +34,21 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         le=200,
-        description="Requests a worker process handles at once (the rest queue, first come "
-        "first served). Judging is CPU-bound, so more threads only share the GIL worse, and "
-        "one thread leaves the process idle during database round trips: at 100 requests/s "
-        "on 2 cores, p99 was 153 ms with 1 thread, 116 ms with 2 and 364 ms with 3.",
+        description="Threads a worker process runs sync routes on (the rest queue, first come "
+        "first served). On PostgreSQL the judging route awaits its statements on the event "
+        "loop instead (store/async_pool.py). Judging in threads is CPU-bound, so more threads "
+        "only share the GIL worse, and one thread leaves the process idle during database "
+        "round trips: at 100 requests/s on 2 cores, p99 was 153 ms with 1 thread, 116 ms "
+        "with 2 and 364 ms with 3.",
+    )
+    gc_freeze_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often a worker moves its long-lived objects out of the garbage "
+        "collector's full passes (api/collector.py); 0: never.",
+    )
+    gc_full_every: int = Field(
+        default=1800, ge=1, description="Every this many freezes, one full collection instead."
     )
     page_size_default: int = Field(default=50, ge=1, le=500)
     page_size_max: int = Field(default=200, ge=1, le=1000)

@@ -30,7 +30,7 @@ def test_the_migrated_schema_matches_the_models(database: Database) -> None:
 
 def test_upgrading_twice_is_harmless(database: Database) -> None:
     upgrade(database.engine)
-    assert current_revision(database.engine) == "0002"
+    assert current_revision(database.engine) == "0003"
 
 
 LARGE_COLUMNS = [
@@ -114,3 +114,22 @@ def test_ids_sort_by_creation_time() -> None:
     ids = [new_id("x") for _ in range(50)]
     assert len(set(ids)) == 50
     assert [i[:12] for i in ids] == sorted(i[:12] for i in ids)
+
+
+def test_hot_path_tables_have_their_storage_parameters_on_postgresql(database: Database) -> None:
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("storage parameters are PostgreSQL's")
+    query = text(
+        "SELECT relname, reloptions FROM pg_class"
+        " WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+        " AND relname IN ('contracts', 'decisions', 'replies', 'revision_requests')"
+        " ORDER BY relname"
+    )
+    with database.engine.connect() as connection:
+        options = {name: sorted(values) for name, values in connection.execute(query).all()}
+    assert options == {
+        "contracts": ["fillfactor=70"],
+        "decisions": ["toast_tuple_target=8160"],
+        "replies": ["toast_tuple_target=8160"],
+        "revision_requests": ["toast_tuple_target=8160"],
+    }
