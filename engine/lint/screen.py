@@ -32,6 +32,8 @@ from typing import Any
 
 import regex
 
+from engine.translation import FilledTable
+
 # Exact sets (every string a sub-pattern can match) are kept while they stay this small.
 _EXACT_LIMIT = 16
 # A character class of at most this many characters is a set of one-letter strings.
@@ -40,8 +42,6 @@ _CLASS_LIMIT = 8
 _FEW = 3
 # ...and that shared substring must be at least this long to be worth checking.
 _SHARED_MIN = 3
-# The lazily filled case table stops growing past this many characters.
-_TABLE_LIMIT = 1 << 16
 # Flags under which ``re._parser`` reads a source as ``regex`` does (version 0 syntax).
 _PLAIN_FLAGS = (
     regex.IGNORECASE
@@ -94,17 +94,7 @@ def canonical_char(point: int) -> str:
     return chr(min(seen))
 
 
-class _CaseTable(dict[int, str]):
-    """``str.translate`` table filled on first sight of a character (bounded)."""
-
-    def __missing__(self, point: int) -> str:
-        char = canonical_char(point)
-        if len(self) < _TABLE_LIMIT:
-            self[point] = char
-        return char
-
-
-_CANONICAL = _CaseTable()
+_CANONICAL = FilledTable(canonical_char)
 
 
 def canonical(text: str) -> str:

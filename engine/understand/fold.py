@@ -13,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from engine.translation import FilledTable
+
 _SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "ς": "σ", "ı": "i", "ŀ": "l", "’": "'", "ʼ": "'"}
 # Serbian Cyrillic folds to the Serbian Latin cue spelling, letter for letter, so one cue
 # list serves both scripts. Љ, Њ and Џ are two letters in Latin (lj, nj, dž): they fold to
@@ -37,23 +39,9 @@ def fold_char(ch: str) -> str:
     return _SPECIAL.get(low, low)
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table of ``fold_char``, filled on first sight of a character.
-
-    Folding is done many times per message (each clause, the stage, the markers):
-    translating in C is many times faster than joining one Python call per character.
-    It stops growing at ``TABLE_LIMIT`` characters (later ones are folded each time).
-    """
-
-    def __missing__(self, point: int) -> str:
-        folded = fold_char(chr(point))
-        if len(self) < TABLE_LIMIT:
-            self[point] = folded
-        return folded
-
-
-TABLE_LIMIT = 1 << 16
-_TABLE = _FoldTable()
+# Folding is done many times per message (each clause, the stage, the markers):
+# translating in C is many times faster than joining one Python call per character.
+_TABLE = FilledTable(lambda point: fold_char(chr(point)))
 
 
 def fold(text: str) -> str:

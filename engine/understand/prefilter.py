@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.translation import FilledTable
+
 # Exact sets (every string a sub-pattern can match) are kept while they stay this small.
 EXACT_LIMIT = 16
 # A character class of at most this many characters is a set of one-letter strings.
@@ -35,8 +37,6 @@ CLASS_LIMIT = 8
 CONDITIONS = 3
 # Literals are indexed by their first GRAM characters.
 GRAM = 3
-# The lazily filled translation table stops growing past this many characters.
-TABLE_LIMIT = 1 << 16
 # Representatives of whitespace and of decimal digits.
 SPACE = " "
 DIGIT = "0"
@@ -82,17 +82,7 @@ def canonical_char(point: int) -> str:
     return chr(min((lower, *extra.get(lower, ()))))
 
 
-class _CanonicalTable(dict[int, str]):
-    """``str.translate`` table filled on first sight of a character (bounded)."""
-
-    def __missing__(self, point: int) -> str:
-        char = canonical_char(point)
-        if len(self) < TABLE_LIMIT:
-            self[point] = char
-        return char
-
-
-_CANONICAL = _CanonicalTable()
+_CANONICAL = FilledTable(canonical_char)
 
 
 def canonical(text: str) -> str:

@@ -9,9 +9,7 @@ corpora and on generated texts full of the patterns' own words in odd cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import regex
@@ -22,6 +20,7 @@ from hypothesis import strategies as st
 from engine.lint.checks import CHECKS, _plan, finds_any
 from engine.lint.patterns import rules_for, supported_languages
 from engine.lint.screen import AVAILABLE, Screen, canonical, canonical_char, required_literals
+from tests.engine.corpus_text import strings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 STRUCTURAL = frozenset({"missing-thanks", "missing-name"})
@@ -35,21 +34,10 @@ SKIPS: tuple[frozenset[str], ...] = (
 ODD_CASES = {"i": "İ", "s": "ſ", "k": "\u212a", "σ": "ς", "μ": "µ"}
 
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 def _corpus() -> list[str]:
     """The lint corpora and every labelled request, their sentences, and louder variants."""
     files = sorted(DATA.glob("lint_*.yaml")) + sorted(DATA.glob("requests_*.yaml"))
-    texts = [t for path in files for t in _strings(yaml.safe_load(path.read_text("utf-8")))]
+    texts = [t for path in files for t in strings(yaml.safe_load(path.read_text("utf-8")))]
     fragments = [part.strip() for t in texts for part in t.split(".") if part.strip()]
     loud = [variant for t in texts for variant in (t.upper(), f"{t}!! NO. NOW", t.swapcase())]
     return [*texts, *fragments, *loud]

@@ -9,11 +9,9 @@ replaces; the golden and replay tests check the replies themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal, localcontext
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pytest
 import regex
@@ -30,27 +28,17 @@ from engine.replies.compose import _FREE_TEXT, _body, _escaped, _has_markup, _va
 from engine.replies.phrasebook import phrasebook, reply_languages
 from engine.terms import ClauseKey, clause, money
 from engine.terms.clauses import clause_heading
+from tests.engine.corpus_text import strings
 from tests.golden.scenarios import CONTRACTS, VERDICTS, contract, scenario
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 STRUCTURAL = frozenset({"missing-thanks", "missing-name"})
 
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 def _corpus() -> list[str]:
     """Every text in the lint corpora and the labelled requests, plus louder variants."""
     names = ("lint_bad.yaml", "lint_good.yaml", "lint_holdout.yaml", "requests_labelled.yaml")
-    texts = [t for name in names for t in _strings(yaml.safe_load((DATA / name).read_text()))]
+    texts = [t for name in names for t in strings(yaml.safe_load((DATA / name).read_text()))]
     fragments = [part for t in texts for part in t.split(".") if part.strip()]
     return [*texts, *fragments, *(t.upper() for t in texts), *(f"{t}!! NO. NOW" for t in texts)]
 

@@ -1,0 +1,32 @@
+"""A ``str.translate`` table that fills itself on demand.
+
+Why: the prefilters of the cue book (``engine.understand.prefilter``) and of the reply
+linter (``engine.lint.screen``) map every character of a text to its case class's
+representative before looking for literals. Working that out is slow per character, and
+a full table for all of Unicode would be large, so each character is worked out the first
+time it is seen and remembered, up to a bound (beyond it, still answered, not kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+# The table stops growing past this many characters.
+TABLE_LIMIT = 1 << 16
+
+
+class FilledTable(dict[int, str]):
+    """``str.translate`` table: code point → ``mapping(code point)``, filled on first sight."""
+
+    def __init__(self, mapping: Callable[[int], str], limit: int = TABLE_LIMIT) -> None:
+        super().__init__()
+        self._mapping, self._limit = mapping, limit
+
+    def __missing__(self, point: int) -> str:
+        char = self._mapping(point)
+        if len(self) < self._limit:
+            self[point] = char
+        return char
+
+
+__all__ = ["TABLE_LIMIT", "FilledTable"]
