@@ -47,6 +47,16 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
+# Sessions a worker process keeps open at once per dependency; more requests wait for one
+# without holding a thread or a connection. Why: FastAPI validates a sync route's response
+# in the thread pool while the route's session still holds its connection, so with more
+# requests in flight than connections, the finished ones waited for a thread and the
+# running ones for a connection, until the pool timed out (500s). Reads and writes, 4 each,
+# plus the threads' own lookups stay within the smallest pool allowed
+# (``Settings.db_pool_size`` >= 4: 4 connections and 8 of overflow).
+SESSIONS_AT_ONCE = 4
+
+
 def read_session(db: DatabaseDep) -> Iterator[Session]:
     """A session for reads (no write lock on SQLite)."""
     with db.reads() as session:
@@ -59,8 +69,8 @@ def write_session(db: DatabaseDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(read_session)]
-WriteSessionDep = Annotated[Session, Depends(write_session)]
+SessionDep = Annotated[Session, Depends(read_session, max_concurrency=SESSIONS_AT_ONCE)]
+WriteSessionDep = Annotated[Session, Depends(write_session, max_concurrency=SESSIONS_AT_ONCE)]
 
 
 async def current_account(
@@ -120,6 +130,7 @@ class PageParams:
 PageDep = Annotated[PageParams, Depends()]
 
 __all__ = [
+    "SESSIONS_AT_ONCE",
     "AccountDep",
     "DatabaseDep",
     "PageDep",

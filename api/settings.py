@@ -29,7 +29,13 @@ class Settings(BaseSettings):
         default=120, ge=1, description="An in-flight key older than this is treated as abandoned."
     )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
-    db_pool_size: int = Field(default=10, ge=1, description="Connections per worker process.")
+    db_pool_size: int = Field(
+        default=10,
+        ge=4,
+        description="Connections per worker process (and twice as many of overflow); at "
+        "least 4, so the sessions routes may hold at once (api.deps.SESSIONS_AT_ONCE) and "
+        "the threads' own lookups always find one.",
+    )
     worker_threads: int = Field(
         default=2,
         ge=1,

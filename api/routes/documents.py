@@ -18,10 +18,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Header, Query, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AccountDep, SessionDep
+from api.deps import AccountDep, DatabaseDep
 from api.errors import problem_responses
 from contracts import DocumentKind, DocumentNotFoundError, Paper
 from contracts.pool import RenderPool
@@ -30,6 +29,7 @@ from engine.ledger import Event
 from engine.terms import ContractTerms, terms_sha256
 from store import contracts, ledger
 from store.base import utcnow
+from store.db import Database
 from store.errors import NotFoundError
 
 RENDER_PROCESSES = 2  # per API process: this machine has 2 cores; renders are CPU-bound
@@ -72,11 +72,15 @@ class _Sources:
     now: datetime
 
 
-def _load(session: Session, account: str, contract_id: str) -> _Sources:
-    contract = contracts.get_contract(session, account, contract_id)
-    events = tuple(ledger.load_events(session, contract.id))
-    now = ledger.ledger_time(session, contract.id, utcnow)
-    return _Sources(contracts.terms_of(contract), events, now)
+def _load(db: Database, account: str, contract_id: str) -> _Sources:
+    """Read in a session of its own, closed before the render: a render takes a few
+    hundred milliseconds, and holding a connection (and a session slot, see
+    ``api.deps.SESSIONS_AT_ONCE``) through it would hold up other requests."""
+    with db.reads() as session:
+        contract = contracts.get_contract(session, account, contract_id)
+        events = tuple(ledger.load_events(session, contract.id))
+        now = ledger.ledger_time(session, contract.id, utcnow)
+        return _Sources(contracts.terms_of(contract), events, now)
 
 
 @router.get(
@@ -89,12 +93,12 @@ async def get_document(
     contract_id: str,
     document: Literal["agreement", "statement"],
     account: AccountDep,
-    session: SessionDep,
+    db: DatabaseDep,
     paper: PaperQuery = "a4",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The agreement (clauses, parties, fees, signatures) or the revision statement."""
-    sources = await run_in_threadpool(_load, session, account, contract_id)
+    sources = await run_in_threadpool(_load, db, account, contract_id)
     kind: DocumentKind = document
     tag = _etag(sources, kind, paper, None) if kind == "agreement" else None
     return await _respond(sources, kind, paper, None, tag, if_none_match)
@@ -110,12 +114,12 @@ async def get_change_order(
     contract_id: str,
     number: int,
     account: AccountDep,
-    session: SessionDep,
+    db: DatabaseDep,
     paper: PaperQuery = "a4",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Change order ``number``: the request, the quote and its computation, acceptance."""
-    sources = await run_in_threadpool(_load, session, account, contract_id)
+    sources = await run_in_threadpool(_load, db, account, contract_id)
     tag = _etag(sources, "change-order", paper, number)
     return await _respond(sources, "change-order", paper, number, tag, if_none_match)
 
