@@ -28,6 +28,7 @@ from api.middleware import (
     NulPathMiddleware,
 )
 from api.routes import TAGS, routers
+from api.routes.revisions import read_ahead_plan
 from api.settings import Settings, get_settings
 from engine import ENGINE_VERSION
 from engine.understand import RequestContext, analyse_request
@@ -67,6 +68,8 @@ def warm_up() -> None:
     gc.collect()
     gc.freeze()
 
+
+API_PREFIX = "/v1"
 
 IDEMPOTENCY_HEADER: dict[str, Any] = {
     "name": "Idempotency-Key",
@@ -147,12 +150,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
     errors.install(app)
     for router in routers():
-        app.include_router(router, prefix="/v1")
+        app.include_router(router, prefix=API_PREFIX)
     policy = KeyPolicy(
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
     )
-    app.add_middleware(IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool)
+    read_ahead = read_ahead_plan(API_PREFIX)
+    app.add_middleware(
+        IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, read_ahead=read_ahead
+    )
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(NulPathMiddleware)
 

@@ -20,9 +20,13 @@ from store import idempotency
 from store.async_pool import AsyncPool
 from store.base import utcnow
 from store.db import Database
+from store.ledger_memo import ReadAhead
 
 MAX_KEY_LENGTH = 255
 CLAIM_STATE = "idempotency_claim"
+READ_AHEAD_STATE = "read_ahead"
+# Which requests' contract and ledger the claim statement reads as well (None: no read).
+ReadAheadPlan = Callable[[Scope], ReadAhead | None]
 
 
 @dataclass(slots=True)
@@ -43,6 +47,12 @@ def claimed_key(state: Mapping[str, Any]) -> ClaimedKey | None:
     """The key claimed for this request, from the ASGI scope's state, if any."""
     claim = state.get(CLAIM_STATE)
     return claim if isinstance(claim, ClaimedKey) else None
+
+
+def read_ahead_in(state: Mapping[str, Any]) -> ReadAhead | None:
+    """The contract and ledger the claim read for this request, from the scope's state."""
+    read = state.get(READ_AHEAD_STATE)
+    return read if isinstance(read, ReadAhead) else None
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -143,7 +153,12 @@ def bearer_token(scope: Scope) -> str | None:
 
 
 class IdempotencyMiddleware:
-    """Replays the first response to a POST retried with the same Idempotency-Key."""
+    """Replays the first response to a POST retried with the same Idempotency-Key.
+
+    ``read_ahead``: on the event loop (``pool``), for the requests it plans a read for,
+    the claim's statement also reads the contract and ledger the route is about to judge
+    against (one round trip less per judged request; ``store.ledger_memo.ReadAhead``).
+    """
 
     def __init__(
         self,
@@ -151,8 +166,10 @@ class IdempotencyMiddleware:
         db: Database,
         policy: idempotency.KeyPolicy,
         pool: AsyncPool | None = None,
+        read_ahead: ReadAheadPlan | None = None,
     ) -> None:
         self.app, self.db, self.policy, self.pool = app, db, policy, pool
+        self.read_ahead = read_ahead
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
@@ -180,14 +197,19 @@ class IdempotencyMiddleware:
         return idempotency.authenticate_and_claim(db, token, key, fingerprint, utcnow(), policy)
 
     async def _claim(
-        self, token: str, key: str, fingerprint: str
+        self, token: str, key: str, fingerprint: str, scope: Scope | None = None
     ) -> tuple[str, idempotency.StoredResponse | None] | None:
-        """``_authenticate_and_claim``, awaited on the loop where the async pool is open."""
+        """``_authenticate_and_claim``, awaited on the loop where the async pool is open
+        (and there reading ahead for ``scope``'s route, if it plans a read)."""
         if self.pool is not None and self.pool.ready:
             db, policy, now = self.db, self.policy, utcnow()
-            return await idempotency.authenticate_and_claim_async(
-                self.pool, db, token, key, fingerprint, now, policy
+            read = None if scope is None or self.read_ahead is None else self.read_ahead(scope)
+            outcome = await idempotency.authenticate_and_claim_async(
+                self.pool, db, token, key, fingerprint, now, policy, read
             )
+            if read is not None and read.rows is not None and scope is not None:
+                scope.setdefault("state", {})[READ_AHEAD_STATE] = read
+            return outcome
         return await to_thread.run_sync(self._authenticate_and_claim, token, key, fingerprint)
 
     async def _idempotent(
@@ -197,7 +219,7 @@ class IdempotencyMiddleware:
         replay_receive = _replaying(body, receive)
         fingerprint = request_fingerprint(scope, body)
         try:
-            outcome = await self._claim(token, key, fingerprint)
+            outcome = await self._claim(token, key, fingerprint, scope)
         except RoundwiseError as exc:
             await error_response(exc, scope["path"])(scope, receive, send)
             return
@@ -271,13 +293,16 @@ async def _replay(stored: idempotency.StoredResponse, send: Send) -> None:
 
 __all__ = [
     "CLAIM_STATE",
+    "READ_AHEAD_STATE",
     "BodyLimitMiddleware",
     "ClaimedKey",
     "IdempotencyMiddleware",
     "NulPathMiddleware",
+    "ReadAheadPlan",
     "bearer_token",
     "claimed_key",
     "header",
+    "read_ahead_in",
     "read_body",
     "request_fingerprint",
 ]

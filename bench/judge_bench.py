@@ -1,8 +1,9 @@
 """CPU per judged revision request, in one process, without HTTP: where a request's time goes.
 
 Runs the server's judging path as the API does (authenticate and claim an
-Idempotency-Key in one statement; read the ledger, fold, evaluate, compose; store and
-complete the key in one statement; on PostgreSQL awaited on an event loop, as served)
+Idempotency-Key, on PostgreSQL reading the contract and ledger in the same statement;
+fold, evaluate, compose; store and complete the key in one statement; on PostgreSQL
+awaited on an event loop, as served)
 against a real database, and, in the same process on the same requests, the baseline of
 the engine alone (fold, ``evaluate``, ``compose``) on the same ledgers in memory. The
 difference is what storage costs per request::
@@ -32,12 +33,12 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
-from api.app import url_of
-from api.middleware import ClaimedKey, IdempotencyMiddleware
+from api.app import API_PREFIX, url_of
+from api.middleware import ClaimedKey, IdempotencyMiddleware, read_ahead_in
 from api.replying import compose
-from api.routes.revisions import RevisionRequestIn, _StoredResponse
+from api.routes.revisions import RevisionRequestIn, _StoredResponse, read_ahead_plan
 from bench.load_workload import DELIVERABLES, SPEC, request_body
-from engine.decide import decision_events, evaluate
+from engine.decide import RevisionRequest, decision_events, evaluate
 from engine.ledger import fold
 from engine.terms import parse_spec
 from store import contracts, idempotency, revisions, revisions_async, versions
@@ -45,8 +46,10 @@ from store.accounts import create_account
 from store.async_pool import AsyncPool
 from store.base import utcnow
 from store.db import Database
-from store.ledger import load_events
+from store.ledger import Clock, load_events
 from store.migrate import upgrade
+from store.revisions import Composer
+from store.storing import Completion
 
 CONTRACTS = 40
 
@@ -116,13 +119,22 @@ def served(db: Database, key: str, ids: list[str]) -> Iterator[Callable[[int], N
         yield one
         return
     pool = AsyncPool(url_of(db), 4)
-    middleware = IdempotencyMiddleware(app=None, db=db, policy=policy, pool=pool)  # type: ignore[arg-type]
+    middleware = IdempotencyMiddleware(
+        app=None,  # type: ignore[arg-type]
+        db=db,
+        policy=policy,
+        pool=pool,
+        read_ahead=read_ahead_plan(API_PREFIX),
+    )
 
     async def one_async(n: int) -> None:
         idempotency_key = str(uuid.uuid4())
-        outcome = await middleware._claim(key, idempotency_key, FINGERPRINT)
+        path = f"{API_PREFIX}/contracts/{ids[n % len(ids)]}/revision-requests"
+        scope: dict[str, Any] = {"type": "http", "method": "POST", "path": path}
+        outcome = await middleware._claim(key, idempotency_key, FINGERPRINT, scope)
         arguments = _arguments(ids, n, idempotency_key, outcome)
-        await revisions_async.judge_request_async(pool, db, *arguments)
+        read = read_ahead_in(scope.get("state", {}))
+        await revisions_async.judge_request_async(pool, db, *arguments, read_ahead=read)
 
     loop = asyncio.new_event_loop()
     loop.run_until_complete(pool.open())
@@ -136,7 +148,9 @@ def served(db: Database, key: str, ids: list[str]) -> Iterator[Callable[[int], N
 FINGERPRINT = "0" * 64
 
 
-def _arguments(ids: list[str], n: int, idempotency_key: str, outcome: Any) -> tuple[Any, ...]:
+def _arguments(
+    ids: list[str], n: int, idempotency_key: str, outcome: Any
+) -> tuple[str, str, RevisionRequest, Composer, Clock, Completion]:
     """``judge_request``'s arguments after the database, for the n-th request: the claimed
     account, the contract, the request, compose, the clock and the key's completion."""
     assert outcome is not None

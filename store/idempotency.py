@@ -29,6 +29,7 @@ from store.accounts import authenticate, hash_key, key_prefix
 from store.async_pool import AsyncPool
 from store.db import Database
 from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
+from store.ledger_memo import ReadAhead
 from store.models import IdempotencyRecord
 
 IN_FLIGHT = "in_flight"
@@ -108,24 +109,32 @@ async def authenticate_and_claim_async(
     request_hash: str,
     now: datetime,
     policy: KeyPolicy,
+    read_ahead: ReadAhead | None = None,
 ) -> tuple[str, StoredResponse | None] | None:
     """``authenticate_and_claim`` on PostgreSQL, awaited on the event loop.
 
     A fresh key is the one statement on ``pool``; a known key (a retry, a reuse, one in
-    flight) is settled in a write transaction in the thread pool, as before.
+    flight) is settled in a write transaction in the thread pool, as before. With
+    ``read_ahead``, the statement also reads that contract and its ledger for the account,
+    and a fresh claim sets ``read_ahead.rows``.
     """
     query = _claim_query(token, key, request_hash, now)
     if query is None:
         return None
     values, hashed = query
+    statement = single_trip.authenticate_and_claim()
+    if read_ahead is not None:
+        values |= {"contract_id": read_ahead.contract_id, "from_seq": read_ahead.from_seq}
+        statement = single_trip.authenticate_claim_and_read()
     async with pool.connection() as connection:
-        statement = single_trip.authenticate_and_claim()
         rows = await single_trip.run_async(connection, statement, values)
     found = _fresh_claim(rows, hashed)
     if found is None:
         return None
     account_id, claimed = found
     if claimed:
+        if read_ahead is not None:
+            read_ahead.rows = [rows[0][3:]] if rows[0][3] is not None else []
         return account_id, None
     return await to_thread.run_sync(_settle_claim, db, token, key, request_hash, now, policy)
 

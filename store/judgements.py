@@ -1,8 +1,18 @@
-"""Reading stored judgements: a request with its decision and reply, by id or external id."""
+"""Stored judgements: a request with its decision and reply, as plain values; reading them
+back by id or external id.
+
+Why plain values rather than the ORM records: a new judgement is written by one Core
+statement (``store.storing``), never through the session, and building five ORM objects
+per request to hold its column values (with their instrumented attributes and instance
+state) cost a tenth of the hot path's CPU. The rows read back are copied into the same
+values, so every reader sees one type.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,12 +24,113 @@ from store.pagination import Page, decode_cursor, page_of
 
 
 @dataclass(frozen=True, slots=True)
+class RequestRow:
+    """A ``revision_requests`` row (``RevisionRequestRecord``'s columns)."""
+
+    id: str
+    contract_id: str
+    deliverable_key: str
+    channel: str
+    external_id: str | None
+    document: dict[str, Any]
+    received_at: datetime
+
+    @classmethod
+    def of(cls, record: RevisionRequestRecord) -> RequestRow:
+        return cls(
+            record.id,
+            record.contract_id,
+            record.deliverable_key,
+            record.channel,
+            record.external_id,
+            record.document,
+            record.received_at,
+        )
+
+    def values(self) -> dict[str, Any]:
+        """Column name → value, for an INSERT."""
+        return {
+            "id": self.id,
+            "contract_id": self.contract_id,
+            "deliverable_key": self.deliverable_key,
+            "channel": self.channel,
+            "external_id": self.external_id,
+            "document": self.document,
+            "received_at": self.received_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    """A ``decisions`` row (``DecisionRecord``'s columns)."""
+
+    id: str
+    contract_id: str
+    request_id: str
+    verdict: str
+    ledger_seq: int
+    document: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, record: DecisionRecord) -> DecisionRow:
+        return cls(
+            record.id,
+            record.contract_id,
+            record.request_id,
+            record.verdict,
+            record.ledger_seq,
+            record.document,
+            record.created_at,
+        )
+
+    def values(self) -> dict[str, Any]:
+        """Column name → value, for an INSERT."""
+        return {
+            "id": self.id,
+            "contract_id": self.contract_id,
+            "request_id": self.request_id,
+            "verdict": self.verdict,
+            "ledger_seq": self.ledger_seq,
+            "document": self.document,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyRow:
+    """A ``replies`` row (``ReplyRecord``'s columns)."""
+
+    id: str
+    decision_id: str
+    language: str
+    document: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, record: ReplyRecord) -> ReplyRow:
+        return cls(
+            record.id, record.decision_id, record.language, record.document, record.created_at
+        )
+
+    def values(self) -> dict[str, Any]:
+        """Column name → value, for an INSERT."""
+        return {
+            "id": self.id,
+            "decision_id": self.decision_id,
+            "language": self.language,
+            "document": self.document,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Judged:
     """A stored request with its decision and reply; ``repeated`` for a known external id."""
 
-    request: RevisionRequestRecord
-    decision: DecisionRecord
-    reply: ReplyRecord
+    request: RequestRow
+    decision: DecisionRow
+    reply: ReplyRow
     repeated: bool = False
 
 
@@ -29,7 +140,7 @@ def judged_of(session: Session, row: RevisionRequestRecord, repeated: bool = Fal
         select(DecisionRecord).where(DecisionRecord.request_id == row.id)
     ).one()
     reply = session.scalars(select(ReplyRecord).where(ReplyRecord.decision_id == decision.id)).one()
-    return Judged(row, decision, reply, repeated)
+    return Judged(RequestRow.of(row), DecisionRow.of(decision), ReplyRow.of(reply), repeated)
 
 
 def by_external_id(session: Session, contract_id: str, external_id: str) -> Judged | None:
@@ -69,4 +180,13 @@ def list_judged(
     return Page([judged_of(session, row) for row in page.items], page.next_cursor)
 
 
-__all__ = ["Judged", "by_external_id", "get_judged", "judged_of", "list_judged"]
+__all__ = [
+    "DecisionRow",
+    "Judged",
+    "ReplyRow",
+    "RequestRow",
+    "by_external_id",
+    "get_judged",
+    "judged_of",
+    "list_judged",
+]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -41,16 +42,22 @@ def append_events(session: Session, contract: Contract, events: Sequence[Event])
 
 def new_event_rows(contract_id: str, after: int, events: Sequence[Event]) -> list[LedgerEvent]:
     """Rows for ``events`` at positions ``after + 1``, ``after + 2``, …"""
+    return [LedgerEvent(**values) for values in new_event_values(contract_id, after, events)]
+
+
+def new_event_values(contract_id: str, after: int, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The column values (``statements.EVENT_COLUMNS``) of ``new_event_rows``, for a Core
+    INSERT without ORM objects."""
     recorded_at = utcnow()
     return [
-        LedgerEvent(
-            contract_id=contract_id,
-            seq=after + offset,
-            type=event.type,
-            payload=event.model_dump(mode="json"),
-            occurred_at=event.at,
-            recorded_at=recorded_at,
-        )
+        {
+            "contract_id": contract_id,
+            "seq": after + offset,
+            "type": event.type,
+            "payload": event.model_dump(mode="json"),
+            "occurred_at": event.at,
+            "recorded_at": recorded_at,
+        }
         for offset, event in enumerate(events, start=1)
     ]
 
@@ -144,5 +151,6 @@ __all__ = [
     "ledger_time",
     "load_events",
     "new_event_rows",
+    "new_event_values",
     "parsed_event",
 ]

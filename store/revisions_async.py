@@ -26,7 +26,14 @@ from store.contracts import ContractHead
 from store.db import Database
 from store.judgements import Judged
 from store.ledger import Clock
-from store.ledger_memo import LEDGER_MEMO, FoldedPrefix, continued, from_start, read_from
+from store.ledger_memo import (
+    LEDGER_MEMO,
+    FoldedPrefix,
+    ReadAhead,
+    continued,
+    from_start,
+    read_from,
+)
 from store.revisions import (
     OPTIMISTIC_ATTEMPTS,
     Composer,
@@ -49,14 +56,22 @@ async def judge_request_async(
     compose: Composer,
     clock: Clock,
     completion: Completion | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> Judged:
-    """``store.revisions.judge_request``, with its statements awaited on ``pool``."""
+    """``store.revisions.judge_request``, with its statements awaited on ``pool``.
+
+    ``read_ahead``: the contract and ledger as the Idempotency-Key claim already read
+    them, for the first attempt (``store.ledger_memo.ReadAhead``).
+    """
     arguments = (db, account_id, contract_id, request, compose, clock, completion)
     if request.external_id is not None:
         return await to_thread.run_sync(judge_request, *arguments)
     for _ in range(OPTIMISTIC_ATTEMPTS):
         async with pool.connection() as connection:
-            contract, ledger = await _contract_and_ledger(connection, account_id, contract_id)
+            ahead, read_ahead = _usable(read_ahead, contract_id), None  # the first attempt's
+            contract, ledger = await _contract_and_ledger(
+                connection, account_id, contract_id, ahead
+            )
             require_judgeable(contract)
             prepared = judged_against(contract, ledger, request, compose, clock)
             storing = Storing.of(prepared, completion)
@@ -66,12 +81,27 @@ async def judge_request_async(
     return await to_thread.run_sync(judge_locked, *arguments)
 
 
+def _usable(read_ahead: ReadAhead | None, contract_id: str) -> ReadAhead | None:
+    """``read_ahead`` if it read this contract (its claim was fresh)."""
+    if read_ahead is None or read_ahead.rows is None or read_ahead.contract_id != contract_id:
+        return None
+    return read_ahead
+
+
 async def _contract_and_ledger(
-    connection: psycopg.AsyncConnection[Any], account_id: str, contract_id: str
+    connection: psycopg.AsyncConnection[Any],
+    account_id: str,
+    contract_id: str,
+    read_ahead: ReadAhead | None = None,
 ) -> tuple[ContractHead, FoldedPrefix]:
-    """The contract and its ledger folded, reading only the events the memo lacks."""
-    kept = LEDGER_MEMO.get(contract_id)
-    contract, texts = await _read(connection, account_id, contract_id, read_from(kept))
+    """The contract and its ledger folded, reading only the events the memo lacks (or
+    taking them from ``read_ahead``)."""
+    if read_ahead is not None and read_ahead.rows is not None:  # the claim read them
+        kept = read_ahead.kept
+        contract, texts = contract_and_texts(read_ahead.rows, contract_id)
+    else:
+        kept = LEDGER_MEMO.get(contract_id)
+        contract, texts = await _read(connection, account_id, contract_id, read_from(kept))
     folded = continued(kept, contract, texts)
     if folded is None:  # the memo did not match the database: read everything
         contract, texts = await _read(connection, account_id, contract_id, 0)

@@ -9,6 +9,8 @@ the server than the SQL itself did. These statements run on autocommit connectio
   Idempotency-Key for its account, if the key's hash matches;
 - ``contract_and_ledger``: the contract's head and its ledger payloads (those not yet
   folded, see ``store.ledger_memo``), from one snapshot;
+- ``authenticate_claim_and_read``: the two above in one statement, for a judged request
+  with an Idempotency-Key on the event loop (``store.ledger_memo.ReadAhead``);
 - ``store_judgement``: claim the ledger positions (the conditional update of
   ``store.revisions``) and, only if that changed the row, insert the events, the request,
   the decision and the reply, and complete the Idempotency-Key.
@@ -109,6 +111,24 @@ def as_jsonb(value: Any) -> Any:
     return Jsonb(value, jsoncodec.dumps) if isinstance(value, dict | list) else value
 
 
+_LIVE_AND_CLAIMED = """
+        WITH live AS (
+            SELECT account_id, key_hash FROM {keys}
+            WHERE prefix = %(prefix)s AND revoked_at IS NULL
+        ), claimed AS (
+            INSERT INTO {records} (account_id, key, request_hash, state, created_at)
+            SELECT account_id, %(key)s, %(request_hash)s, %(state)s, %(created_at)s FROM live
+            WHERE key_hash = %(key_hash)s
+            ON CONFLICT DO NOTHING
+            RETURNING key
+        )"""
+
+
+def _live_and_claimed() -> str:
+    keys, records = table_of(ApiKey), table_of(IdempotencyRecord)
+    return _LIVE_AND_CLAIMED.format(keys=keys.name, records=records.name)
+
+
 @cache
 def authenticate_and_claim() -> str:
     """``prefix``, ``key_hash`` and the claim's values → (account_id, key_hash, claimed).
@@ -118,19 +138,29 @@ def authenticate_and_claim() -> str:
     ``claimed`` is false when the Idempotency-Key was already known (a retry, a reuse or a
     request in flight), which the caller then settles in a transaction of its own.
     """
-    keys, records = table_of(ApiKey), table_of(IdempotencyRecord)
-    return f"""
-        WITH live AS (
-            SELECT account_id, key_hash FROM {keys.name}
-            WHERE prefix = %(prefix)s AND revoked_at IS NULL
-        ), claimed AS (
-            INSERT INTO {records.name} (account_id, key, request_hash, state, created_at)
-            SELECT account_id, %(key)s, %(request_hash)s, %(state)s, %(created_at)s FROM live
-            WHERE key_hash = %(key_hash)s
-            ON CONFLICT DO NOTHING
-            RETURNING key
-        )
+    return f"""{_live_and_claimed()}
         SELECT live.account_id, live.key_hash, EXISTS (SELECT 1 FROM claimed) FROM live
+    """
+
+
+@cache
+def authenticate_claim_and_read() -> str:
+    """``authenticate_and_claim``, then the columns of ``contract_and_ledger`` for
+    ``contract_id`` and ``from_seq`` (all NULL unless the account of the key, whose hash
+    matched, has that contract): a judged request's first two statements as one.
+
+    The read is a plain snapshot read, as ``contract_and_ledger``'s is; the judgement is
+    stored only if the ledger has not moved since (``store_judgement``).
+    """
+    contracts, ledger = table_of(Contract), table_of(LedgerEvent)
+    return f"""{_live_and_claimed()}
+        SELECT live.account_id, live.key_hash, EXISTS (SELECT 1 FROM claimed),
+               c.id, c.status, c.event_count, CAST(c.spec AS TEXT),
+               ARRAY(SELECT CAST(e.payload AS TEXT) FROM {ledger.name} e
+                     WHERE e.contract_id = c.id AND e.seq >= %(from_seq)s ORDER BY e.seq)
+        FROM live LEFT JOIN {contracts.name} c
+          ON c.account_id = live.account_id AND c.id = %(contract_id)s
+             AND live.key_hash = %(key_hash)s
     """
 
 
@@ -200,6 +230,7 @@ __all__ = [
     "KEY_COLUMNS",
     "as_jsonb",
     "authenticate_and_claim",
+    "authenticate_claim_and_read",
     "connected",
     "contract_and_ledger",
     "driver_of",

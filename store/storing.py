@@ -24,9 +24,8 @@ from store import single_trip, statements
 from store.base import table_of, utcnow
 from store.idempotency import KeyCompletion, complete_in, completion_values
 from store.ids import new_id
-from store.judgements import Judged
-from store.ledger import new_event_rows
-from store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
+from store.judgements import DecisionRow, Judged, ReplyRow, RequestRow
+from store.ledger import new_event_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +64,9 @@ class Storing:
             "p_count": prepared.seen + len(prepared.events),
             "p_now": utcnow(),
         }
-        rows = new_event_rows(prepared.contract_id, prepared.seen, prepared.events)
+        events = new_event_values(prepared.contract_id, prepared.seen, prepared.events)
         key = completion(judged) if completion is not None else None
-        return cls(positions, [_values(row) for row in rows], judged, key)
+        return cls(positions, events, judged, key)
 
     def in_one_statement(self, driver: psycopg.Connection[Any]) -> bool:
         """PostgreSQL: everything in one statement (``single_trip.store_judgement``)."""
@@ -80,7 +79,7 @@ class Storing:
         for i, event in enumerate(self.events):
             values |= {f"ev{i}_{column}": event[column] for column in statements.EVENT_COLUMNS}
         for (prefix, _), row in zip(single_trip.JUDGEMENT_ROWS, _rows_of(self.judged), strict=True):
-            values |= {f"{prefix}_{column}": value for column, value in _values(row).items()}
+            values |= {f"{prefix}_{column}": value for column, value in row.values().items()}
         if self.key is not None:
             values |= completion_values(self.key, "key_")
         values = {name: single_trip.as_jsonb(value) for name, value in values.items()}
@@ -96,8 +95,8 @@ class Storing:
         # as all the other statements of the transaction together.
         events = statements.event_parameters(self.events)
         session.execute(statements.insert_events(len(self.events)), events)
-        for row in _rows_of(self.judged):  # in foreign-key order
-            session.execute(table_of(type(row)).insert(), [_values(row)])
+        for (_, model), row in zip(single_trip.JUDGEMENT_ROWS, _rows_of(self.judged), strict=True):
+            session.execute(table_of(model).insert(), [row.values()])  # in foreign-key order
         if self.key is not None:
             complete_in(session, self.key)
         return True
@@ -108,18 +107,8 @@ def stored(rows: Sequence[Any]) -> bool:
     return bool(rows[0][0] == 1)
 
 
-def _rows_of(judged: Judged) -> tuple[Any, ...]:
+def _rows_of(judged: Judged) -> tuple[RequestRow | DecisionRow | ReplyRow, ...]:
     return (judged.request, judged.decision, judged.reply)
-
-
-def _values(row: Any) -> dict[str, Any]:
-    """A new row's column values, for a Core INSERT on its table.
-
-    Core statements on the ``Table`` skip the ORM's bulk-insert machinery, which was a
-    tenth of a request's CPU; the ORM objects are still built, as the response reads them.
-    """
-    values = {c.key: getattr(row, c.key) for c in table_of(type(row)).columns}
-    return {k: v for k, v in values.items() if v is not None or k != "id"}
 
 
 def _judged_rows(prepared: Prepared, decision_seq: int) -> Judged:
@@ -128,7 +117,7 @@ def _judged_rows(prepared: Prepared, decision_seq: int) -> Judged:
     request, decision, reply = prepared.request, prepared.decision, prepared.reply
     assert request.request_id is not None
     at: datetime = decision.decided_at
-    request_row = RevisionRequestRecord(
+    request_row = RequestRow(
         id=request.request_id,
         contract_id=prepared.contract_id,
         deliverable_key=request.deliverable,
@@ -137,7 +126,7 @@ def _judged_rows(prepared: Prepared, decision_seq: int) -> Judged:
         document=request.model_dump(mode="json"),
         received_at=decision.received_at,
     )
-    decision_row = DecisionRecord(
+    decision_row = DecisionRow(
         id=new_id("dec"),
         contract_id=prepared.contract_id,
         request_id=request_row.id,
@@ -146,7 +135,7 @@ def _judged_rows(prepared: Prepared, decision_seq: int) -> Judged:
         document=decision.model_dump(mode="json"),
         created_at=at,
     )
-    reply_row = ReplyRecord(
+    reply_row = ReplyRow(
         id=new_id("rep"),
         decision_id=decision_row.id,
         language=str(reply.get("language", "")),

@@ -8,16 +8,20 @@ from typing import Annotated, Any
 from anyio import to_thread
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from starlette.routing import compile_path
+from starlette.types import Scope
 
 from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_pool
 from api.errors import problem_responses
-from api.middleware import ClaimedKey, claimed_key
+from api.middleware import ClaimedKey, ReadAheadPlan, claimed_key, read_ahead_in
 from api.replying import compose
 from api.schemas import PageOut, StoredIn
 from engine.decide import Decision, RevisionRequest
 from store import idempotency, jsoncodec, judgements, revisions, revisions_async
 from store.base import utcnow
+from store.ledger_memo import ReadAhead
 
 router = APIRouter(
     prefix="/contracts/{contract_id}/revision-requests",
@@ -154,16 +158,41 @@ async def send_revision_request(
     On PostgreSQL the judging runs on the event loop, its statements awaited
     (``store.revisions_async``); elsewhere in the thread pool.
     """
-    response = _StoredResponse(claimed_key(request.scope.get("state", {})))
+    state = request.scope.get("state", {})
+    response = _StoredResponse(claimed_key(state))
     arguments = (account, contract_id, body.to_engine(), compose, utcnow, response.keep)
     db, pool = database_of(request), open_async_pool(request)
     if pool is not None:
-        judged = await revisions_async.judge_request_async(pool, db, *arguments)
+        read = read_ahead_in(state)
+        judged = await revisions_async.judge_request_async(pool, db, *arguments, read)
     else:
         judged = await to_thread.run_sync(revisions.judge_request, db, *arguments)
     if judged.repeated:
         return judged_response(judged, status.HTTP_200_OK)
     return response.sent()
+
+
+def read_ahead_plan(prefix: str) -> ReadAheadPlan:
+    """For ``IdempotencyMiddleware``: a POST that ``send_revision_request`` will answer
+    (this router included under ``prefix``) gets its contract and ledger read by the
+    claim's statement.
+
+    The path is matched as the router matches it (Starlette's ``compile_path`` of the
+    route's own path), so the middleware reads exactly the contract the route judges.
+    """
+    route = next(r for r in router.routes if getattr(r, "endpoint", None) is send_revision_request)
+    assert isinstance(route, APIRoute)
+    assert route.methods == {"POST"}
+    pattern, _, convertors = compile_path(prefix + route.path)
+
+    def plan(scope: Scope) -> ReadAhead | None:
+        match = pattern.match(scope["path"]) if scope["method"] == "POST" else None
+        if match is None:
+            return None
+        contract_id = convertors["contract_id"].convert(match["contract_id"])
+        return ReadAhead.planned(str(contract_id))
+
+    return plan
 
 
 class _StoredResponse:
