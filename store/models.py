@@ -132,7 +132,8 @@ class RevisionRequestRecord(Base):
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
+    # Looked up by contract through the unique index above (migration 0004).
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
     deliverable_key: Mapped[str] = mapped_column(String(100))
     channel: Mapped[str] = mapped_column(String(40))
     external_id: Mapped[str | None] = mapped_column(String(200), default=None)
@@ -148,7 +149,7 @@ class DecisionRecord(Base):
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
     request_id: Mapped[str] = mapped_column(ForeignKey("revision_requests.id"), unique=True)
-    verdict: Mapped[str] = mapped_column(String(40), index=True)
+    verdict: Mapped[str] = mapped_column(String(40))  # not indexed: never queried by it
     ledger_seq: Mapped[int] = mapped_column(Integer)
     document: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -30,7 +30,7 @@ def test_the_migrated_schema_matches_the_models(database: Database) -> None:
 
 def test_upgrading_twice_is_harmless(database: Database) -> None:
     upgrade(database.engine)
-    assert current_revision(database.engine) == "0003"
+    assert current_revision(database.engine) == "0004"
 
 
 LARGE_COLUMNS = [
