@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from engine.measure import MeasureOptions, measure, tokenize
 from engine.measure import align as align_module
+from engine.measure import changes as changes_module
 from tests.engine.measure_reference import apply_blocks, edit_cost, lcs_length
 
 TINY = ["a", "b", "c"]
@@ -180,3 +181,18 @@ def test_the_figures_add_up_to_the_word_counts(pair: tuple[list[str], list[str]]
         max(len(b.deleted), len(b.inserted)) for b in result.blocks
     )
     assert result.changed_share == result.changed_words / max(result.words_old, 1)
+
+
+@given(any_words, text_pairs, st.booleans())
+def test_a_kept_old_text_measures_as_a_fresh_one(
+    old: list[str], news: tuple[list[str], list[str]], ignore_case: bool
+) -> None:
+    """The old text's tokens are memoised (``changes._kept_token_keys``); measuring other
+    texts against it first must not change what a fresh measurement gives."""
+    options = MeasureOptions(ignore_case=ignore_case)
+    old_text = " ".join(old)
+    for new in news:
+        measure(old_text, " ".join(new), options)
+    kept = measure(old_text, " ".join(news[0]), options)
+    changes_module.forget_kept_old_texts()
+    assert measure(old_text, " ".join(news[0]), options) == kept
