@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-load bench-load-rate clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -64,6 +64,10 @@ bench-render: setup
 
 bench-judge: setup
 	$(BIN)/python -m bench.judge_bench
+
+# Instructions per judged request under Valgrind (needs the valgrind package).
+bench-instructions: setup
+	$(BIN)/python -m bench.instructions
 
 bench-load: setup
 	$(BIN)/python -m bench.load_bench --url http://127.0.0.1:8000 --clients 32 --duration 60
