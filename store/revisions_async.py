@@ -68,7 +68,7 @@ async def judge_request_async(
         return await to_thread.run_sync(judge_request, *arguments)
     for _ in range(OPTIMISTIC_ATTEMPTS):
         async with pool.connection() as connection:
-            ahead, read_ahead = _usable(read_ahead, contract_id), None  # the first attempt's
+            ahead, read_ahead = read_ahead, None  # the first attempt's only
             contract, ledger = await _contract_and_ledger(
                 connection, account_id, contract_id, ahead
             )
@@ -81,13 +81,6 @@ async def judge_request_async(
     return await to_thread.run_sync(judge_locked, *arguments)
 
 
-def _usable(read_ahead: ReadAhead | None, contract_id: str) -> ReadAhead | None:
-    """``read_ahead`` if it read this contract (its claim was fresh)."""
-    if read_ahead is None or read_ahead.rows is None or read_ahead.contract_id != contract_id:
-        return None
-    return read_ahead
-
-
 async def _contract_and_ledger(
     connection: psycopg.AsyncConnection[Any],
     account_id: str,
@@ -95,10 +88,11 @@ async def _contract_and_ledger(
     read_ahead: ReadAhead | None = None,
 ) -> tuple[ContractHead, FoldedPrefix]:
     """The contract and its ledger folded, reading only the events the memo lacks (or
-    taking them from ``read_ahead``)."""
-    if read_ahead is not None and read_ahead.rows is not None:  # the claim read them
-        kept = read_ahead.kept
-        contract, texts = contract_and_texts(read_ahead.rows, contract_id)
+    taking them from ``read_ahead``, if the claim read this contract)."""
+    ahead = read_ahead if read_ahead is not None and read_ahead.contract_id == contract_id else None
+    if ahead is not None and ahead.rows is not None:
+        kept = ahead.kept
+        contract, texts = contract_and_texts(ahead.rows, contract_id)
     else:
         kept = LEDGER_MEMO.get(contract_id)
         contract, texts = await _read(connection, account_id, contract_id, read_from(kept))
