@@ -79,12 +79,20 @@ def script_shares(text: str) -> dict[str, float]:
 
 @lru_cache(maxsize=1)
 def _detector() -> Any:
-    """Build the lingua detector once; building it takes a noticeable fraction of a second."""
+    """Build the lingua detector once, with its n-gram models loaded up front.
+
+    Building takes about a second. Preloading gives the same confidences as lingua's
+    default lazy loading, but each call is about 30 % cheaper (296 -> 213 us per bench
+    message): lazily loaded models are looked up behind a lock for every n-gram. The
+    models of our six languages are loaded on the first message anyway, so preloading
+    costs only ~45 MB more per process (216 MB against 169 MB).
+    """
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [Language.ENGLISH, Language.SLOVENE, Language.POLISH]
     languages += [Language.SERBIAN, Language.CROATIAN, Language.BOSNIAN]
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return builder.with_preloaded_language_models().build()
 
 
 def _code_of(language: Any) -> str:

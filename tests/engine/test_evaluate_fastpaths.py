@@ -13,7 +13,9 @@ import hashlib
 import importlib
 import json
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -211,6 +213,42 @@ def _reference_confidences(text: str) -> dict[str, float]:
 )
 def test_detector_confidences_are_those_of_reading_each_languages_code(text: str) -> None:
     assert list(detector_confidences(text).items()) == list(_reference_confidences(text).items())
+
+
+@lru_cache(maxsize=1)
+def _lazy_detector() -> Any:
+    """lingua's default detector (models loaded lazily), as ``_detector`` was built before."""
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [Language.ENGLISH, Language.SLOVENE, Language.POLISH]
+    languages += [Language.SERBIAN, Language.CROATIAN, Language.BOSNIAN]
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def _values_of(detector: Any, text: str) -> dict[str, float]:
+    return {
+        v.language.name: float(v.value) for v in detector.compute_language_confidence_values(text)
+    }
+
+
+_LATIN_WORDS = st.sampled_from(
+    [
+        *("hvala", "lahko", "prosim", "molim", "vas", "czy", "możesz", "poprawić", "the"),
+        *("opening", "shorter", "besedilo", "naslov", "promenite", "tytule", "ščit", "žaba"),
+        *("đak", "ćevap", "łódź", "zażółć", "please", "change"),
+    ]
+)
+
+
+@given(st.lists(_LATIN_WORDS, min_size=1, max_size=30).map(" ".join))
+@example("Da li možete molim vas da promenite naslov?")
+@example("Czy możesz poprawić literówkę w tytule?")
+def test_preloaded_models_give_the_lazy_detectors_confidences(text: str) -> None:
+    """Equal up to the last bits of a float: lingua sums in hash-map order, which varies
+    from one detector (and process) to the next; we round to four decimals."""
+    assert _values_of(_detector(), text) == pytest.approx(
+        _values_of(_lazy_detector(), text), rel=1e-12, abs=1e-15
+    )
 
 
 # --- cue kinds read once -------------------------------------------------------------
