@@ -174,9 +174,17 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, HTTPException)
         return http_error_response(exc, request.url.path)
 
+    async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Starlette's ServerErrorMiddleware sends this, then re-raises so the server logs
+        # the traceback; the client gets a problem like every other error, not plain text.
+        detail = "An unexpected error occurred and has been logged. A retry with the same "
+        detail += "Idempotency-Key is safe: the request is applied at most once."
+        return problem_response(500, "internal-error", detail, request.url.path)
+
     app.add_exception_handler(RoundwiseError, on_roundwise)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(HTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -5,6 +5,12 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator
 
+import anyio
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from api.routes import clients as clients_routes
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import BODY_LIMIT
 from tests.api.test_revision_requests import delivered_contract
@@ -128,3 +134,34 @@ def test_a_nul_character_in_the_path_or_a_cursor_is_not_a_server_error(
     response = client.get("/v1/contracts", params={"cursor": cursor}, headers=auth)
     assert response.status_code == 422
     assert response.json()["errors"][0]["path"] == "cursor"
+
+
+def test_an_unexpected_error_is_a_500_problem_and_the_key_can_be_retried(
+    app: FastAPI, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    headers = auth | {"Idempotency-Key": "unexpected-500"}
+    body = {"name": "Crumb & Co"}
+
+    async def post() -> httpx.Response:
+        # The server error middleware re-raises after answering (so servers log it);
+        # a real server keeps serving, which raise_app_exceptions=False stands for.
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            return await http.post("/v1/clients", json=body, headers=headers)
+
+    monkeypatch.setattr(clients_routes.repo, "create_client", broken)
+    response = anyio.run(post)
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["type"] == "/problems/internal-error"
+    assert problem["status"] == 500
+    assert "a bug" not in response.text  # no internals leak to the client
+
+    monkeypatch.undo()
+    retried = anyio.run(post)
+    assert retried.status_code == 201
+    assert retried.json()["name"] == "Crumb & Co"
