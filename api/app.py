@@ -21,6 +21,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api import errors
 from api.collector import keep_survivors_frozen
+from api.expiry import prune_expired_keys
 from api.middleware import (
     MAX_KEY_LENGTH,
     BodyLimitMiddleware,
@@ -119,6 +120,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     # PostgreSQL: the judging hot path awaits its statements on the loop (store.async_pool).
     pg_pool = None if database.is_sqlite else AsyncPool(url_of(database), settings.db_pool_size)
+    policy = KeyPolicy(
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -126,15 +131,21 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         await to_thread.run_sync(warm_up)
         if pg_pool is not None:
             await pg_pool.open()
-        freezer = None
+        chores: list[asyncio.Task[None]] = []
         if settings.gc_freeze_seconds > 0:
             freezing = keep_survivors_frozen(settings.gc_freeze_seconds, settings.gc_full_every)
-            freezer = asyncio.create_task(freezing)
+            chores.append(asyncio.create_task(freezing))
+        if settings.idempotency_prune_seconds > 0:
+            pruning = prune_expired_keys(
+                database.writes, policy.ttl, settings.idempotency_prune_seconds
+            )
+            chores.append(asyncio.create_task(pruning))
         try:
             yield
         finally:
-            if freezer is not None:
-                freezer.cancel()
+            for chore in chores:
+                chore.cancel()
+            await asyncio.gather(*chores, return_exceptions=True)
             if pg_pool is not None:
                 await pg_pool.close()
             if owns_db:
@@ -151,10 +162,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)
-    policy = KeyPolicy(
-        ttl=timedelta(hours=settings.idempotency_ttl_hours),
-        stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
-    )
     read_ahead = read_ahead_plan(API_PREFIX)
     app.add_middleware(
         IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, read_ahead=read_ahead

@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     idempotency_stale_seconds: int = Field(
         default=120, ge=1, description="An in-flight key older than this is treated as abandoned."
     )
+    idempotency_prune_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="How often each serving worker deletes Idempotency-Key records older than "
+        "the TTL (api/expiry.py; `roundwise db prune` does it once); 0: never, leaving it "
+        "to `db prune`.",
+    )
     sqlite_busy_timeout_ms: int = Field(default=30_000, ge=0)
     db_pool_size: int = Field(
         default=10,

@@ -26,8 +26,14 @@ BODY_LIMIT = 64 * 1024
 
 @pytest.fixture(scope="session")
 def settings(db_url: str) -> Settings:
-    """Settings as a deployment would set them (a small body limit to test 413 cheaply)."""
-    return Settings(database_url=db_url, max_body_bytes=BODY_LIMIT, page_size_default=5)
+    """Settings as a deployment would set them (a small body limit to test 413 cheaply;
+    no background pruning, which tests/api/test_expiry.py drives itself)."""
+    return Settings(
+        database_url=db_url,
+        max_body_bytes=BODY_LIMIT,
+        page_size_default=5,
+        idempotency_prune_seconds=0,
+    )
 
 
 @pytest.fixture(scope="session")
