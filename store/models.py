@@ -94,7 +94,8 @@ class DeliverableVersion(Base):
     __table_args__ = (UniqueConstraint("contract_id", "deliverable_key", "number"),)
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
-    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
+    # Looked up by contract through the unique index above (migration 0005).
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
     deliverable_key: Mapped[str] = mapped_column(String(100))
     number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Text, default=None)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from engine.ledger import ContractCompleted
@@ -17,7 +18,7 @@ from store.accounts import create_account
 from store.db import Database
 from store.ids import new_id
 from store.ledger import append_events, load_events
-from store.migrate import current_revision, upgrade
+from store.migrate import alembic_config, current_revision, upgrade
 from store.models import Base, Contract
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ def test_the_migrated_schema_matches_the_models(database: Database) -> None:
 
 def test_upgrading_twice_is_harmless(database: Database) -> None:
     upgrade(database.engine)
-    assert current_revision(database.engine) == "0004"
+    assert current_revision(database.engine) == "0005"
 
 
 LARGE_COLUMNS = [
@@ -133,3 +134,21 @@ def test_hot_path_tables_have_their_storage_parameters_on_postgresql(database: D
         "replies": ["toast_tuple_target=8160"],
         "revision_requests": ["toast_tuple_target=8160"],
     }
+
+
+def _version_indexes(database: Database) -> set[str | None]:
+    return {index["name"] for index in inspect(database.engine).get_indexes("deliverable_versions")}
+
+
+def test_migration_0005_drops_the_redundant_versions_index_and_downgrades(
+    database: Database,
+) -> None:
+    assert "ix_deliverable_versions_contract_id" not in _version_indexes(database)
+    command.downgrade(alembic_config(database.engine), "0004")
+    try:
+        assert current_revision(database.engine) == "0004"
+        assert "ix_deliverable_versions_contract_id" in _version_indexes(database)
+    finally:
+        upgrade(database.engine)
+    assert current_revision(database.engine) == "0005"
+    assert "ix_deliverable_versions_contract_id" not in _version_indexes(database)
