@@ -31,6 +31,7 @@ from api.middleware import (
 from api.routes import TAGS, routers
 from api.routes.revisions import read_ahead_plan
 from api.settings import Settings, get_settings
+from contracts.pool import RenderPool
 from engine import ENGINE_VERSION
 from engine.understand import RequestContext, analyse_request
 from store.async_pool import AsyncPool
@@ -120,6 +121,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     # PostgreSQL: the judging hot path awaits its statements on the loop (store.async_pool).
     pg_pool = None if database.is_sqlite else AsyncPool(url_of(database), settings.db_pool_size)
+    # PDF renders run in worker processes, started on the first render (contracts.pool).
+    render_pool = RenderPool(settings.render_processes)
     policy = KeyPolicy(
         ttl=timedelta(hours=settings.idempotency_ttl_hours),
         stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
@@ -146,6 +149,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             for chore in chores:
                 chore.cancel()
             await asyncio.gather(*chores, return_exceptions=True)
+            # uvicorn ends a SIGTERM'd process by re-raising the signal after the lifespan,
+            # so exit hooks never run: without this the render workers would be orphaned.
+            await to_thread.run_sync(render_pool.shutdown)
             if pg_pool is not None:
                 await pg_pool.close()
             if owns_db:
@@ -159,6 +165,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_tags=[{"name": tag} for tag in TAGS],
     )
     app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
+    app.state.render_pool = render_pool
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import AuthenticationError
 from api.settings import Settings
+from contracts.pool import RenderPool
 from store.accounts import authenticate
 from store.async_pool import AsyncPool
 from store.db import Database
@@ -43,8 +44,16 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
+async def get_render_pool(request: Request) -> RenderPool:
+    """The app's pool of PDF render processes (sized by ``Settings.render_processes``)."""
+    pool = request.app.state.render_pool
+    assert isinstance(pool, RenderPool)
+    return pool
+
+
 DatabaseDep = Annotated[Database, Depends(get_database)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+RenderPoolDep = Annotated[RenderPool, Depends(get_render_pool)]
 
 
 # Sessions a worker process keeps open at once per dependency; more requests wait for one
@@ -135,6 +144,7 @@ __all__ = [
     "DatabaseDep",
     "PageDep",
     "PageParams",
+    "RenderPoolDep",
     "SessionDep",
     "SettingsDep",
     "WriteSessionDep",

@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     gc_full_every: int = Field(
         default=1800, ge=1, description="Every this many freezes, one full collection instead."
     )
+    render_processes: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="PDF render worker processes per server worker, started on the first "
+        "render (contracts/pool.py). A render is 0.3-0.6 s of CPU, so more than the cores "
+        "the renders may take only queues them in the kernel instead of in the pool.",
+    )
     page_size_default: int = Field(default=50, ge=1, le=500)
     page_size_max: int = Field(default=200, ge=1, le=1000)
     local_key_file: Path = Field(

@@ -2,7 +2,8 @@
 
 Rendering takes a few hundred milliseconds of CPU, so it never runs on the event loop: the
 database read goes to the thread pool (``run_in_threadpool``) and the render to a small
-pool of worker processes (`contracts.pool.RenderPool`), where it cannot hold the event
+pool of worker processes (`contracts.pool.RenderPool`, one per app, sized by
+``ROUNDWISE_RENDER_PROCESSES`` and stopped with the app), where it cannot hold the event
 loop's GIL and several renders run in parallel. Agreements and change orders carry a weak
 ``ETag`` (terms hash, ledger digest, paper), so a client that already has the document
 gets ``304`` without a render; the statement depends on the clock (a review window may
@@ -11,8 +12,6 @@ end in deemed approval), so it is never cached.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
@@ -20,7 +19,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AccountDep, DatabaseDep
+from api.deps import AccountDep, DatabaseDep, RenderPoolDep
 from api.errors import problem_responses
 from contracts import DocumentKind, DocumentNotFoundError, Paper
 from contracts.pool import RenderPool
@@ -32,26 +31,10 @@ from store.base import utcnow
 from store.db import Database
 from store.errors import NotFoundError
 
-RENDER_PROCESSES = 2  # per API process: this machine has 2 cores; renders are CPU-bound
-RENDER_POOL = RenderPool(RENDER_PROCESSES)
-
-
-@asynccontextmanager
-async def _stop_render_pool(_app: object) -> AsyncIterator[None]:
-    """Stop the render workers when the app shuts down.
-
-    uvicorn ends a SIGTERM'd process by re-raising the signal after the lifespan, so
-    interpreter exit hooks never run: without this the workers would be orphaned.
-    """
-    yield
-    await run_in_threadpool(RENDER_POOL.shutdown)
-
-
 router = APIRouter(
     prefix="/contracts/{contract_id}",
     tags=["documents"],
     responses=problem_responses(401, 404, 422),
-    lifespan=_stop_render_pool,
 )
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -94,6 +77,7 @@ async def get_document(
     document: Literal["agreement", "statement"],
     account: AccountDep,
     db: DatabaseDep,
+    pool: RenderPoolDep,
     paper: PaperQuery = "a4",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
@@ -101,7 +85,7 @@ async def get_document(
     sources = await run_in_threadpool(_load, db, account, contract_id)
     kind: DocumentKind = document
     tag = _etag(sources, kind, paper, None) if kind == "agreement" else None
-    return await _respond(sources, kind, paper, None, tag, if_none_match)
+    return await _respond(pool, sources, kind, paper, None, tag, if_none_match)
 
 
 @router.get(
@@ -115,16 +99,18 @@ async def get_change_order(
     number: int,
     account: AccountDep,
     db: DatabaseDep,
+    pool: RenderPoolDep,
     paper: PaperQuery = "a4",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Change order ``number``: the request, the quote and its computation, acceptance."""
     sources = await run_in_threadpool(_load, db, account, contract_id)
     tag = _etag(sources, "change-order", paper, number)
-    return await _respond(sources, "change-order", paper, number, tag, if_none_match)
+    return await _respond(pool, sources, "change-order", paper, number, tag, if_none_match)
 
 
 async def _respond(
+    pool: RenderPool,
     sources: _Sources,
     kind: DocumentKind,
     paper: Paper,
@@ -135,7 +121,7 @@ async def _respond(
     if tag is not None and if_none_match is not None and tag in _tags(if_none_match):
         return Response(status_code=304, headers=_cache_headers(tag))
     try:
-        rendered = await RENDER_POOL.render(
+        rendered = await pool.render(
             sources.terms,
             sources.events,
             kind,

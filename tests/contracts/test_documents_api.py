@@ -19,7 +19,7 @@ from api.settings import Settings
 from store import contracts, ledger
 from store.accounts import create_account
 from store.db import Database
-from tests.api.asgiclient import ASGIClient
+from tests.api.asgiclient import ASGIClient, served
 from tests.contracts.conftest import example_events, example_terms
 from tests.dbfixtures import database, db_url
 
@@ -63,7 +63,7 @@ def test_the_agreement_is_served_as_a_pdf_with_filename_and_etag(
     assert response.headers["content-disposition"].startswith('inline; filename="RW-AGR-')
     assert response.headers["cache-control"] == "private, no-cache"
     etag = response.headers["etag"]
-    assert documents.RENDER_POOL.started  # rendered in worker processes, off the event loop
+    assert client.app.state.render_pool.started  # rendered in worker processes, off the loop
     reader = pypdf.PdfReader(io.BytesIO(response.content))
     assert "Website copy for Horvat Bakery" in reader.pages[0].extract_text()
     again = client.get(
@@ -115,3 +115,23 @@ def test_missing_documents_and_strangers_get_problem_responses(
     assert stranger.status_code == 404
     anonymous = client.get(f"/v1/contracts/{contract_id}/documents/agreement.pdf")
     assert anonymous.status_code == 401
+
+
+def test_the_render_pool_is_sized_by_the_settings_and_stopped_with_the_app(
+    db_url: str, database: Database, stored: tuple[dict[str, str], str]
+) -> None:
+    auth, contract_id = stored
+    app = create_app(Settings(database_url=db_url, render_processes=1), database)
+    pool = app.state.render_pool
+    with served(app) as served_client:
+        response = served_client.get(
+            f"/v1/contracts/{contract_id}/documents/agreement.pdf", headers=auth
+        )
+        assert response.status_code == 200, response.text
+        assert pool.started
+        assert pool.executor()._max_workers == 1
+        workers = list(pool.executor()._processes.values())
+        assert len(workers) == 1
+        assert workers[0].is_alive()
+    assert not pool.started  # the app's shutdown stopped it
+    assert not workers[0].is_alive()
