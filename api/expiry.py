@@ -17,7 +17,6 @@ import random
 from datetime import timedelta
 
 from anyio import to_thread
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.base import utcnow
@@ -32,15 +31,15 @@ async def prune_expired_keys(
     """Purge expired records every ``interval`` seconds until cancelled.
 
     The first purge waits a random part of one interval, so workers started together
-    do not all purge at the same moment. A database error is logged and the loop goes
-    on: a purge missed now is done by the next one, and losing the loop would let the
-    table grow unseen.
+    do not all purge at the same moment. A failed purge (a locked or unreachable
+    database) is logged and the loop goes on: a purge missed now is done by the next
+    one, and losing the loop would let the table grow unseen.
     """
     await asyncio.sleep(random.uniform(0, interval))  # spreading workers, not secrecy
     while True:
         try:
             removed = await to_thread.run_sync(purge_expired, writes, utcnow(), ttl)
-        except SQLAlchemyError:
+        except Exception:  # any failure: the loop must outlive it (the next purge retries)
             log.exception("pruning expired Idempotency-Key records failed; retrying later")
         else:
             if removed:
