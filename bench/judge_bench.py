@@ -35,11 +35,11 @@ from sqlalchemy import create_engine, text
 
 from api.app import API_PREFIX, url_of
 from api.middleware import ClaimedKey, IdempotencyMiddleware, read_ahead_in
-from api.replying import compose
 from api.routes.revisions import RevisionRequestIn, _StoredResponse, read_ahead_plan
 from bench.load_workload import DELIVERABLES, SPEC, request_body
 from engine.decide import RevisionRequest, decision_events, evaluate
 from engine.ledger import fold
+from engine.replies import reply_document as compose
 from engine.terms import parse_spec
 from store import contracts, idempotency, revisions, revisions_async, versions
 from store.accounts import create_account

@@ -16,9 +16,9 @@ from starlette.types import Scope
 from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_pool
 from api.errors import problem_responses
 from api.middleware import ClaimedKey, ReadAheadPlan, claimed_key, read_ahead_in
-from api.replying import compose
 from api.schemas import PageOut, StoredIn
 from engine.decide import Decision, RevisionRequest
+from engine.replies import reply_document as compose
 from store import idempotency, jsoncodec, judgements, revisions, revisions_async
 from store.base import utcnow
 from store.ledger_memo import ReadAhead

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from api.replying import compose
 from engine.decide import RevisionRequest
+from engine.replies import reply_document as compose
 from store.async_pool import AsyncPool, conninfo
 from store.base import utcnow
 from store.db import Database

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from api.replying import compose
 from engine.decide import RevisionRequest
 from engine.ledger import fold, initial_state
+from engine.replies import reply_document as compose
 from store.base import utcnow
 from store.db import Database
 from store.ledger import load_events

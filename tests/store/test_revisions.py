@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.replying import compose
 from engine.decide import RevisionRequest
+from engine.replies import reply_document as compose
 from store.base import utcnow
 from store.db import Database
 from store.ledger import count_events
