@@ -19,16 +19,13 @@ from store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading,
 
 
 class SqliteGateway:
-    """``Gateway`` on ``db``'s sessions (no read with the claim: the protocol reads)."""
+    """``Gateway`` on ``db``'s sessions, each step one hop into the thread pool."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def claim(self, ask: KeyAsk, reading: Reading | None = None) -> Claimed | None:
-        claim = await to_thread.run_sync(
-            authenticate_and_claim, self.db, ask.token, ask.key, ask.fingerprint, ask.at, ask.policy
-        )
-        return None if claim is None else Claimed(claim.account_id, claim.replay)
+        return await to_thread.run_sync(self._claim, ask, reading)
 
     async def read(self, account_id: str, reading: Reading) -> ContractRow | None:
         return await to_thread.run_sync(self._read, account_id, reading)
@@ -41,6 +38,15 @@ class SqliteGateway:
     ) -> Judged:
         arguments = (self.db, account_id, contract_id, external_id, decide)
         return await to_thread.run_sync(locked.judge_locked, *arguments)
+
+    def _claim(self, ask: KeyAsk, reading: Reading | None) -> Claimed | None:
+        """The claim's transaction, then (fresh, with ``reading``) the read's, in one hop."""
+        arguments = (self.db, ask.token, ask.key, ask.fingerprint, ask.at, ask.policy)
+        claim = authenticate_and_claim(*arguments)
+        if claim is None or claim.replay is not None or reading is None:
+            return None if claim is None else Claimed(claim.account_id, claim.replay)
+        row = self._read(claim.account_id, reading)
+        return Claimed(claim.account_id, read=True, row=row)
 
     def _read(self, account_id: str, reading: Reading) -> ContractRow | None:
         with self.db.reads() as session:

@@ -3,7 +3,8 @@ contract.
 
 On PostgreSQL, served with its lifespan, a revision request with an Idempotency-Key
 takes two statements on the async pool: auth + claim + read
-(``store.judging.postgres.claim_and_read_statement``), then the store. The route must
+(``store.judging.postgres.claim_and_read_statement``), then the store; on SQLite the
+claim and the read are one hop into the thread pool. The route must
 then judge from what the claim read, and that read must be scoped to the caller's account
 like every other. The generic Idempotency middleware claims nothing for this route.
 """
@@ -16,8 +17,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from store.judging.gateway import Reading
+from store.judging.gateway import Gateway, Reading
 from store.judging.postgres import PostgresGateway
+from store.judging.sqlite import SqliteGateway
 from tests.api.asgiclient import ASGIClient
 from tests.api.test_revision_requests import ASK, delivered_contract
 
@@ -25,16 +27,15 @@ from tests.api.test_revision_requests import ASK, delivered_contract
 @pytest.fixture
 def reads(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The ``from_seq`` of each read the protocol made itself (not the claim's)."""
-    if app.state.db.is_sqlite:
-        pytest.skip("the claim reads the contract on the PostgreSQL adapter")
     made: list[int] = []
-    real = PostgresGateway.read
+    adapter = SqliteGateway if app.state.db.is_sqlite else PostgresGateway
+    real = adapter.read
 
-    async def counting(self: PostgresGateway, account_id: str, reading: Reading) -> Any:
+    async def counting(self: Gateway, account_id: str, reading: Reading) -> Any:
         made.append(reading.from_seq)
-        return await real(self, account_id, reading)
+        return await real(self, account_id, reading)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(PostgresGateway, "read", counting)
+    monkeypatch.setattr(adapter, "read", counting)
     return made
 
 
