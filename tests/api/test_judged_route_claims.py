@@ -100,7 +100,7 @@ def test_the_claim_reads_only_the_callers_contracts(
     assert "decision_made" not in [e["type"] for e in ledger]
 
 
-def test_an_unknown_contract_read_ahead_is_404(
+def test_an_unknown_contract_read_with_the_claim_is_404(
     client: ASGIClient, auth: dict[str, str], reads: list[int]
 ) -> None:
     response = _send(client, auth, "ctr_00000000000000000000000000", "unknown-contract")
