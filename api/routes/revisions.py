@@ -176,7 +176,8 @@ async def send_revision_request(
         account = await current_account(request, credentials)
         judging = Judging(account, contract_id, body.to_engine(), utcnow)
         judged = await judge(gateway, judging)
-        return judged_response(judged, status.HTTP_200_OK if judged.repeated else 201)
+        code = status.HTTP_200_OK if judged.repeated else status.HTTP_201_CREATED
+        return judged_response(judged, code)
     return await _judge_keyed(gateway, request, credentials, contract_id, body, key)
 
 
