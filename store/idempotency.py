@@ -178,11 +178,18 @@ def completion_values(completion: KeyCompletion, prefix: str) -> dict[str, Any]:
 
 
 def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:
-    """Forget a claim whose request failed with a server error, so a retry runs again."""
+    """Forget a claim whose request failed with a server error, so a retry runs again.
+
+    Only a claim still in flight: a request interrupted after its outcome and the key's
+    response were stored together (cancelled while awaiting the store's answer) keeps
+    them, so a retry replays what was stored rather than applying the request twice.
+    """
     with writes.begin() as session:
         session.execute(
             delete(IdempotencyRecord).where(
-                IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key
+                IdempotencyRecord.account_id == account_id,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.state == IN_FLIGHT,
             )
         )
 

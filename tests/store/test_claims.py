@@ -93,3 +93,15 @@ def test_keys_are_claimed_per_account(entry: str, database: Database) -> None:
     second, second_token = _account(database)
     assert _claim(entry, database, first_token) == (first, None)
     assert _claim(entry, database, second_token) == (second, None)
+
+
+def test_release_forgets_only_a_claim_in_flight(entry: str, database: Database) -> None:
+    account_id, token = _account(database)
+    assert _claim(entry, database, token, key="failed") == (account_id, None)
+    idempotency.release(database.writes, account_id, "failed")
+    assert _records(database, account_id) == 0
+    assert _claim(entry, database, token, key="done") == (account_id, None)
+    response = idempotency.StoredResponse(201, "application/json", b"{}")
+    idempotency.complete(database.writes, account_id, "done", response, utcnow())
+    idempotency.release(database.writes, account_id, "done")  # e.g. cancelled after storing
+    assert _claim(entry, database, token, key="done") == (account_id, response)
