@@ -17,7 +17,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from store.judging.gateway import Gateway, Reading
+from api.app import API_PREFIX
+from api.middleware import own_key_paths
+from api.routes import routers
+from store.judging.gateway import Gateway, KeyAsk, Reading
 from store.judging.postgres import PostgresGateway
 from store.judging.sqlite import SqliteGateway
 from tests.api.asgiclient import ASGIClient
@@ -159,3 +162,29 @@ def test_a_known_external_id_is_replayed_with_its_200(
     assert second.json()["request"]["id"] == first.json()["request"]["id"]
     assert again.content == second.content
     assert again.headers["idempotent-replayed"] == "true"
+
+
+def test_only_the_judged_route_claims_its_own_key() -> None:
+    patterns = [p for router in routers() for p in own_key_paths(router.routes, API_PREFIX)]
+    assert len(patterns) == 1
+    assert patterns[0].match("/v1/contracts/ctr_1/revision-requests")
+    assert not patterns[0].match("/v1/contracts/ctr_1/revision-requests/req_1")
+    assert not patterns[0].match("/v1/clients")
+
+
+def test_the_middleware_claims_nothing_for_the_judged_route(
+    client: ASGIClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route's own claim is the only one (a second would find the first in flight)."""
+    claims: list[str] = []
+    for adapter in (SqliteGateway, PostgresGateway):
+        real = adapter.claim
+
+        async def counting(self: Any, ask: KeyAsk, *more: Any, real: Any = real) -> Any:
+            claims.append(ask.key)
+            return await real(self, ask, *more)
+
+        monkeypatch.setattr(adapter, "claim", counting)
+    contract_id = delivered_contract(client, auth)
+    assert _send(client, auth, contract_id, f"{contract_id}-once").status_code == 201
+    assert claims.count(f"{contract_id}-once") == 1
