@@ -108,8 +108,9 @@ async def judge_locked(gateway: Gateway, judging: Judging) -> Judged:
         require_judgeable(contract)
         if known is not None:
             return known
-        prepared = judged_against(contract, from_start(contract, row.events), judging)
-        return Storing.of(prepared, judging.completion)
+        folded = from_start(contract, row.events)
+        LEDGER_MEMO.keep(contract.id, folded)
+        return Storing.of(judged_against(contract, folded, judging), judging.completion)
 
     external_id = judging.request.external_id
     return await gateway.judge_locked(judging.account_id, judging.contract_id, external_id, decide)
@@ -121,16 +122,18 @@ async def _folded(
     """The contract and its ledger folded, reading only the events the memo lacks (or
     taking them from ``preread``)."""
     if preread is not None:
-        kept, row = preread.kept, preread.row
+        kept, read = preread.kept, preread.row
     else:
         kept, reading = plan_read(judging.contract_id)
-        row = await gateway.read(judging.account_id, reading)
-    contract = _found(row, judging.contract_id).head()
-    folded = continued(kept, contract, _found(row, judging.contract_id).events)
+        read = await gateway.read(judging.account_id, reading)
+    row = _found(read, judging.contract_id)
+    contract = row.head()
+    folded = continued(kept, contract, row.events)
     if folded is None:  # the memo did not match the database: read everything
         whole = await gateway.read(judging.account_id, Reading(judging.contract_id, 0))
-        contract = _found(whole, judging.contract_id).head()
-        folded = from_start(contract, _found(whole, judging.contract_id).events)
+        row = _found(whole, judging.contract_id)
+        contract = row.head()
+        folded = from_start(contract, row.events)
     LEDGER_MEMO.keep(contract.id, folded)
     require_judgeable(contract)
     return contract, folded
