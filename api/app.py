@@ -27,9 +27,9 @@ from api.middleware import (
     BodyLimitMiddleware,
     IdempotencyMiddleware,
     NulPathMiddleware,
+    own_key_paths,
 )
 from api.routes import TAGS, routers
-from api.routes.revisions import read_ahead_plan
 from api.settings import Settings, get_settings
 from contracts.pool import RenderPool
 from engine import ENGINE_VERSION
@@ -169,9 +169,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)
-    read_ahead = read_ahead_plan(API_PREFIX)
+    # Routes that claim their Idempotency-Key themselves (the judged route, which claims
+    # it in the statement that reads its contract); the middleware claims for all others.
+    own_keys = [p for router in routers() for p in own_key_paths(router.routes, API_PREFIX)]
+    app.state.key_policy = policy
     app.add_middleware(
-        IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, read_ahead=read_ahead
+        IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, own_key_paths=own_keys
     )
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(NulPathMiddleware)

@@ -7,11 +7,13 @@ They sit outside FastAPI's routing, so they render their errors with ``api.error
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from re import Pattern
+from typing import Any, TypeVar
 
 from anyio import to_thread
+from starlette.responses import Response
+from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import ContentTooLarge, error_response, http_error_response, problem_response
@@ -20,39 +22,31 @@ from store import idempotency
 from store.async_pool import AsyncPool
 from store.base import utcnow
 from store.db import Database
-from store.ledger_memo import ReadAhead
+from store.judging import KeyAsk, gateway_for
 
 MAX_KEY_LENGTH = 255
-CLAIM_STATE = "idempotency_claim"
-READ_AHEAD_STATE = "read_ahead"
-# Which requests' contract and ledger the claim statement reads as well (None: no read).
-ReadAheadPlan = Callable[[Scope], ReadAhead | None]
+# The attribute that marks a route's endpoint as claiming its Idempotency-Key itself.
+OWN_KEY_MARK = "claims_its_own_idempotency_key"
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
-@dataclass(slots=True)
-class ClaimedKey:
-    """The Idempotency-Key this request claimed (in ``request.state.idempotency_claim``).
-
-    A route that stores its outcome can store the response with it, in the same
-    transaction (``store.idempotency.KeyCompletion``), and set ``completed``: the key then
-    never says "done" without the outcome, nor the outcome exist with the key in flight.
-    """
-
-    account_id: str
-    key: str
-    completed: bool = False
+def claims_its_own_key(endpoint: Endpoint) -> Endpoint:
+    """Mark a route's endpoint as handling its Idempotency-Key itself (claiming it,
+    replaying, releasing it, storing its response with its outcome), in plain sight;
+    ``IdempotencyMiddleware`` then passes its requests through untouched."""
+    setattr(endpoint, OWN_KEY_MARK, True)
+    return endpoint
 
 
-def claimed_key(state: Mapping[str, Any]) -> ClaimedKey | None:
-    """The key claimed for this request, from the ASGI scope's state, if any."""
-    claim = state.get(CLAIM_STATE)
-    return claim if isinstance(claim, ClaimedKey) else None
-
-
-def read_ahead_in(state: Mapping[str, Any]) -> ReadAhead | None:
-    """The contract and ledger the claim read for this request, from the scope's state."""
-    read = state.get(READ_AHEAD_STATE)
-    return read if isinstance(read, ReadAhead) else None
+def own_key_paths(routes: Iterable[BaseRoute], prefix: str = "") -> list[Pattern[str]]:
+    """The path patterns of the POST routes (mounted under ``prefix``) whose endpoints
+    ``claims_its_own_key``, for ``IdempotencyMiddleware``."""
+    return [
+        compile_path(prefix + str(getattr(route, "path", "")))[0]
+        for route in routes
+        if getattr(getattr(route, "endpoint", None), OWN_KEY_MARK, False)
+        and "POST" in (getattr(route, "methods", None) or ())
+    ]
 
 
 def header(scope: Scope, name: bytes) -> str | None:
@@ -155,9 +149,12 @@ def bearer_token(scope: Scope) -> str | None:
 class IdempotencyMiddleware:
     """Replays the first response to a POST retried with the same Idempotency-Key.
 
-    ``read_ahead``: on the event loop (``pool``), for the requests it plans a read for,
-    the claim's statement also reads the contract and ledger the route is about to judge
-    against (one round trip less per judged request; ``store.ledger_memo.ReadAhead``).
+    Generic: it claims the key (``store.judging.Gateway.claim``, awaited on the loop where
+    the async pool is open), replays a completed request's response, answers 409 while
+    the first is in flight and 422 for a key reused with another request, runs the app,
+    then stores its response (or releases the key after a server error, so a retry runs
+    again). A route whose endpoint ``claims_its_own_key`` does all that itself: its
+    requests (``own_key_paths``, the marked routes' paths) pass through.
     """
 
     def __init__(
@@ -166,10 +163,10 @@ class IdempotencyMiddleware:
         db: Database,
         policy: idempotency.KeyPolicy,
         pool: AsyncPool | None = None,
-        read_ahead: ReadAheadPlan | None = None,
+        own_key_paths: Sequence[Pattern[str]] = (),
     ) -> None:
         self.app, self.db, self.policy, self.pool = app, db, policy, pool
-        self.read_ahead = read_ahead
+        self.own_key_paths = tuple(own_key_paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
@@ -184,60 +181,33 @@ class IdempotencyMiddleware:
             await response(scope, receive, send)
             return
         token = bearer_token(scope)
-        if token is None:  # the route answers 401 itself
-            await self.app(scope, receive, send)
+        if token is None or any(p.match(scope["path"]) for p in self.own_key_paths):
+            await self.app(scope, receive, send)  # the route answers itself
             return
         await self._idempotent(scope, receive, send, token, key)
-
-    def _authenticate_and_claim(
-        self, token: str, key: str, fingerprint: str
-    ) -> tuple[str, idempotency.StoredResponse | None] | None:
-        """The caller's account and the key's stored response (None: unknown API key)."""
-        db, policy = self.db, self.policy
-        return idempotency.authenticate_and_claim(db, token, key, fingerprint, utcnow(), policy)
-
-    async def _claim(
-        self, token: str, key: str, fingerprint: str, scope: Scope | None = None
-    ) -> tuple[str, idempotency.StoredResponse | None] | None:
-        """``_authenticate_and_claim``, awaited on the loop where the async pool is open
-        (and there reading ahead for ``scope``'s route, if it plans a read)."""
-        if self.pool is not None and self.pool.ready:
-            db, policy, now = self.db, self.policy, utcnow()
-            read = None if scope is None or self.read_ahead is None else self.read_ahead(scope)
-            outcome = await idempotency.authenticate_and_claim_async(
-                self.pool, db, token, key, fingerprint, now, policy, read
-            )
-            if read is not None and read.rows is not None and scope is not None:
-                scope.setdefault("state", {})[READ_AHEAD_STATE] = read
-            return outcome
-        return await to_thread.run_sync(self._authenticate_and_claim, token, key, fingerprint)
 
     async def _idempotent(
         self, scope: Scope, receive: Receive, send: Send, token: str, key: str
     ) -> None:
         body = await read_body(receive)
         replay_receive = _replaying(body, receive)
-        fingerprint = request_fingerprint(scope, body)
+        ask = KeyAsk(token, key, request_fingerprint(scope, body), utcnow(), self.policy)
         try:
-            outcome = await self._claim(token, key, fingerprint, scope)
+            claim = await gateway_for(self.db, self.pool).claim(ask)
         except RoundwiseError as exc:
             await error_response(exc, scope["path"])(scope, receive, send)
             return
-        if outcome is None:  # the route answers 401 itself
+        if claim is None:  # the route answers 401 itself
             await self.app(scope, replay_receive, send)
             return
-        account_id, stored = outcome
-        state = scope.setdefault("state", {})
-        state["account_id"] = account_id
-        if stored is not None:
-            await _replay(stored, send)
+        scope.setdefault("state", {})["account_id"] = claim.account_id  # authenticated
+        if claim.replay is not None:
+            await replayed(claim.replay)(scope, receive, send)
             return
-        claim = ClaimedKey(account_id, key)
-        state[CLAIM_STATE] = claim
-        await self._run_and_store(scope, replay_receive, send, claim)
+        await self._run_and_store(scope, replay_receive, send, claim.account_id, key)
 
     async def _run_and_store(
-        self, scope: Scope, receive: Receive, send: Send, claim: ClaimedKey
+        self, scope: Scope, receive: Receive, send: Send, account_id: str, key: str
     ) -> None:
         status, content_type, chunks = 500, "application/json", []
 
@@ -250,15 +220,11 @@ class IdempotencyMiddleware:
                 chunks.append(message.get("body", b""))
             await send(message)
 
-        account_id, key = claim.account_id, claim.key
         try:
             await self.app(scope, receive, capturing_send)
         except BaseException:
-            if not claim.completed:
-                await to_thread.run_sync(idempotency.release, self.db.writes, account_id, key)
+            await to_thread.run_sync(idempotency.release, self.db.writes, account_id, key)
             raise
-        if claim.completed:  # the route stored its response with its outcome
-            return
         if status >= 500:
             await to_thread.run_sync(idempotency.release, self.db.writes, account_id, key)
             return
@@ -266,6 +232,12 @@ class IdempotencyMiddleware:
         await to_thread.run_sync(
             idempotency.complete, self.db.writes, account_id, key, stored, utcnow()
         )
+
+
+def replayed(stored: idempotency.StoredResponse) -> Response:
+    """A stored response sent again, marked ``Idempotent-Replayed: true``."""
+    headers = {"content-type": stored.content_type, "idempotent-replayed": "true"}
+    return Response(stored.body, stored.status_code, headers=headers)
 
 
 def _replaying(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]]:
@@ -281,28 +253,17 @@ def _replaying(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]
     return replay_receive
 
 
-async def _replay(stored: idempotency.StoredResponse, send: Send) -> None:
-    headers = [
-        (b"content-type", stored.content_type.encode("latin-1")),
-        (b"content-length", str(len(stored.body)).encode()),
-        (b"idempotent-replayed", b"true"),
-    ]
-    await send({"type": "http.response.start", "status": stored.status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": stored.body})
-
-
 __all__ = [
-    "CLAIM_STATE",
-    "READ_AHEAD_STATE",
+    "MAX_KEY_LENGTH",
+    "OWN_KEY_MARK",
     "BodyLimitMiddleware",
-    "ClaimedKey",
     "IdempotencyMiddleware",
     "NulPathMiddleware",
-    "ReadAheadPlan",
     "bearer_token",
-    "claimed_key",
+    "claims_its_own_key",
     "header",
-    "read_ahead_in",
+    "own_key_paths",
     "read_body",
+    "replayed",
     "request_fingerprint",
 ]

@@ -2,8 +2,8 @@
 
 Runs the server's judging path as the API does (authenticate and claim an
 Idempotency-Key, on PostgreSQL reading the contract and ledger in the same statement;
-fold, evaluate, compose; store and complete the key in one statement; on PostgreSQL
-awaited on an event loop, as served)
+fold, evaluate, compose; store and complete the key in one statement; awaited on an event
+loop, as served, through ``store.judging``)
 against a real database, and, in the same process on the same requests, the baseline of
 the engine alone (fold, ``evaluate``, ``compose``) on the same ledgers in memory. The
 difference is what storage costs per request::
@@ -33,23 +33,21 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
-from api.app import API_PREFIX, url_of
-from api.middleware import ClaimedKey, IdempotencyMiddleware, read_ahead_in
-from api.replying import compose
-from api.routes.revisions import RevisionRequestIn, _StoredResponse, read_ahead_plan
+from api.app import url_of
+from api.routes.revisions import RevisionRequestIn, _KeyedResponse
 from bench.load_workload import DELIVERABLES, SPEC, request_body
-from engine.decide import RevisionRequest, decision_events, evaluate
+from engine.decide import decision_events, evaluate
 from engine.ledger import fold
+from engine.replies import reply_document
 from engine.terms import parse_spec
-from store import contracts, idempotency, revisions, revisions_async, versions
+from store import contracts, idempotency, versions
 from store.accounts import create_account
 from store.async_pool import AsyncPool
 from store.base import utcnow
 from store.db import Database
-from store.ledger import Clock, load_events
+from store.judging import Judging, KeyAsk, Preread, gateway_for, judge, plan_read
+from store.ledger import load_events
 from store.migrate import upgrade
-from store.revisions import Composer
-from store.storing import Completion
 
 CONTRACTS = 40
 
@@ -100,64 +98,39 @@ def set_up(db: Database) -> tuple[str, list[str]]:
 
 @contextmanager
 def served(db: Database, key: str, ids: list[str]) -> Iterator[Callable[[int], None]]:
-    """The n-th request as the API judges it (auth + claim, judge + store + complete).
+    """The n-th request as the API judges it (auth + claim + read, judge + store + complete).
 
-    On PostgreSQL as the served app does it: on an event loop, the statements awaited on
-    the async pool (``store.revisions_async``). On SQLite the same calls the app makes in
-    its thread pool, made here in this thread (the figures leave out thread hand-offs, as
-    they always have).
+    As the served app does it, on an event loop through ``store.judging``: on PostgreSQL
+    the statements awaited on the async pool, on SQLite the SQLAlchemy adapter's steps in
+    the thread pool.
     """
     policy = idempotency.KeyPolicy(timedelta(hours=24), timedelta(seconds=120))
-    if db.is_sqlite:
-        threaded = IdempotencyMiddleware(app=None, db=db, policy=policy)  # type: ignore[arg-type]
-
-        def one(n: int) -> None:
-            idempotency_key = str(uuid.uuid4())
-            outcome = threaded._authenticate_and_claim(key, idempotency_key, FINGERPRINT)
-            revisions.judge_request(db, *_arguments(ids, n, idempotency_key, outcome))
-
-        yield one
-        return
-    pool = AsyncPool(url_of(db), 4)
-    middleware = IdempotencyMiddleware(
-        app=None,  # type: ignore[arg-type]
-        db=db,
-        policy=policy,
-        pool=pool,
-        read_ahead=read_ahead_plan(API_PREFIX),
-    )
+    pool = None if db.is_sqlite else AsyncPool(url_of(db), 4)
 
     async def one_async(n: int) -> None:
-        idempotency_key = str(uuid.uuid4())
-        path = f"{API_PREFIX}/contracts/{ids[n % len(ids)]}/revision-requests"
-        scope: dict[str, Any] = {"type": "http", "method": "POST", "path": path}
-        outcome = await middleware._claim(key, idempotency_key, FINGERPRINT, scope)
-        arguments = _arguments(ids, n, idempotency_key, outcome)
-        read = read_ahead_in(scope.get("state", {}))
-        await revisions_async.judge_request_async(pool, db, *arguments, read_ahead=read)
+        gateway = gateway_for(db, pool)
+        idempotency_key, contract_id = str(uuid.uuid4()), ids[n % len(ids)]
+        kept, reading = plan_read(contract_id)
+        ask = KeyAsk(key, idempotency_key, FINGERPRINT, utcnow(), policy)
+        claim = await gateway.claim(ask, reading)
+        assert claim is not None
+        request = RevisionRequestIn.model_validate(request_body(n)).to_engine()
+        keep = _KeyedResponse(claim.account_id, idempotency_key).keep
+        judging = Judging(claim.account_id, contract_id, request, utcnow, keep)
+        await judge(gateway, judging, Preread(kept, claim.row) if claim.read else None)
 
     loop = asyncio.new_event_loop()
-    loop.run_until_complete(pool.open())
+    if pool is not None:
+        loop.run_until_complete(pool.open())
     try:
         yield lambda n: loop.run_until_complete(one_async(n))
     finally:
-        loop.run_until_complete(pool.close())
+        if pool is not None:
+            loop.run_until_complete(pool.close())
         loop.close()
 
 
 FINGERPRINT = "0" * 64
-
-
-def _arguments(
-    ids: list[str], n: int, idempotency_key: str, outcome: Any
-) -> tuple[str, str, RevisionRequest, Composer, Clock, Completion]:
-    """``judge_request``'s arguments after the database, for the n-th request: the claimed
-    account, the contract, the request, compose, the clock and the key's completion."""
-    assert outcome is not None
-    account_id, _ = outcome
-    request = RevisionRequestIn.model_validate(request_body(n)).to_engine()
-    completion = _StoredResponse(ClaimedKey(account_id, idempotency_key)).keep
-    return account_id, ids[n % len(ids)], request, compose, utcnow, completion
 
 
 def engine_only(db: Database, ids: list[str]) -> Callable[[int], None]:
@@ -173,7 +146,7 @@ def engine_only(db: Database, ids: list[str]) -> Callable[[int], None]:
         state = fold(events, now, terms)
         decision = evaluate(terms, state, request, now)
         fold(decision_events(request, decision), now, terms, start=state)
-        compose(decision, terms, state)
+        reply_document(decision, terms, state)
 
     return one
 

@@ -78,8 +78,8 @@ def authenticate(session: Session, presented: str) -> str | None:
     row = session.execute(statements.live_key_by_prefix(), {"prefix": prefix}).one_or_none()
     if row is None:
         return None
-    account_id, key_hash = row
-    return str(account_id) if hmac.compare_digest(key_hash, hash_key(presented)) else None
+    matches = hmac.compare_digest(row.key_hash, hash_key(presented))
+    return str(row.account_id) if matches else None
 
 
 def revoke_key(session: Session, prefix: str, now: datetime | None = None) -> None:

@@ -3,15 +3,15 @@
 Why: a judged request used to cross into the thread pool twice (the Idempotency-Key
 claim, then the route), and those hand-offs — queue, condition variable, the loop's
 self-pipe, the GIL passed back and forth between two threads — cost about as much CPU as
-the statements they waited for. On PostgreSQL the hot path's three statements
-(``store.single_trip``) now run on psycopg's async connections from this pool, awaited on
-the loop; the engine's CPU-bound judging runs on the loop too (in a thread it would hold
-the GIL all the same). Everything else, and all of SQLite, stays on SQLAlchemy sessions
-in the thread pool.
+the statements they waited for. On PostgreSQL the Idempotency-Key claims and the judging
+protocol's statements (``store.judging.postgres``) run on psycopg's async connections
+from this pool, awaited on the loop; the engine's CPU-bound judging runs on the loop too
+(in a thread it would hold the GIL all the same). Everything else, and all of SQLite,
+stays on SQLAlchemy sessions in the thread pool.
 
 The pool belongs to one event loop: the app opens it in its lifespan and closes it at
-shutdown. An app served without a lifespan never opens it, and then takes the threaded
-path (``AsyncPool.ready`` is false).
+shutdown. An app served without a lifespan never opens it (``AsyncPool.ready`` is false),
+and then judges through the SQLAlchemy adapter (``store.judging.gateway_for``).
 """
 
 from __future__ import annotations

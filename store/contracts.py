@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from engine.errors import FieldProblem, RequestError
 from engine.ledger import ContractCompleted, ContractSigned, Event
 from engine.terms import ContractTerms, load_spec, terms_sha256
-from store import statements
 from store.base import utcnow
 from store.clients import get_client
 from store.db import SQLITE_BEGIN_OPTION
@@ -96,25 +95,6 @@ class ContractHead:
     status: str
     event_count: int
     terms: ContractTerms
-
-
-def contract_head(
-    session: Session, account_id: str, contract_id: str, *, lock: bool = False
-) -> ContractHead:
-    """The account's contract as a ``ContractHead``, optionally locked like ``lock_contract``.
-
-    One prebuilt Core query for the four columns, with the terms parsed through ``terms_from_text``:
-    the hot path of every revision request, where loading the ORM entity and validating
-    the same spec again per request cost more than the rest of the read.
-    """
-    if lock:
-        _require_sqlite_write_lock(session)
-    query = statements.contract_head(lock=lock)
-    row = session.execute(query, {"account_id": account_id, "contract_id": contract_id}).first()
-    if row is None:
-        raise NotFoundError(f"no contract {contract_id!r}")
-    found_id, status, event_count, spec_text = row
-    return ContractHead(str(found_id), str(status), int(event_count), terms_from_text(spec_text))
 
 
 @lru_cache(maxsize=PARSED_TERMS_KEPT)
@@ -208,7 +188,6 @@ __all__ = [
     "PARSED_TERMS_KEPT",
     "ContractHead",
     "Status",
-    "contract_head",
     "create_contract",
     "get_contract",
     "list_contracts",

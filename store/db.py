@@ -122,7 +122,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @dataclass(frozen=True, slots=True)
 class Database:
-    """One engine and three session factories: ``reads``, ``writes`` and ``single``.
+    """One engine and two session factories: ``reads`` and ``writes``.
 
     A ``writes`` session starts with ``BEGIN IMMEDIATE`` on SQLite, taking the write lock
     up front: a deferred transaction that reads and then writes fails at once with
@@ -130,18 +130,13 @@ class Database:
     timeout does not apply to that upgrade). On PostgreSQL both factories are the same
     and writers lock the rows they change (``store.contracts.lock_contract``).
 
-    ``autocommit`` (PostgreSQL) is a second engine whose connections run each statement as
-    its own transaction, with no BEGIN or COMMIT round trips, for the hot path's
-    statements that do a whole transaction's work at once (``store.single_trip``);
-    ``single`` sessions use it. On SQLite, where those statements do not exist, it is
-    ``engine`` and ``single`` is ``writes``.
+    The judging hot path on PostgreSQL does not use them: it awaits its statements on
+    the app's async pool (``store.async_pool``, ``store.judging.postgres``).
     """
 
     engine: Engine
     reads: sessionmaker[Session]
     writes: sessionmaker[Session]
-    autocommit: Engine
-    single: sessionmaker[Session]
 
     @classmethod
     def connect(cls, url: str, *, busy_timeout_ms: int = 30_000, pool_size: int = 10) -> Database:
@@ -150,12 +145,9 @@ class Database:
         if is_sqlite(url):
             writer = engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             writes = make_session_factory(writer)
-            return cls(engine, make_session_factory(engine), writes, engine, writes)
-        # Its own pool: connections stay in autocommit, rather than being switched to it
-        # and back on every checkout (which SQLAlchemy does for an execution option).
-        autocommit = make_engine(url, pool_size=pool_size, isolation_level="AUTOCOMMIT")
+            return cls(engine, make_session_factory(engine), writes)
         factory = make_session_factory(engine)
-        return cls(engine, factory, factory, autocommit, make_session_factory(autocommit))
+        return cls(engine, factory, factory)
 
     @property
     def is_sqlite(self) -> bool:
@@ -165,7 +157,6 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (on shutdown, and in tests)."""
         self.engine.dispose()
-        self.autocommit.dispose()
 
 
 __all__ = ["SQLITE_BEGIN_OPTION", "Database", "is_sqlite", "make_engine", "make_session_factory"]

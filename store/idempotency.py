@@ -14,26 +14,23 @@ A claim left ``in_flight`` longer than ``stale_after`` (a crashed worker) may be
 
 from __future__ import annotations
 
-import hmac
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from anyio import to_thread
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import single_trip, statements
-from store.accounts import authenticate, hash_key, key_prefix
-from store.async_pool import AsyncPool
+from store import statements
+from store.accounts import authenticate
 from store.db import Database
 from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
-from store.ledger_memo import ReadAhead
 from store.models import IdempotencyRecord
 
 IN_FLIGHT = "in_flight"
 DONE = "done"
+# The columns that completing a key sets, besides its identity.
+KEY_COLUMNS = ("state", "status_code", "content_type", "response_body", "completed_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,121 +60,35 @@ class KeyPolicy:
     stale_after: timedelta
 
 
-def claim(
-    writes: sessionmaker[Session],
-    account_id: str,
-    key: str,
-    request_hash: str,
-    now: datetime,
-    policy: KeyPolicy,
-) -> StoredResponse | None:
-    """Claim the key for this request; return the stored response if this is a retry."""
-    with writes.begin() as session:
-        return claim_in(session, account_id, key, request_hash, now, policy)
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An authenticated caller's claim: ``replay`` is the stored response of a completed
+    request with this key (a retry; nothing was claimed), None for a fresh claim."""
+
+    account_id: str
+    replay: StoredResponse | None = None
 
 
 def authenticate_and_claim(
     db: Database, token: str, key: str, request_hash: str, now: datetime, policy: KeyPolicy
-) -> tuple[str, StoredResponse | None] | None:
-    """The account of API key ``token`` and, as ``claim`` gives it, the key's stored response.
+) -> Claim | None:
+    """The account of API key ``token`` and its claim of ``key``, in one write transaction.
 
-    None for an unknown, malformed or revoked API key (nothing is claimed then). On
-    PostgreSQL a fresh Idempotency-Key, the common case, takes one statement; a known one
-    is settled by ``claim_in`` in a write transaction, as on SQLite.
+    None for an unknown, malformed or revoked API key (nothing is claimed then). The
+    synchronous entry point, on SQLAlchemy (either database); the asynchronous one is
+    ``store.judging.Gateway.claim``, which on PostgreSQL claims a fresh key in one
+    statement on the event loop and settles a known one here.
     """
-    if not db.is_sqlite:
-        query = _claim_query(token, key, request_hash, now)
-        if query is None:
-            return None
-        values, hashed = query
-        with single_trip.connected(db) as driver:
-            rows = single_trip.run(driver, single_trip.authenticate_and_claim(), values)
-        found = _fresh_claim(rows, hashed)
-        if found is None:
-            return None
-        account_id, claimed = found
-        if claimed:
-            return account_id, None
-    return _settle_claim(db, token, key, request_hash, now, policy)
-
-
-async def authenticate_and_claim_async(
-    pool: AsyncPool,
-    db: Database,
-    token: str,
-    key: str,
-    request_hash: str,
-    now: datetime,
-    policy: KeyPolicy,
-    read_ahead: ReadAhead | None = None,
-) -> tuple[str, StoredResponse | None] | None:
-    """``authenticate_and_claim`` on PostgreSQL, awaited on the event loop.
-
-    A fresh key is the one statement on ``pool``; a known key (a retry, a reuse, one in
-    flight) is settled in a write transaction in the thread pool, as before. With
-    ``read_ahead``, the statement also reads that contract and its ledger for the account,
-    and a fresh claim sets ``read_ahead.rows``.
-    """
-    query = _claim_query(token, key, request_hash, now)
-    if query is None:
-        return None
-    values, hashed = query
-    statement = single_trip.authenticate_and_claim()
-    if read_ahead is not None:
-        values |= {"contract_id": read_ahead.contract_id, "from_seq": read_ahead.from_seq}
-        statement = single_trip.authenticate_claim_and_read()
-    async with pool.connection() as connection:
-        rows = await single_trip.run_async(connection, statement, values)
-    found = _fresh_claim(rows, hashed)
-    if found is None:
-        return None
-    account_id, claimed = found
-    if claimed:
-        if read_ahead is not None:
-            read_ahead.rows = [rows[0][3:]] if rows[0][3] is not None else []
-        return account_id, None
-    return await to_thread.run_sync(_settle_claim, db, token, key, request_hash, now, policy)
-
-
-def _claim_query(
-    token: str, key: str, request_hash: str, now: datetime
-) -> tuple[dict[str, object], str] | None:
-    """The parameters of ``single_trip.authenticate_and_claim`` and the key's hash (None:
-    ``token`` is not shaped like an API key)."""
-    prefix = key_prefix(token)
-    if prefix is None:
-        return None
-    hashed = hash_key(token)
-    values: dict[str, object] = {"prefix": prefix, "key_hash": hashed, "key": key}
-    values |= {"request_hash": request_hash, "state": IN_FLIGHT, "created_at": now}
-    return values, hashed
-
-
-def _fresh_claim(rows: Sequence[Any], hashed: str) -> tuple[str, bool] | None:
-    """(account id, whether the key was claimed fresh), or None for an unknown API key.
-
-    The statement matched the hash already; it is compared again here in constant time.
-    """
-    row = rows[0] if rows else None
-    if row is None or not hmac.compare_digest(str(row[1]), hashed):
-        return None
-    return str(row[0]), bool(row[2])
-
-
-def _settle_claim(
-    db: Database, token: str, key: str, request_hash: str, now: datetime, policy: KeyPolicy
-) -> tuple[str, StoredResponse | None] | None:
-    """Authenticate and claim in a write transaction (SQLite, or a key already known)."""
     with db.writes() as session:
         account_id = authenticate(session, token)
         if account_id is None:
             return None
-        stored = claim_in(session, account_id, key, request_hash, now, policy)
+        replay = _claim_in(session, account_id, key, request_hash, now, policy)
         session.commit()
-        return account_id, stored
+        return Claim(account_id, replay)
 
 
-def claim_in(
+def _claim_in(
     session: Session,
     account_id: str,
     key: str,
@@ -185,12 +96,12 @@ def claim_in(
     now: datetime,
     policy: KeyPolicy,
 ) -> StoredResponse | None:
-    """``claim`` inside the caller's write transaction (which commits it).
+    """The claim inside the caller's write transaction (which commits it).
 
     The common case, a fresh key, is one ``INSERT … ON CONFLICT DO NOTHING``; only a known
     key reads the record, under a row lock (on SQLite the write transaction is the lock).
     """
-    fresh = statements.claim_idempotency_key(session.get_bind().dialect.name)
+    fresh = statements.claim_idempotency_key()
     values = {f"p_{k}": v for k, v in _fresh(account_id, key, request_hash, now).items()}
     if session.execute(fresh, values).first() is not None:  # RETURNING: a row only if inserted
         return None
@@ -267,11 +178,18 @@ def completion_values(completion: KeyCompletion, prefix: str) -> dict[str, Any]:
 
 
 def release(writes: sessionmaker[Session], account_id: str, key: str) -> None:
-    """Forget a claim whose request failed with a server error, so a retry runs again."""
+    """Forget a claim whose request failed with a server error, so a retry runs again.
+
+    Only a claim still in flight: a request interrupted after its outcome and the key's
+    response were stored together (cancelled while awaiting the store's answer) keeps
+    them, so a retry replays what was stored rather than applying the request twice.
+    """
     with writes.begin() as session:
         session.execute(
             delete(IdempotencyRecord).where(
-                IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key
+                IdempotencyRecord.account_id == account_id,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.state == IN_FLIGHT,
             )
         )
 
@@ -310,14 +228,13 @@ def purge_expired(
 __all__ = [
     "DONE",
     "IN_FLIGHT",
+    "KEY_COLUMNS",
     "PURGE_BATCH",
+    "Claim",
     "KeyCompletion",
     "KeyPolicy",
     "StoredResponse",
     "authenticate_and_claim",
-    "authenticate_and_claim_async",
-    "claim",
-    "claim_in",
     "complete",
     "complete_in",
     "completion_values",

@@ -2,7 +2,7 @@
 back by id or external id.
 
 Why plain values rather than the ORM records: a new judgement is written by one Core
-statement (``store.storing``), never through the session, and building five ORM objects
+statement (``store.judging``), never through the session, and building five ORM objects
 per request to hold its column values (with their instrumented attributes and instance
 state) cost a tenth of the hot path's CPU. The rows read back are copied into the same
 values, so every reader sees one type.

@@ -23,7 +23,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from engine.ledger import ContractState, Event, Folding, initial_state
 from engine.terms import ContractTerms
@@ -112,33 +111,6 @@ class PrefixMemo:
 LEDGER_MEMO = PrefixMemo()
 
 
-@dataclass(slots=True)
-class ReadAhead:
-    """A judged request's contract and ledger, read in its Idempotency-Key claim's statement
-    (``single_trip.authenticate_claim_and_read``) instead of a statement of their own.
-
-    Planned before the claim from the memo's entry as it was then (``kept``), so the
-    events read (from ``read_from(kept)`` on) continue that entry even if another request
-    extends the memo meanwhile. ``rows`` is set by the claim when it was fresh: the shape
-    of ``single_trip.contract_and_ledger``'s result (no row: no such contract of the
-    caller's account). Used once, by the first judging attempt.
-    """
-
-    contract_id: str
-    kept: FoldedPrefix | None
-    rows: Sequence[Any] | None = None
-
-    @classmethod
-    def planned(cls, contract_id: str) -> ReadAhead:
-        """A read of ``contract_id`` from where the memo's entry ends."""
-        return cls(contract_id, LEDGER_MEMO.get(contract_id))
-
-    @property
-    def from_seq(self) -> int:
-        """The first ledger event to read."""
-        return read_from(self.kept)
-
-
 def read_from(kept: FoldedPrefix | None) -> int:
     """The first ledger event to read, given the memo's entry (its last one, to check it)."""
     return kept.count if kept else 0
@@ -171,7 +143,6 @@ __all__ = [
     "LEDGER_MEMO",
     "FoldedPrefix",
     "PrefixMemo",
-    "ReadAhead",
     "continued",
     "empty_prefix",
     "extend",

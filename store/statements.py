@@ -17,7 +17,6 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     Column,
-    Insert,
     Select,
     Text,
     TextClause,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from store.base import table_of
 from store.models import ApiKey, Contract, IdempotencyRecord, LedgerEvent
@@ -53,9 +51,11 @@ def live_key_by_prefix() -> Select[Any]:
 
 @cache
 def contract_head(*, lock: bool) -> Select[Any]:
-    """``:account_id``, ``:contract_id`` → (id, status, event_count, spec as JSON text)."""
+    """``:account_id``, ``:contract_id`` → a row of ``id``, ``status``, ``event_count`` and
+    ``spec`` (as JSON text)."""
     table = table_of(Contract)
-    query = select(table.c.id, table.c.status, table.c.event_count, cast(table.c.spec, Text))
+    spec = cast(table.c.spec, Text).label("spec")
+    query = select(table.c.id, table.c.status, table.c.event_count, spec)
     query = query.where(
         table.c.account_id == bindparam("account_id"), table.c.id == bindparam("contract_id")
     )
@@ -114,13 +114,19 @@ def event_parameters(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @cache
-def claim_idempotency_key(dialect: str) -> Insert:
-    """``INSERT … ON CONFLICT DO NOTHING RETURNING key``: a row back only if it was new."""
+def claim_idempotency_key() -> TextClause:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING key``: a row back only if it was new.
+
+    Typed ``text()``: the statement is the same on PostgreSQL and SQLite (3.35+).
+    """
     table = table_of(IdempotencyRecord)
     columns = ("account_id", "key", "request_hash", "state", "created_at")
-    values: dict[str, Any] = {column: _param(table.c[column], f"p_{column}") for column in columns}
-    dml = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return dml(table).values(values).on_conflict_do_nothing().returning(table.c.key)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(f':p_{column}' for column in columns)}) "
+        "ON CONFLICT DO NOTHING RETURNING key"
+    )
+    return text(sql).bindparams(*(_param(table.c[column], f"p_{column}") for column in columns))
 
 
 @cache

@@ -16,12 +16,11 @@ import typer
 from pydantic import ValidationError
 
 from api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now, read_text
-from api.replying import reply_language
 from engine.decide import decision_json, evaluate
 from engine.errors import RoundwiseError
 from engine.ledger import fold
 from engine.lint import Finding, UnsupportedLanguageError, lint_reply
-from engine.replies import Reply, ReplySettings, compose_reply, technique
+from engine.replies import Reply, ReplySettings, compose_reply, reply_language, technique
 from engine.replies.phrasebook import UnsupportedReplyLanguageError
 
 _EXIT_FINDINGS = 1

@@ -6,22 +6,29 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from starlette.routing import compile_path
-from starlette.types import Scope
 
-from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_pool
-from api.errors import problem_responses
-from api.middleware import ClaimedKey, ReadAheadPlan, claimed_key, read_ahead_in
-from api.replying import compose
+from api.deps import (
+    AccountDep,
+    PageDep,
+    SessionDep,
+    bearer_scheme,
+    current_account,
+    database_of,
+    open_async_pool,
+)
+from api.errors import AuthenticationError, error_response, problem_responses
+from api.middleware import claims_its_own_key, replayed, request_fingerprint
 from api.schemas import PageOut, StoredIn
 from engine.decide import Decision, RevisionRequest
-from store import idempotency, jsoncodec, judgements, revisions, revisions_async
+from engine.errors import RoundwiseError
+from store import idempotency, jsoncodec, judgements
 from store.base import utcnow
-from store.ledger_memo import ReadAhead
+from store.db import Database
+from store.judging import Gateway, Judging, KeyAsk, Preread, gateway_for, judge, plan_read
 
 router = APIRouter(
     prefix="/contracts/{contract_id}/revision-requests",
@@ -138,6 +145,9 @@ def judged_response(judged: judgements.Judged, status_code: int = 200) -> Respon
     return Response(jsoncodec.dumps(judged_document(judged)), status_code, media_type=JSON)
 
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -147,75 +157,100 @@ def judged_response(judged: judgements.Judged, status_code: int = 200) -> Respon
         **problem_responses(409, 413),
     },
 )
+@claims_its_own_key
 async def send_revision_request(
-    contract_id: str, body: RevisionRequestIn, account: AccountDep, request: Request
+    contract_id: str, body: RevisionRequestIn, credentials: BearerDep, request: Request
 ) -> Response:
     """Record a revision request, judge it against the contract and draft the reply.
 
     A refused revision is a normal result (201 with its verdict), not an error; a request
     whose ``external_id`` was already judged returns that judgement with 200.
 
-    On PostgreSQL the judging runs on the event loop, its statements awaited
-    (``store.revisions_async``); elsewhere in the thread pool.
+    The judging runs on the event loop (``store.judging``); on PostgreSQL its statements
+    are awaited on the async pool. With an Idempotency-Key this route claims the key
+    itself, in the statement that reads the contract (see ``_judge_keyed``).
     """
-    state = request.scope.get("state", {})
-    response = _StoredResponse(claimed_key(state))
-    arguments = (account, contract_id, body.to_engine(), compose, utcnow, response.keep)
-    db, pool = database_of(request), open_async_pool(request)
-    if pool is not None:
-        read = read_ahead_in(state)
-        judged = await revisions_async.judge_request_async(pool, db, *arguments, read)
-    else:
-        judged = await to_thread.run_sync(revisions.judge_request, db, *arguments)
-    if judged.repeated:
-        return judged_response(judged, status.HTTP_200_OK)
-    return response.sent()
+    gateway = gateway_for(database_of(request), open_async_pool(request))
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        account = await current_account(request, credentials)
+        judging = Judging(account, contract_id, body.to_engine(), utcnow)
+        judged = await judge(gateway, judging)
+        code = status.HTTP_200_OK if judged.repeated else status.HTTP_201_CREATED
+        return judged_response(judged, code)
+    return await _judge_keyed(gateway, request, credentials, contract_id, body, key)
 
 
-def read_ahead_plan(prefix: str) -> ReadAheadPlan:
-    """For ``IdempotencyMiddleware``: a POST that ``send_revision_request`` will answer
-    (this router included under ``prefix``) gets its contract and ledger read by the
-    claim's statement.
+async def _judge_keyed(
+    gateway: Gateway,
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    contract_id: str,
+    body: RevisionRequestIn,
+    key: str,
+) -> Response:
+    """The judged request with an Idempotency-Key: the key's whole life, here in sight.
 
-    The path is matched as the router matches it (Starlette's ``compile_path`` of the
-    route's own path), so the middleware reads exactly the contract the route judges.
+    Claim the key and read the contract in one step (one statement on PostgreSQL), judge
+    on what the claim read, and store the 201 response with the judgement, atomically
+    (``_KeyedResponse``): the key never says "done" without the judgement, nor the
+    judgement exist with the key in flight. A retry replays the stored response; a known
+    ``external_id``'s 200 and an error (404, 409, 422) are stored after; a server error
+    releases the key, so a retry runs again.
     """
-    route = next(r for r in router.routes if getattr(r, "endpoint", None) is send_revision_request)
-    assert isinstance(route, APIRoute)
-    assert route.methods == {"POST"}
-    pattern, _, convertors = compile_path(prefix + route.path)
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("send an API key as `Authorization: Bearer <key>`")
+    fingerprint = request_fingerprint(request.scope, await request.body())
+    policy: idempotency.KeyPolicy = request.app.state.key_policy
+    ask = KeyAsk(credentials.credentials, key, fingerprint, utcnow(), policy)
+    kept, reading = plan_read(contract_id)
+    claim = await gateway.claim(ask, reading)
+    if claim is None:
+        raise AuthenticationError("the API key is unknown or revoked")
+    if claim.replay is not None:
+        return replayed(claim.replay)
+    keyed = _KeyedResponse(claim.account_id, key)
+    judging = Judging(claim.account_id, contract_id, body.to_engine(), utcnow, keyed.keep)
+    db = database_of(request)
+    try:
+        judged = await judge(gateway, judging, Preread(kept, claim.row) if claim.read else None)
+    except RoundwiseError as exc:
+        failed = error_response(exc, request.url.path)
+        await keyed.settle(db, failed)
+        return failed
+    except BaseException:
+        await to_thread.run_sync(idempotency.release, db.writes, claim.account_id, key)
+        raise
+    if judged.repeated:  # nothing was stored: the key's response is stored now
+        known = judged_response(judged, status.HTTP_200_OK)
+        await keyed.settle(db, known)
+        return known
+    return Response(keyed.body, status.HTTP_201_CREATED, media_type=JSON)
 
-    def plan(scope: Scope) -> ReadAhead | None:
-        match = pattern.match(scope["path"]) if scope["method"] == "POST" else None
-        if match is None:
-            return None
-        contract_id = convertors["contract_id"].convert(match["contract_id"])
-        return ReadAhead.planned(str(contract_id))
 
-    return plan
+class _KeyedResponse:
+    """The 201 response of a new judgement, built before it is stored and stored with it
+    as the Idempotency-Key's response (``keep``, the judging's ``completion``)."""
 
+    def __init__(self, account_id: str, key: str) -> None:
+        self.account_id, self.key, self.body = account_id, key, b""
 
-class _StoredResponse:
-    """The 201 response of a new judgement, built before it is stored and stored with it.
-
-    With an Idempotency-Key, the key's record is completed in the same transaction as the
-    judgement, so a retry can never find the judgement stored but the key unanswered.
-    """
-
-    def __init__(self, claim: ClaimedKey | None) -> None:
-        self.claim, self.body = claim, b""
-
-    def keep(self, judged: judgements.Judged) -> idempotency.KeyCompletion | None:
+    def keep(self, judged: judgements.Judged) -> idempotency.KeyCompletion:
         self.body = jsoncodec.dumps(judged_document(judged))
-        if self.claim is None:
-            return None
         stored = idempotency.StoredResponse(201, JSON, self.body)
-        return idempotency.KeyCompletion(self.claim.account_id, self.claim.key, stored, utcnow())
+        return idempotency.KeyCompletion(self.account_id, self.key, stored, utcnow())
 
-    def sent(self) -> Response:
-        if self.claim is not None:
-            self.claim.completed = True
-        return Response(self.body, status.HTTP_201_CREATED, media_type=JSON)
+    async def settle(self, db: Database, response: Response) -> None:
+        """Store ``response`` as the key's (release the key for a server error)."""
+        if response.status_code >= 500:
+            await to_thread.run_sync(idempotency.release, db.writes, self.account_id, self.key)
+            return
+        content_type = response.headers.get("content-type", JSON)
+        stored = idempotency.StoredResponse(
+            response.status_code, content_type, bytes(response.body)
+        )
+        arguments = (db.writes, self.account_id, self.key, stored, utcnow())
+        await to_thread.run_sync(idempotency.complete, *arguments)
 
 
 @router.get("")

@@ -12,7 +12,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import AccountDep
 from api.errors import problem_responses
-from api.replying import compose
 from api.routes.contracts import SpecIn, terms_from
 from api.routes.revisions import ReplyOut, RevisionRequestIn
 from engine.decide import Decision, decision_events, evaluate
@@ -20,6 +19,7 @@ from engine.errors import FieldProblem, LedgerError, RequestError
 from engine.ledger import Event, fold, parse_event
 from engine.lint import UnsupportedLanguageError, lint_reply, supported_languages
 from engine.measure import MeasureOptions, measure
+from engine.replies import reply_document
 from store.base import utcnow
 
 router = APIRouter(tags=["utilities"], responses=problem_responses(400, 401, 413, 422))
@@ -104,7 +104,7 @@ def evaluate_request(body: EvaluateIn, _account: AccountDep) -> EvaluateOut:
     new_events = decision_events(request, decision)
     return EvaluateOut(
         decision=decision,
-        reply=ReplyOut.model_validate(compose(decision, terms, state)),
+        reply=ReplyOut.model_validate(reply_document(decision, terms, state)),
         events=[e.model_dump(mode="json") for e in new_events],
     )
 

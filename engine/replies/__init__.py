@@ -5,7 +5,9 @@ reply for a decision: the client's name and thanks, listening first when the mes
 angry, the position with the contract clause, concrete options with prices, and the
 freelancer's sign-off. The techniques each reply applies (with their seed sources) come
 back beside the text for the freelancer. Phrase blocks live in ``phrases/<language>.yaml``
-and the technique catalogue in ``techniques.yaml``.
+and the technique catalogue in ``techniques.yaml``. ``reply_language`` chooses the language
+of a reply (an explicit choice, else the client's, else the contract's); ``reply_document``
+composes the reply to a decision in it, as JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from engine.replies.adapt import reply_facts_of
 from engine.replies.catalogue import STAGES, VERDICTS, Source, Technique, technique, techniques
 from engine.replies.compose import Reply, TechniqueUse, compose_facts
 from engine.replies.inputs import TONES, CitedClause, GroupFacts, ReplyFacts, ReplySettings, Tone
+from engine.replies.language import reply_document, reply_language
 from engine.replies.phrasebook import UnsupportedReplyLanguageError, reply_languages
 from engine.terms import ContractTerms
 from engine.understand import RequestAnalysis
@@ -55,7 +58,9 @@ __all__ = [
     "UnsupportedReplyLanguageError",
     "compose_facts",
     "compose_reply",
+    "reply_document",
     "reply_facts_of",
+    "reply_language",
     "reply_languages",
     "technique",
     "techniques",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -50,10 +50,10 @@ def test_a_retry_while_the_first_is_in_flight_is_409(
     from api.middleware import request_fingerprint
 
     fingerprint = request_fingerprint(scope, body)
-    assert (
-        idempotency.claim(database.writes, account_id, "slow", fingerprint, utcnow(), POLICY)
-        is None
+    claim = idempotency.authenticate_and_claim(
+        database, key or "", "slow", fingerprint, utcnow(), POLICY
     )
+    assert claim == idempotency.Claim(account_id, None)
     response = client.post(
         "/v1/clients",
         content=body,
@@ -92,15 +92,23 @@ def test_an_overlong_key_is_422_naming_the_header(client: ASGIClient, auth: dict
     assert response.json()["errors"][0]["path"] == "Idempotency-Key"
 
 
+def _claim(
+    database: Database, auth: dict[str, str], key: str, fingerprint: str, at: datetime
+) -> idempotency.Claim | None:
+    token = auth["Authorization"].removeprefix("Bearer ")
+    return idempotency.authenticate_and_claim(database, token, key, fingerprint, at, POLICY)
+
+
 def test_an_expired_key_may_be_used_afresh(database: Database, auth: dict[str, str]) -> None:
     with database.reads() as session:
         account_id = authenticate(session, auth["Authorization"].removeprefix("Bearer "))
     assert account_id is not None
     long_ago = utcnow() - timedelta(hours=25)
-    assert idempotency.claim(database.writes, account_id, "old", "a" * 64, long_ago, POLICY) is None
+    fresh = idempotency.Claim(account_id, None)
+    assert _claim(database, auth, "old", "a" * 64, long_ago) == fresh
     stored = idempotency.StoredResponse(201, "application/json", b"{}")
     idempotency.complete(database.writes, account_id, "old", stored, long_ago)
-    assert idempotency.claim(database.writes, account_id, "old", "b" * 64, utcnow(), POLICY) is None
+    assert _claim(database, auth, "old", "b" * 64, utcnow()) == fresh
 
 
 def test_a_day_old_key_still_replays(database: Database, auth: dict[str, str]) -> None:
@@ -108,11 +116,11 @@ def test_a_day_old_key_still_replays(database: Database, auth: dict[str, str]) -
         account_id = authenticate(session, auth["Authorization"].removeprefix("Bearer "))
     assert account_id is not None
     earlier = utcnow() - timedelta(hours=23, minutes=59)
-    idempotency.claim(database.writes, account_id, "day", "c" * 64, earlier, POLICY)
+    _claim(database, auth, "day", "c" * 64, earlier)
     stored = idempotency.StoredResponse(201, "application/json", b'{"ok":true}')
     idempotency.complete(database.writes, account_id, "day", stored, earlier)
-    assert (
-        idempotency.claim(database.writes, account_id, "day", "c" * 64, utcnow(), POLICY) == stored
+    assert _claim(database, auth, "day", "c" * 64, utcnow()) == idempotency.Claim(
+        account_id, stored
     )
 
 

@@ -1,9 +1,10 @@
-"""The judging route's two paths give the same answers.
+"""The judging protocol's two adapters give the same answers.
 
-Served with its lifespan on PostgreSQL, the app judges on the event loop with its
-statements awaited on the async pool (``store.revisions_async``); on SQLite, or without a
-lifespan, it judges in the thread pool (``store.revisions``). The same requests must get
-the same decisions, ledgers and Idempotency-Key replays either way.
+Served with its lifespan on PostgreSQL, the app judges with the PostgreSQL adapter, its
+statements awaited on the async pool (``store.judging.postgres``); on SQLite, or without a
+lifespan, with the SQLAlchemy adapter, its steps in the thread pool
+(``store.judging.sqlite``). The same requests must get the same decisions, ledgers and
+Idempotency-Key replays either way.
 """
 
 from __future__ import annotations

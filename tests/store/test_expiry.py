@@ -65,10 +65,10 @@ def test_an_expired_key_may_be_claimed_afresh_for_another_request(database: Data
     now = utcnow()
     account, token = _account(database)
     long_ago = now - TTL - timedelta(hours=1)
-    assert _claim(database, token, "reused", long_ago, "a" * 64) == (account, None)
+    assert _claim(database, token, "reused", long_ago, "a" * 64) == idempotency.Claim(account, None)
     idempotency.purge_expired(database.writes, now, TTL)
     assert _keys(database, {account}) == set()
-    assert _claim(database, token, "reused", now, "d" * 64) == (account, None)
+    assert _claim(database, token, "reused", now, "d" * 64) == idempotency.Claim(account, None)
     assert _keys(database, {account}) == {(account, "reused")}
 
 

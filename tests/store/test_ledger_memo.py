@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from api.replying import compose
 from engine.decide import RevisionRequest
 from engine.ledger import fold, initial_state
 from store.base import utcnow
 from store.db import Database
+from store.judging import Gateway, Judging, judge
+from store.judging.gateway import Prepared
+from store.judging.protocol import prepare
 from store.ledger import load_events
 from store.ledger_memo import LEDGER_MEMO, PrefixMemo, empty_prefix, extend
-from store.revisions import Prepared, judge_request, prepare
 from tests.store.delivered import TERMS, delivered_contract
+from tests.store.gateways import on_gateway
 
 ASKS = [
     "Could you make the opening paragraph a bit shorter?",
@@ -22,17 +24,18 @@ ASKS = [
 
 
 def _judge_some(database: Database, account_id: str, contract_id: str, count: int) -> None:
-    for n in range(count):
-        request = RevisionRequest(deliverable="home", message=ASKS[n % len(ASKS)])
-        judge_request(database, account_id, contract_id, request, compose, utcnow)
+    async def steps(gateway: Gateway) -> None:
+        for n in range(count):
+            request = RevisionRequest(deliverable="home", message=ASKS[n % len(ASKS)])
+            await judge(gateway, Judging(account_id, contract_id, request, utcnow))
+
+    on_gateway(database, steps)
 
 
 def _prepared(database: Database, account_id: str, contract_id: str) -> Prepared:
     request = RevisionRequest(deliverable="home", message=ASKS[0])
-    with database.reads() as session:
-        outcome = prepare(session, account_id, contract_id, request, compose, utcnow, None)
-    assert isinstance(outcome, Prepared)
-    return outcome
+    judging = Judging(account_id, contract_id, request, utcnow)
+    return on_gateway(database, lambda gateway: prepare(gateway, judging))
 
 
 def test_judging_keeps_the_folded_ledger_and_matches_a_full_fold(database: Database) -> None:

@@ -1,0 +1,61 @@
+"""The reply-language policy (``engine.replies.reply_language``): an explicit choice, else
+the client's language, else the contract's client language, else the contract's
+language, else English, each only if Roundwise has phrase blocks for it."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.decide import Decision
+from engine.ledger import fold
+from engine.replies import language as policy
+from engine.replies import reply_document, reply_language
+from engine.terms import ContractTerms
+from tests.engine.bakery_project import at, bakery, play
+from tests.engine.decide_support import IN_SCOPE, judge
+
+
+@pytest.fixture
+def decided() -> tuple[Decision, ContractTerms]:
+    terms = bakery()
+    return judge(terms, play()[:3], IN_SCOPE[0], at(20)), terms
+
+
+@pytest.fixture
+def phrased(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if Roundwise had phrase blocks in Slovenian and German too."""
+    monkeypatch.setattr(policy, "reply_languages", lambda: ("de", "en", "sl"))
+
+
+@pytest.mark.usefixtures("phrased")
+def test_an_explicit_language_wins_when_it_can_be_phrased(
+    decided: tuple[Decision, ContractTerms],
+) -> None:
+    decision, terms = decided
+    client = decision.model_copy(update={"language": "sl"})
+    assert reply_language(client, terms, "de") == "de"
+    assert reply_language(client, terms, "fr") == "sl"  # no phrases: the client's instead
+    assert reply_language(client, terms) == "sl"
+
+
+@pytest.mark.usefixtures("phrased")
+def test_without_the_clients_language_the_contracts_is_used(
+    decided: tuple[Decision, ContractTerms],
+) -> None:
+    decision, terms = decided
+    unknown = decision.model_copy(update={"language": "fr"})
+    assert terms.client.language == "sl"
+    assert reply_language(unknown, terms) == "sl"  # the contract's client language
+    no_client_language = terms.model_copy(
+        update={"client": terms.client.model_copy(update={"language": None}), "language": "de"}
+    )
+    assert reply_language(unknown, no_client_language) == "de"  # the contract's language
+
+
+def test_english_when_nothing_else_can_be_phrased(
+    decided: tuple[Decision, ContractTerms],
+) -> None:
+    decision, terms = decided
+    assert reply_language(decision.model_copy(update={"language": "fr"}), terms, "xx") == "en"
+    state = fold(play()[:3], at(20), terms)
+    assert reply_document(decision, terms, state, "xx")["language"] == "en"
