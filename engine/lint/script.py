@@ -95,4 +95,9 @@ def span_end(offsets: list[int], end: int) -> int:
 __all__ = [
     "CYRILLIC_TAG",
     "has_cyrillic",
-    "split_tag", "span_end", "to_cyrillic", "to_latin", "to_latin_with_offsets"]
+    "span_end",
+    "split_tag",
+    "to_cyrillic",
+    "to_latin",
+    "to_latin_with_offsets",
+]

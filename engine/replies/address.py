@@ -82,7 +82,7 @@ def _split(full_name: str) -> tuple[str, str | None]:
 
 
 def _polish(full_name: str) -> dict[str, str]:
-    first, surname = _split(full_name)
+    first, _ = _split(full_name)
     low = first.lower()
     if low in _PL_MALE_VOCATIVES:
         return {"male": "", "first_vocative": _PL_MALE_VOCATIVES[low]}

@@ -99,4 +99,10 @@ class ReplyFacts:
 __all__ = [
     "ADDRESS_KEYS",
     "TONES",
-    "Address", "CitedClause", "GroupFacts", "ReplyFacts", "ReplySettings", "Tone"]
+    "Address",
+    "CitedClause",
+    "GroupFacts",
+    "ReplyFacts",
+    "ReplySettings",
+    "Tone",
+]

@@ -68,9 +68,7 @@ def _date_locale(contract_locale: str, language: str) -> str:
 def _money(contract: ContractTerms, amount: Decimal, locale: str) -> str:
     """An amount in the contract's currency, written for the reply's locale."""
     context = getcontext()
-    return _currency_text(
-        str(amount), contract.currency, locale, context.prec, context.rounding
-    )
+    return _currency_text(str(amount), contract.currency, locale, context.prec, context.rounding)
 
 
 @lru_cache(maxsize=4096)
@@ -313,9 +311,7 @@ def _only_the_rate(contract: ContractTerms, group: GroupFacts) -> bool:
     return group.verdict == "out_of_scope" and group.price is not None and group.price <= rate
 
 
-def _quote(
-    book: Mapping[str, Any], contract: ContractTerms, group: GroupFacts, locale: str
-) -> str:
+def _quote(book: Mapping[str, Any], contract: ContractTerms, group: GroupFacts, locale: str) -> str:
     """The price of a part, with the arithmetic a client can check for paid rounds."""
     assert group.price is not None
     amount = _money(contract, group.price, locale)
