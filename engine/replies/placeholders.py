@@ -82,11 +82,23 @@ def _currency_text(amount: str, currency: str, locale: str, precision: int, roun
 
 
 def share_text(share: Decimal, other: Decimal | None, locale: str) -> str:
-    """A share as a percentage; one decimal when rounding would hide a difference."""
+    """A share as a percentage; one decimal when rounding would hide a difference.
+
+    The percent sign sits where the locale puts it ("30%", Slovenian "30 %").
+    """
     whole = (share * 100).quantize(Decimal(1))
     if other is not None and share != other and whole == (other * 100).quantize(Decimal(1)):
-        return f"{format_decimal(share * 100, format='0.#', locale=locale)}%"
-    return f"{format_decimal(whole, format='0', locale=locale)}%"
+        return _percent_pattern(locale).format(format_decimal(share * 100, "0.#", locale=locale))
+    return _percent_pattern(locale).format(format_decimal(whole, format="0", locale=locale))
+
+
+@lru_cache(maxsize=64)
+def _percent_pattern(locale: str) -> str:
+    """The locale's percent pattern as a template for a number: "{}%" or "{}\xa0%"."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    start = min(pattern.index(c) for c in "#0" if c in pattern)
+    end = max(pattern.rindex(c) for c in "#0" if c in pattern) + 1
+    return pattern[:start] + "{}" + pattern[end:]
 
 
 def _number(book: Mapping[str, Any], n: int) -> str:
@@ -195,6 +207,7 @@ def _rounds(book: Mapping[str, Any], facts: ReplyFacts) -> dict[str, str]:
     }
     if facts.rounds_left > 0:
         values["rounds_left"] = _number(book, facts.rounds_left)
+        values["rounds_left_count"] = str(facts.rounds_left)
     if facts.rounds_left_after > 0:
         values["rounds_left_after"] = _number(book, facts.rounds_left_after)
         values["rounds_left_after_count"] = str(facts.rounds_left_after)
@@ -235,6 +248,7 @@ def reply_facts(
         **_flags(facts, settings),
         **_rounds(book, facts),
         "parts": _number(book, len(facts.groups)),
+        "parts_count": str(len(facts.groups)),
         **_measures(book, facts, locale),
     }
     if settings.greeting:
