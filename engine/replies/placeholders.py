@@ -22,7 +22,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 from engine.lint.checks import finds_any
-from engine.lint.script import split_tag, to_latin
+from engine.lint.script import split_tag, to_cyrillic, to_latin
 from engine.replies.address import name_forms
 from engine.replies.inputs import GroupFacts, ReplyFacts, ReplySettings
 from engine.replies.phrasebook import Choice, render
@@ -251,6 +251,8 @@ def reply_facts(
         "parts_count": str(len(facts.groups)),
         **_measures(book, facts, locale),
     }
+    if split_tag(language)[1] and contract.language == "sr":
+        values.update(_in_cyrillic(values))
     if settings.greeting:
         values["own_greeting"] = settings.greeting.strip().rstrip(",")
     if settings.referral:
@@ -258,6 +260,37 @@ def reply_facts(
     if facts.approved_on is not None:
         values["approved_on"] = _long_date(facts.approved_on, locale)
     return values
+
+
+# Names and titles a Serbian contract spells in Latin, shown in Cyrillic in a Cyrillic reply.
+_CONTRACT_TEXT = (
+    "first_name",
+    "full_name",
+    "first_vocative",
+    "surname",
+    "surname_vocative",
+    "sender",
+    "deliverable",
+    "the_deliverable",
+    "The_deliverable",
+)
+# Letters of the Serbian Latin alphabet: a text with others (q, w, x, y) is not Serbian.
+_SERBIAN_LATIN = frozenset("abcčćdđefghijklmnoprsštuvzž")
+
+
+def _in_cyrillic(values: dict[str, str]) -> dict[str, str]:
+    """The contract's own names and titles in Cyrillic, where they are Serbian Latin.
+
+    Only for a Serbian contract, and only texts whose letters are all Serbian Latin ones:
+    a foreign name ("Wendy") keeps its spelling. The client's quoted words stay as written.
+    """
+    out: dict[str, str] = {}
+    for key in _CONTRACT_TEXT:
+        text = values.get(key)
+        letters = {c.lower() for c in text or "" if c.isalpha()}
+        if text is not None and letters and letters <= _SERBIAN_LATIN:
+            out[key] = to_cyrillic(text)
+    return out
 
 
 @lru_cache(maxsize=1024)
