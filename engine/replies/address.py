@@ -151,8 +151,14 @@ def _greek(full_name: str) -> dict[str, str]:
         return {"female": "", "first_vocative": first, "surname": surname}
     if first.endswith(_GREEK_MASCULINE_ENDINGS):
         vocative = _greek_surname_vocative(surname)
-        if vocative is not None:
-            return {"male": "", "surname": surname, "surname_vocative": vocative}
+        if vocative is None:
+            return {}
+        facts = {"male": "", "surname": surname, "surname_vocative": vocative}
+        # First names in -ης/-ας drop the -ς (Γιάννης -> Γιάννη); -ος names vary
+        # (Νίκο, Θεόδωρε), so they get no first-name vocative.
+        if not first.endswith(("ος", "ός")):
+            facts["first_vocative"] = first[:-1]
+        return facts
     return {}
 
 
