@@ -269,6 +269,18 @@ def _greeting(book: Mapping[str, Any], choice: Choice, base: dict[str, str]) -> 
     return render(node, choice, base)
 
 
+def _capitalised(subject: str) -> str:
+    """The subject with a capital first letter, where the script has capitals for that.
+
+    Georgian Mkhedruli has an upper case (Mtavruli) in Unicode, but it is used for
+    headings and emphasis, not for the first letter of a sentence.
+    """
+    first = subject[:1]
+    if "\u10d0" <= first <= "\u10ff":
+        return subject
+    return first.upper() + subject[1:]
+
+
 def compose_facts(
     facts: ReplyFacts,
     contract: ContractTerms,
@@ -292,7 +304,7 @@ def compose_facts(
     node = book["subject_mixed"] if mixed else book["verdicts"][facts.verdict]["subject"]
     subject = render(node, choice, values.base)
     return Reply(
-        subject=subject[:1].upper() + subject[1:],
+        subject=_capitalised(subject),
         text=plain.written(markdown=False),
         markdown=marked.written(markdown=True),
         language=language,
