@@ -72,6 +72,7 @@ _PL_MALE_VOCATIVES = {
 # Serbian: first names ending in -a that are male, or used for both sexes (then unsure).
 _SR_MALE_A = frozenset({"nikola", "luka", "nemanja", "ilija", "andrija", "sava", "jovica"})
 _SR_EITHER = frozenset({"saša", "vanja", "sasha"})
+_SERBIAN_LETTERS = frozenset("abcčćdđefghijklmnoprsštuvzž")
 _GREEK_FEMININE_ENDINGS = ("α", "η", "ω", "ά", "ή", "ώ", "ού")
 _GREEK_MASCULINE_ENDINGS = ("ος", "ός", "ης", "ής", "ας", "άς")
 
@@ -120,8 +121,10 @@ def _serbian(full_name: str) -> dict[str, str]:
         # Women's family names do not decline; -ica names take -ice (Milica -> Milice).
         vocative = first[:-1] + "e" if low.endswith("ica") else first
         return {**facts, "female": "", "first_vocative": vocative}
-    if surname is not None and surname.lower().endswith("ić"):
-        # A South Slavic family name in -ić: a first name in a consonant or -o is a man's.
+    serbian = set(low) <= _SERBIAN_LETTERS
+    if serbian and surname is not None and surname.lower().endswith("ić"):
+        # A South Slavic family name in -ić and a first name in Serbian letters that does
+        # not end in -a: a man's (a foreign first name, "Wendy", is left alone).
         return {
             **facts,
             "male": "",
