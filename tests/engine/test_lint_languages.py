@@ -175,9 +175,7 @@ def test_a_declined_name_counts_as_the_clients_name() -> None:
     assert lint_reply(GOOD["pl"], "pl", client_name="Anna Kowalska") == []
     text = GOOD["sr"].replace("gospođo Petrović", "gospodine Jovanoviću")
     assert lint_reply(text, "sr", client_name="Marko Jovanović") == []
-    assert [f.rule for f in lint_reply(GOOD["pl"], "pl", client_name="Ewa Lis")] == [
-        "missing-name"
-    ]
+    assert [f.rule for f in lint_reply(GOOD["pl"], "pl", client_name="Ewa Lis")] == ["missing-name"]
 
 
 def test_serbian_cyrillic_drafts_are_linted_with_spans_in_the_cyrillic_text() -> None:
@@ -190,9 +188,7 @@ def test_serbian_cyrillic_drafts_are_linted_with_spans_in_the_cyrillic_text() ->
     assert detect_language(by_rule["risky-promise"].better, cuebook(), ()).code == "sr"
     assert "ако се деси" in by_rule["risky-promise"].better  # the advice is in Cyrillic too
     latin = lint_reply(text, "sr", client_name="Jelena Petrović")
-    assert [(f.rule, f.start, f.end) for f in latin] == [
-        (f.rule, f.start, f.end) for f in findings
-    ]
+    assert [(f.rule, f.start, f.end) for f in latin] == [(f.rule, f.start, f.end) for f in findings]
 
 
 def test_the_lint_languages_are_the_six_and_serbian_cyrillic() -> None:
