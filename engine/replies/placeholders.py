@@ -95,7 +95,7 @@ def share_text(share: Decimal, other: Decimal | None, locale: str) -> str:
 @lru_cache(maxsize=64)
 def _percent_pattern(locale: str) -> str:
     """The locale's percent pattern as a template for a number: "{}%" or "{}\xa0%"."""
-    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    pattern = str(Locale.parse(locale).percent_formats[None].pattern).split(";")[0]
     start = min(pattern.index(c) for c in "#0" if c in pattern)
     end = max(pattern.rindex(c) for c in "#0" if c in pattern) + 1
     return pattern[:start] + "{}" + pattern[end:]
