@@ -122,16 +122,36 @@ def _serbian(full_name: str) -> dict[str, str]:
         vocative = first[:-1] + "e" if low.endswith("ica") else first
         return {**facts, "female": "", "first_vocative": vocative}
     serbian = set(low) <= _SERBIAN_LETTERS
-    if serbian and surname is not None and surname.lower().endswith("ić"):
-        # A South Slavic family name in -ić and a first name in Serbian letters that does
-        # not end in -a: a man's (a foreign first name, "Wendy", is left alone).
-        return {
-            **facts,
-            "male": "",
-            "first_vocative": _serbian_male_first(first),
-            "surname_vocative": surname + "u",
-        }
+    south_slavic = surname is not None and surname.lower().endswith("ić")
+    # A first name in Serbian letters is a man's when it ends in -o (Marko, Željko), or
+    # when the family name is a South Slavic one in -ić (Milan Petrović); a foreign first
+    # name ("Wendy", "Carmen Horvat") is left alone.
+    if serbian and (low.endswith("o") or south_slavic):
+        facts.update({"male": "", "first_vocative": _serbian_male_first(first)})
+        vocative = _serbian_surname_vocative(surname) if surname is not None else None
+        if vocative is not None:
+            facts["surname_vocative"] = vocative
+        return facts
     return {}
+
+
+def _serbian_surname_vocative(surname: str) -> str | None:
+    """A man's family name in the vocative (Petrović -> Petroviću, Horvat -> Horvate).
+
+    None where the ending hides a sound change the rule does not know (-ac: Vukovac ->
+    Vukovče).
+    """
+    low = surname.lower()
+    if not set(low) <= _SERBIAN_LETTERS or low.endswith("ac"):
+        return None
+    if low[-1] in "aeiou":
+        return surname
+    softened = {"k": "če", "g": "že", "h": "še"}
+    if low[-1] in softened:
+        return surname[:-1] + softened[low[-1]]
+    if low.endswith(("j", "č", "ć", "š", "ž", "đ", "c")):
+        return surname + "u"
+    return surname + "e"
 
 
 def _greek_surname_vocative(surname: str) -> str | None:
@@ -145,10 +165,33 @@ def _greek_surname_vocative(surname: str) -> str | None:
     return None
 
 
+# Greek names written in Latin letters (Eleni Papadopoulou, Nikos Papadakis): women's
+# family names end in -ou, -i or -a; men's in -os, -is or -as.
+_LATIN_GREEK_FEMALE = ("ou", "aki", "idi", "a")
+_LATIN_GREEK_MALE = (("opoulos", "opoule"), ("is", "i"), ("as", "a"))
+
+
+def _greek_in_latin(first: str, surname: str) -> dict[str, str]:
+    low_first, low = first.lower(), surname.lower()
+    if low_first.endswith(("a", "i")) and low.endswith(_LATIN_GREEK_FEMALE):
+        return {"female": "", "first_vocative": first, "surname": surname}
+    if low_first.endswith("s"):
+        for ending, vocative in _LATIN_GREEK_MALE:
+            if low.endswith(ending):
+                return {
+                    "male": "",
+                    "surname": surname,
+                    "surname_vocative": surname[: -len(ending)] + vocative,
+                }
+    return {}
+
+
 def _greek(full_name: str) -> dict[str, str]:
     first, surname = _split(full_name)
     if surname is None:
         return {}
+    if first.isascii() and surname.isascii():
+        return _greek_in_latin(first, surname)
     if first.endswith(_GREEK_FEMININE_ENDINGS) and not first.endswith(_GREEK_MASCULINE_ENDINGS):
         # Women's names in -α/-η/-ω: the vocative is the nominative, the family name too.
         return {"female": "", "first_vocative": first, "surname": surname}
