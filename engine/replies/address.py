@@ -128,9 +128,9 @@ def _serbian(full_name: str) -> dict[str, str]:
     # name ("Wendy", "Carmen Horvat") is left alone.
     if serbian and (low.endswith("o") or south_slavic):
         facts.update({"male": "", "first_vocative": _serbian_male_first(first)})
-        vocative = _serbian_surname_vocative(surname) if surname is not None else None
-        if vocative is not None:
-            facts["surname_vocative"] = vocative
+        declined = _serbian_surname_vocative(surname) if surname is not None else None
+        if declined is not None:
+            facts["surname_vocative"] = declined
         return facts
     return {}
 
