@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +26,21 @@ import yaml
 from babel import Locale
 from babel.numbers import format_currency
 
+from engine.decide import RevisionRequest, evaluate
+from engine.ledger import ContractSigned, Event, VersionSubmitted, fold
 from engine.lint import lint_reply
 from engine.lint.script import to_cyrillic, to_latin
-from engine.replies import Reply, ReplySettings, UnsupportedReplyLanguageError, compose_facts
+from engine.replies import (
+    Reply,
+    ReplySettings,
+    UnsupportedReplyLanguageError,
+    compose_facts,
+    compose_reply,
+)
 from engine.replies.address import name_forms
 from engine.replies.phrasebook import phrase_files, reply_languages
 from engine.replies.placeholders import date_locale
-from engine.terms import ContractTerms
+from engine.terms import ContractTerms, terms_sha256
 from engine.understand.cuebook import cuebook
 from engine.understand.language import detect_language
 from tests.golden.languages import (
@@ -44,6 +53,7 @@ from tests.golden.languages import (
     local_facts,
     local_reply,
 )
+from tests.golden.scenarios import DRAFT, START, contract
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "languages"
 PHRASES = Path(__file__).resolve().parents[2] / "engine" / "replies" / "phrases"
@@ -371,3 +381,42 @@ def test_the_freelancer_can_write_the_greeting_themselves() -> None:
     reply = compose_facts(facts, _with_client("pl", "Ingrid Berg"), "pl", settings)
     assert reply.text.splitlines()[0] == "Szanowny Panie *Profesorze*,"
     assert reply.markdown.splitlines()[0] == "Szanowny Panie \\*Profesorze\\*,"
+
+
+# A client's own message in each language, judged by the real engine end to end.
+MESSAGES = {
+    "sl": "Pozdravljeni, hvala za osnutek! Prosim, skrajšajte uvodni odstavek in v drugem "
+    "delu omenite naš novi ržen kruh.",
+    "pl": "Dzień dobry, dziękuję za tekst. Proszę skrócić pierwszy akapit i dodać informację "
+    "o naszym nowym chlebie żytnim.",
+    "sr": "Zdravo, hvala na tekstu! Molim Vas da skratite uvodni pasus i da u drugom delu "
+    "pomenete naš novi raženi hleb.",
+    "el": "Καλησπέρα, ευχαριστώ για το κείμενο. Μπορείτε να κάνετε πιο σύντομη την εισαγωγή "
+    "και να αναφέρετε το νέο μας ψωμί;",
+    "ka": "გამარჯობა, მადლობა ტექსტისთვის. გთხოვთ, შეამოკლოთ შესავალი აბზაცი და ახსენოთ "
+    "ჩვენი ახალი ჭვავის პური.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(MESSAGES))
+def test_a_real_decision_on_a_clients_message_is_answered_in_that_language(
+    language: str,
+) -> None:
+    terms = _with_client_of("bakery-web-copy", LOCALS[language].client)
+    events: list[Event] = [
+        ContractSigned(at=START, contract_id=terms.id, terms_sha256=terms_sha256(terms)),
+        VersionSubmitted(at=START, deliverable="home", version=1, text=DRAFT),
+    ]
+    now = START + timedelta(hours=2)
+    state = fold(events, now, terms)
+    request = RevisionRequest(deliverable="home", message=MESSAGES[language])
+    decision = evaluate(terms, state, request, now)
+    assert decision.language == language
+    reply = compose_reply(decision, terms, None, decision.language or "en", state=state)
+    assert lint_reply(reply.text, language, client_name=terms.client.name) == []
+    assert detect_language(reply.text, cuebook(), priors=()).code == language
+
+
+def _with_client_of(example: str, name: str) -> ContractTerms:
+    terms = contract(example)
+    return terms.model_copy(update={"client": terms.client.model_copy(update={"name": name})})
