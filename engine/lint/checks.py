@@ -92,15 +92,32 @@ def _greets_by_name(rule: LintRule, line: str) -> bool:
     return match is not None and match.group("name").lower() not in rule.generic_names
 
 
-def _mentions(name: str, text: str) -> bool:
+def _mentions(name: str, text: str, stem_trim: int = 0) -> bool:
+    """Whether a part of ``name`` occurs in ``text`` as a word.
+
+    With ``stem_trim`` (languages that decline names), a part matches as its stem — the
+    part less that many final letters, at least three kept — followed by any ending:
+    "Anna" is found in "Pani Anno", "Petrović" in "gospodine Petroviću".
+    """
     parts = [p for p in _SPACES.split(name.strip()) if p]
-    return any(regex.search(rf"\b{regex.escape(p)}\b", text, regex.IGNORECASE) for p in parts)
+    for part in parts:
+        if stem_trim and len(part) > 3:
+            stem = part[: max(3, len(part) - stem_trim)]
+            found = regex.search(rf"\b{regex.escape(stem)}[\p{{L}}\p{{M}}]*", text, regex.I)
+        else:
+            found = regex.search(rf"\b{regex.escape(part)}\b", text, regex.IGNORECASE)
+        if found is not None:
+            return True
+    return False
 
 
 def check_name(rule: LintRule, text: str, client_name: str | None) -> Iterator[Finding]:
     """The reply opens without the client's name (or never mentions the given name)."""
     start, line = _opening(text)
-    named = _mentions(client_name, text) if client_name else _greets_by_name(rule, line)
+    if client_name:
+        named = _mentions(client_name, text, rule.stem_trim)
+    else:
+        named = _greets_by_name(rule, line)
     if not named:
         yield _finding(rule, text, start, start + len(line))
 

@@ -14,6 +14,8 @@ from typing import Any, TypeAlias
 import regex
 import yaml
 
+from engine.lint.script import CYRILLIC_TAG, split_tag
+
 Pattern: TypeAlias = regex.Pattern[str]
 
 CHECK_KINDS = frozenset({"phrase", "refusal", "missing", "name", "capitals"})
@@ -41,6 +43,7 @@ class LintRule:
     allow: frozenset[str] = frozenset()
     shout_words: frozenset[str] = frozenset()
     min_single: int = 4
+    stem_trim: int = 0
 
 
 def _compile(raw: list[str] | None, case_sensitive: bool = False) -> tuple[Pattern, ...]:
@@ -72,6 +75,7 @@ def _rule(raw: dict[str, Any]) -> LintRule:
         allow=_words(raw.get("allow"), upper=True),
         shout_words=_words(raw.get("shout_words"), upper=True),
         min_single=int(raw.get("min_single", 4)),
+        stem_trim=int(raw.get("stem_trim", 0)),
     )
 
 
@@ -83,19 +87,32 @@ def parse_patterns(text: str) -> tuple[LintRule, ...]:
     return rules
 
 
-def supported_languages() -> tuple[str, ...]:
-    """Languages with shipped lint patterns (ISO 639-1 codes)."""
+@cache
+def pattern_files() -> tuple[str, ...]:
+    """Languages with a shipped pattern file (ISO 639-1 codes)."""
     folder = resources.files("engine.lint").joinpath("patterns")
     names = (entry.name for entry in folder.iterdir())
     return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
 
 
 @cache
+def supported_languages() -> tuple[str, ...]:
+    """Language tags the linter reads: each pattern file, and Serbian in Cyrillic."""
+    files = pattern_files()
+    return files + ((CYRILLIC_TAG,) if "sr" in files else ())
+
+
+@cache
 def rules_for(language: str) -> tuple[LintRule, ...]:
-    """The compiled rules of a language; raises UnsupportedLanguage when none ship."""
-    if language not in supported_languages():
+    """The compiled rules of a language; raises UnsupportedLanguage when none ship.
+
+    Serbian patterns are written in Latin; ``sr-Cyrl`` has the same rules (a Cyrillic
+    text is read in Latin by ``engine.lint.lint_reply``).
+    """
+    base, _ = split_tag(language)
+    if base not in pattern_files():
         raise UnsupportedLanguageError(f"no lint patterns for language {language!r}")
-    path = resources.files("engine.lint").joinpath("patterns", f"{language}.yaml")
+    path = resources.files("engine.lint").joinpath("patterns", f"{base}.yaml")
     return parse_patterns(path.read_text("utf-8"))
 
 
@@ -104,6 +121,7 @@ __all__ = [
     "LintRule",
     "UnsupportedLanguageError",
     "parse_patterns",
+    "pattern_files",
     "rules_for",
     "supported_languages",
 ]

@@ -16,8 +16,16 @@ from functools import cache
 from typing import Any
 
 from engine.replies.catalogue import technique, techniques
-from engine.replies.inputs import GroupFacts, ReplyFacts, ReplySettings
-from engine.replies.phrasebook import Choice, Sentence, phrasebook, render, sentences
+from engine.replies.inputs import ADDRESS_KEYS, GroupFacts, ReplyFacts, ReplySettings
+from engine.replies.phrasebook import (
+    Choice,
+    Sentence,
+    applies,
+    phrasebook,
+    render,
+    reply_tag,
+    sentences,
+)
 from engine.replies.placeholders import group_facts, reply_facts
 from engine.terms import ContractTerms
 
@@ -147,7 +155,19 @@ _SPECIALS = "\\`*_[]<>#|"
 _MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in _SPECIALS})
 _MARKUP = re.compile(f"[{re.escape(_SPECIALS)}]")  # any character _MARKDOWN_SPECIAL escapes
 # Facts that carry free text (the client's words, names): escaped in the Markdown form.
-_FREE_TEXT = frozenset({"items", "referral", "sender", "first_name", "full_name"})
+_FREE_TEXT = frozenset(
+    {
+        "items",
+        "referral",
+        "sender",
+        "first_name",
+        "full_name",
+        "first_vocative",
+        "surname",
+        "surname_vocative",
+        "own_greeting",
+    }
+)
 
 
 def _escaped(values: dict[str, str]) -> dict[str, str]:
@@ -180,14 +200,18 @@ class _Values:
 
 
 def _values(
-    book: Mapping[str, Any], contract: ContractTerms, facts: ReplyFacts, settings: ReplySettings
+    book: Mapping[str, Any],
+    contract: ContractTerms,
+    facts: ReplyFacts,
+    settings: ReplySettings,
+    language: str = "en",
 ) -> _Values:
     """The reply's placeholders: money, clauses and the quotable client words, once."""
     groups = _ordered(facts.groups)
     return _Values(
-        base=reply_facts(book, contract, facts, settings),
+        base=reply_facts(book, contract, facts, settings, language),
         groups=groups,
-        group_values=[group_facts(book, contract, g, facts.stage) for g in groups],
+        group_values=[group_facts(book, contract, g, facts.stage, language) for g in groups],
     )
 
 
@@ -210,7 +234,7 @@ def _body(
     book: Mapping[str, Any], facts: ReplyFacts, settings: ReplySettings, values: _Values
 ) -> _Body:
     """The reply rendered from ``values`` (plain or already escaped for Markdown)."""
-    choice = Choice(facts.stage, settings.tone, str(book["language"]))
+    choice = _choice(book, facts, settings)
     base = values.base
     parts = [
         _part(book, choice, {**base, **group}, g.verdict)
@@ -219,11 +243,42 @@ def _body(
     opening = _opening(book, choice, base, len(values.groups) > 1)
     closing = render(book["choose" if any(p.choose for p in parts) else "closing"], choice, base)
     sign_off = settings.sign_off or render(book["sign_off"], choice, base)
-    head = [render(book["greeting"]["text"], choice, base), " ".join(s.text for s in opening)]
+    head = [_greeting(book, choice, base), " ".join(s.text for s in opening)]
     used = [Sentence("", tuple(book["greeting"]["techniques"])), *opening]
     used += [s for p in parts for s in (*p.paragraph, *p.options, *p.next)]
     blocks = [*head, *_paragraphs(parts, "- "), closing]
     return _Body(blocks, sign_off, base["sender"], used)
+
+
+def _choice(book: Mapping[str, Any], facts: ReplyFacts, settings: ReplySettings) -> Choice:
+    address = ADDRESS_KEYS[settings.address]
+    return Choice(facts.stage, settings.tone, str(book["language"]), address)
+
+
+def _greeting(book: Mapping[str, Any], choice: Choice, base: dict[str, str]) -> str:
+    """The greeting line: the freelancer's own, or the first variant whose facts are known.
+
+    ``greeting.text`` is one text node, or a list of ``{requires, unless, text}`` variants
+    (the name forms of ``engine.replies.address``; the last variant needs no name form).
+    """
+    if "own_greeting" in base:
+        return f"{base['own_greeting']},"
+    node = book["greeting"]["text"]
+    if isinstance(node, list):
+        node = next(v["text"] for v in node if applies(v, base))
+    return render(node, choice, base)
+
+
+def _capitalised(subject: str) -> str:
+    """The subject with a capital first letter, where the script has capitals for that.
+
+    Georgian Mkhedruli has an upper case (Mtavruli) in Unicode, but it is used for
+    headings and emphasis, not for the first letter of a sentence.
+    """
+    first = subject[:1]
+    if "\u10d0" <= first <= "\u10ff":
+        return subject
+    return first.upper() + subject[1:]
 
 
 def compose_facts(
@@ -239,16 +294,17 @@ def compose_facts(
     the sign-off differs and the plain rendering is reused.
     """
     settings = settings or ReplySettings()
+    language = reply_tag(language)
     book = phrasebook(language)
-    values = _values(book, contract, facts, settings)
+    values = _values(book, contract, facts, settings, language)
     plain = _body(book, facts, settings, values)
     marked = _body(book, facts, settings, values.escaped()) if values.has_markup() else plain
-    choice = Choice(facts.stage, settings.tone, language)
+    choice = _choice(book, facts, settings)
     mixed = len(facts.groups) > 1
     node = book["subject_mixed"] if mixed else book["verdicts"][facts.verdict]["subject"]
     subject = render(node, choice, values.base)
     return Reply(
-        subject=subject[:1].upper() + subject[1:],
+        subject=_capitalised(subject),
         text=plain.written(markdown=False),
         markdown=marked.written(markdown=True),
         language=language,

@@ -19,14 +19,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Tone = Literal["warm", "neutral", "formal"]
 TONES: tuple[Tone, ...] = ("warm", "neutral", "formal")
+Address = Literal["formal", "informal"]
+# The key a phrase node uses for each form of address (the T–V distinction).
+ADDRESS_KEYS: dict[str, str] = {"formal": "V", "informal": "T"}
 
 
 class ReplySettings(BaseModel):
-    """The freelancer's choices for how replies are worded."""
+    """The freelancer's choices for how replies are worded.
+
+    ``address`` is the form of address where the language has two (Slovenian and Serbian
+    Vi/ti, Polish Pan/Pani or ty, Greek εσείς/εσύ, Georgian თქვენ/შენ): formal unless the
+    freelancer and client are on informal terms. ``greeting`` replaces the greeting line
+    (a comma is added), for a name form the rules cannot derive ("Szanowny Panie Marku").
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     tone: Tone = "warm"
+    address: Address = "formal"
+    greeting: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     sign_off: Annotated[str, Field(min_length=1, max_length=80)] | None = None
     sign_off_name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     consider_new_services: bool = False
@@ -85,4 +96,13 @@ class ReplyFacts:
     approved_on: date | None = None
 
 
-__all__ = ["TONES", "CitedClause", "GroupFacts", "ReplyFacts", "ReplySettings", "Tone"]
+__all__ = [
+    "ADDRESS_KEYS",
+    "TONES",
+    "Address",
+    "CitedClause",
+    "GroupFacts",
+    "ReplyFacts",
+    "ReplySettings",
+    "Tone",
+]

@@ -1,9 +1,13 @@
 """Phrase blocks: the reviewed sentences replies are assembled from, one file per language.
 
 Rule: the words a client reads live in ``phrases/<language>.yaml``, never in code. A text
-node is chosen by the reply's stage, then its tone, then ``any``; plural nodes follow
-Babel's plural rules for the language. A block is kept only when the facts it
-``requires`` are present and none it is written ``unless`` are.
+node is chosen by the reply's stage, then its tone, then its form of address (``V``
+formal, ``T`` informal: the T–V distinction of Vi/ti, Pan/ty, εσείς/εσύ, თქვენ/შენ),
+then ``any``; plural nodes follow Babel's plural rules for the language. A block is kept
+only when the facts it ``requires`` are present and none it is written ``unless`` are.
+
+Serbian is written in Latin and Cyrillic: its blocks are kept in Latin, and the
+``sr-Cyrl`` book is the Latin one transliterated letter for letter (placeholders kept).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 import yaml
 from babel import Locale
 
+from engine.lint.script import CYRILLIC_TAG, split_tag, to_cyrillic
+
 
 class UnsupportedReplyLanguageError(LookupError):
     """No phrase blocks ship for the requested reply language."""
@@ -24,11 +30,16 @@ class UnsupportedReplyLanguageError(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """How a text node is chosen: stage and tone of the reply, and its language."""
+    """How a text node is chosen: stage, tone and address of the reply, and its language.
+
+    ``address`` is ``V`` (formal, the default) or ``T`` (informal); ``language`` is the
+    base language whose plural rules apply ("sr" for both Serbian scripts).
+    """
 
     stage: str
     tone: str
     language: str
+    address: str = "V"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +51,48 @@ class Sentence:
 
 
 @cache
-def reply_languages() -> tuple[str, ...]:
-    """Languages with shipped phrase blocks (listed once: the package's files are fixed)."""
+def phrase_files() -> tuple[str, ...]:
+    """Languages with a shipped phrase file (listed once: the package's files are fixed)."""
     folder = resources.files("engine.replies").joinpath("phrases")
     names = (entry.name for entry in folder.iterdir())
     return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
 
 
 @cache
+def reply_languages() -> tuple[str, ...]:
+    """Language tags a reply can be written in: each phrase file, and Serbian Cyrillic."""
+    files = phrase_files()
+    return files + ((CYRILLIC_TAG,) if "sr" in files else ())
+
+
+def reply_tag(language: str) -> str:
+    """The canonical tag of a reply language ("sr_Cyrl" -> "sr-Cyrl", "sr-Latn" -> "sr")."""
+    base, cyrillic = split_tag(language)
+    return CYRILLIC_TAG if cyrillic else base
+
+
+@cache
 def phrasebook(language: str) -> Mapping[str, Any]:
-    """The phrase data of one language (read once)."""
-    if language not in reply_languages():
+    """The phrase data of one language tag (read once; ``sr-Cyrl`` transliterated)."""
+    base, cyrillic = split_tag(language)
+    if base not in phrase_files():
         raise UnsupportedReplyLanguageError(f"no reply phrases for language {language!r}")
-    path = resources.files("engine.replies").joinpath("phrases", f"{language}.yaml")
+    path = resources.files("engine.replies").joinpath("phrases", f"{base}.yaml")
     data: Mapping[str, Any] = yaml.safe_load(path.read_text("utf-8"))
-    return data
+    return _transliterated(data) if cyrillic else data
+
+
+# Keys whose values name facts, techniques or the language: never transliterated.
+_DATA_KEYS = frozenset({"language", "requires", "unless", "techniques", "plural"})
+
+
+def _transliterated(node: Any) -> Any:
+    """A phrase tree with every text in Cyrillic (keys and ``_DATA_KEYS`` values kept)."""
+    if isinstance(node, dict):
+        return {k: v if k in _DATA_KEYS else _transliterated(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_transliterated(v) for v in node]
+    return to_cyrillic(node) if isinstance(node, str) else node
 
 
 def _plural(node: Mapping[str, Any], facts: Mapping[str, str], language: str) -> Any:
@@ -76,7 +114,7 @@ def pick(node: Any, choice: Choice, facts: Mapping[str, str]) -> str:
         if "plural" in node:
             node = _plural(node, facts, choice.language)
             continue
-        for key in (choice.stage, choice.tone, "any"):
+        for key in (choice.stage, choice.tone, choice.address, "any"):
             if key in node:
                 node = node[key]
                 break
@@ -126,9 +164,11 @@ __all__ = [
     "UnsupportedReplyLanguageError",
     "applies",
     "fill",
+    "phrase_files",
     "phrasebook",
     "pick",
     "render",
     "reply_languages",
+    "reply_tag",
     "sentences",
 ]

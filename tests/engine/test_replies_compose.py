@@ -83,8 +83,8 @@ def test_dates_use_the_reply_language_with_the_contracts_territory() -> None:
 
 
 def test_a_reply_language_without_phrases_is_refused_by_name() -> None:
-    with pytest.raises(UnsupportedReplyLanguageError, match="'sl'"):
-        compose_facts(_facts("included"), contract("bakery-web-copy"), "sl")
+    with pytest.raises(UnsupportedReplyLanguageError, match="'de'"):
+        compose_facts(_facts("included"), contract("bakery-web-copy"), "de")
 
 
 def test_the_sign_off_name_defaults_to_the_freelancer() -> None:

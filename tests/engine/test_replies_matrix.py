@@ -15,6 +15,7 @@ from babel.numbers import get_currency_symbol
 from engine.decide import BILLABLE_VERDICTS
 from engine.lint import lint_reply
 from engine.replies import TONES, Reply, ReplySettings, compose_reply, techniques
+from engine.replies.placeholders import date_locale
 from tests.golden.scenarios import CONTRACTS, VERDICTS, Scenario, scenario
 
 STAGES = ("calm", "explosion")
@@ -39,7 +40,8 @@ def _option_lines(text: str) -> list[str]:
 
 def _has_price(line: str, found: Scenario) -> bool:
     contract = found.contract
-    symbol = get_currency_symbol(contract.currency, locale=contract.effective_locale)
+    # One locale per reply: the reply's language with the contract's territory.
+    symbol = get_currency_symbol(contract.currency, locale=date_locale(contract, "en"))
     return bool(
         regex.search(rf"\d[\d\s.,]*\s?{regex.escape(symbol)}|{regex.escape(symbol)}\s?\d", line)
     )
@@ -108,9 +110,10 @@ def test_visual_work_is_measured_in_change_items() -> None:
     assert "up to 5" in reply.text
 
 
-def test_prices_are_formatted_for_the_contracts_locale() -> None:
+def test_prices_are_formatted_for_the_replys_one_locale() -> None:
+    # English with the contract's territory (en_IE, en_PL, en_SI), like the dates.
     assert "€180.00" in _reply(("bakery-web-copy", "too_large", "calm", "warm")).text
-    assert "400,00\xa0zł" in _reply(("fox-logo", "extra_round", "calm", "warm")).text
+    assert "400,00\xa0PLN" in _reply(("fox-logo", "extra_round", "calm", "warm")).text
     assert "60,00\xa0€" in _reply(("manual-translation", "extra_round", "calm", "warm")).text
 
 

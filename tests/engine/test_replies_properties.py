@@ -124,7 +124,8 @@ def test_every_phrase_file_uses_only_placeholders_the_composer_fills() -> None:
         "scope_clause", "last_round_clause", "rounds_included", "rounds_left",
         "rounds_left_after", "measured", "limit", "measured_items", "limit_items",
         "change_items", "referral", "approved_on", "clause", "items", "quote_price",
-        "review_days", "review_clause", "parts",
+        "review_days", "review_clause", "parts", "first_vocative", "surname",
+        "surname_vocative",
     }  # fmt: skip
     # Formatting templates filled by name inside placeholders.py (prices, citations).
     local = {"amount", "rate", "minimum", "hours", "number", "title", "count", "each"}
@@ -133,6 +134,6 @@ def test_every_phrase_file_uses_only_placeholders_the_composer_fills() -> None:
 
 
 def test_every_technique_a_phrase_block_cites_is_in_the_catalogue() -> None:
-    text = (Path(__file__).resolve().parents[2] / "engine/replies/phrases/en.yaml").read_text()
-    cited = set(re.findall(r"\bT\d\d\b", text))
-    assert cited <= set(techniques())
+    for path in (Path(__file__).resolve().parents[2] / "engine/replies/phrases").glob("*.yaml"):
+        cited = set(re.findall(r"\bT\d\d\b", path.read_text(encoding="utf-8")))
+        assert cited <= set(techniques()), path.name
