@@ -14,13 +14,11 @@ from typing import Any, TypeAlias
 import regex
 import yaml
 
+from engine.errors import UnsupportedLanguageError
+
 Pattern: TypeAlias = regex.Pattern[str]
 
 CHECK_KINDS = frozenset({"phrase", "refusal", "missing", "name", "capitals"})
-
-
-class UnsupportedLanguageError(LookupError):
-    """No lint patterns ship for the requested language."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,7 @@ from typing import Any
 import yaml
 from babel import Locale
 
-
-class UnsupportedReplyLanguageError(LookupError):
-    """No phrase blocks ship for the requested reply language."""
+from engine.errors import UnsupportedReplyLanguageError
 
 
 @dataclass(frozen=True, slots=True)
