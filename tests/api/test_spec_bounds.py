@@ -229,7 +229,7 @@ def test_after_every_bad_spec_the_same_keep_alive_connection_serves_the_next_req
 ) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", http_port, timeout=60)
     headers = {**auth, "Content-Type": "application/json"}
-    bodies = [{"spec_text": text} for text, _ in YAML_CASES.values()]
+    bodies: list[dict[str, Any]] = [{"spec_text": text} for text, _ in YAML_CASES.values()]
     bodies += [{"spec_text": text, "format": "json"} for text, _ in JSON_TEXT_CASES.values()]
     bodies += [{"spec": spec} for spec, _ in OBJECT_CASES.values()]
     first_socket = None
