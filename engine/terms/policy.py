@@ -99,10 +99,19 @@ class PolicyOverride(_Frozen):
 
 
 def effective_policy(base: RevisionPolicy, override: PolicyOverride | None) -> RevisionPolicy:
-    """The contract policy with a deliverable's explicitly set fields laid over it."""
+    """The contract policy with a deliverable's set fields laid over it.
+
+    A null field overrides nothing: a stored spec is the model's JSON dump, which writes
+    every unset field of an override as null, so "explicitly null" cannot survive storing
+    (and once laid over the policy, a null ``out_of_scope`` broke every agreement).
+    """
     if override is None:
         return base
-    changes = {name: getattr(override, name) for name in override.model_fields_set}
+    changes = {
+        name: value
+        for name in override.model_fields_set
+        if (value := getattr(override, name)) is not None
+    }
     return base.model_copy(update=changes)
 
 
