@@ -87,3 +87,14 @@ class UnsupportedReplyLanguageError(UnsupportedLanguageError):
     """No phrase blocks ship for the requested reply language."""
 
     code = "unsupported-reply-language"
+
+
+__all__ = [
+    "FieldProblem",
+    "LedgerError",
+    "RequestError",
+    "RoundwiseError",
+    "SpecError",
+    "UnsupportedLanguageError",
+    "UnsupportedReplyLanguageError",
+]

@@ -7,8 +7,9 @@ just a flag. Patterns are per-language data in ``patterns/<language>.yaml``.
 
 from __future__ import annotations
 
+from engine.errors import UnsupportedLanguageError
 from engine.lint.checks import CHECKS, Finding
-from engine.lint.patterns import LintRule, UnsupportedLanguageError, rules_for, supported_languages
+from engine.lint.patterns import LintRule, rules_for, supported_languages
 
 
 def lint_reply(text: str, language: str = "en", client_name: str | None = None) -> list[Finding]:

@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 import regex
 import yaml
 
-from engine.errors import UnsupportedLanguageError
+from engine.errors import UnsupportedLanguageError as UnsupportedLanguageError
 
 Pattern: TypeAlias = regex.Pattern[str]
 
@@ -95,13 +95,3 @@ def rules_for(language: str) -> tuple[LintRule, ...]:
         raise UnsupportedLanguageError(f"no lint patterns for language {language!r}")
     path = resources.files("engine.lint").joinpath("patterns", f"{language}.yaml")
     return parse_patterns(path.read_text("utf-8"))
-
-
-__all__ = [
-    "CHECK_KINDS",
-    "LintRule",
-    "UnsupportedLanguageError",
-    "parse_patterns",
-    "rules_for",
-    "supported_languages",
-]

@@ -83,6 +83,3 @@ class ReplyFacts:
     measured_items: int | None = None
     limit_items: int | None = None
     approved_on: date | None = None
-
-
-__all__ = ["TONES", "CitedClause", "GroupFacts", "ReplyFacts", "ReplySettings", "Tone"]

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from babel import Locale
 
-from engine.errors import UnsupportedReplyLanguageError
+from engine.errors import UnsupportedReplyLanguageError as UnsupportedReplyLanguageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +116,3 @@ def sentences(
         for b in blocks
         if applies(b, facts)
     ]
-
-
-__all__ = [
-    "Choice",
-    "Sentence",
-    "UnsupportedReplyLanguageError",
-    "applies",
-    "fill",
-    "phrasebook",
-    "pick",
-    "render",
-    "reply_languages",
-    "sentences",
-]

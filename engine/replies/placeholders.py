@@ -259,6 +259,3 @@ def _quote(book: Mapping[str, Any], contract: ContractTerms, group: GroupFacts) 
         return amount
     each = money(contract, price.amount)
     return str(book["quote_rounds"]).format(amount=amount, count=int(count), each=each)
-
-
-__all__ = ["date_locale", "group_facts", "reply_facts", "share_text"]

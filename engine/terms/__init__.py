@@ -28,7 +28,8 @@ from engine.terms.policy import (
     RevisionPolicy,
     effective_policy,
 )
-from engine.terms.spec import SpecFormat, format_path, load_spec, parse_spec, reload_spec
+from engine.terms.reading import SpecFormat
+from engine.terms.spec import format_path, load_spec, parse_spec, reload_spec
 
 __all__ = [
     "Clause",

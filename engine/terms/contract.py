@@ -145,13 +145,3 @@ class ContractTerms(_Frozen):
         if any(fee is None for fee in fees):
             return None
         return sum((fee for fee in fees if fee is not None), Decimal(0))
-
-
-__all__ = [
-    "ContractTerms",
-    "Deliverable",
-    "DeliverableKind",
-    "Party",
-    "PaymentTerms",
-    "Unit",
-]

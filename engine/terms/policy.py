@@ -113,16 +113,3 @@ def effective_policy(base: RevisionPolicy, override: PolicyOverride | None) -> R
         if (value := getattr(override, name)) is not None
     }
     return base.model_copy(update=changes)
-
-
-__all__ = [
-    "DEFAULT_FREE_FIX_KINDS",
-    "ExtraRoundPrice",
-    "FlatRoundPrice",
-    "HourlyRoundPrice",
-    "OutOfScopePricing",
-    "PerWordRoundPrice",
-    "PolicyOverride",
-    "RevisionPolicy",
-    "effective_policy",
-]

@@ -99,6 +99,3 @@ _BOUND_WORDS = {
 # Pydantic puts the discriminator's tag into the location of union errors; users never
 # wrote those names, so they are left out of the path.
 _UNION_TAGS = frozenset({"flat", "per_word", "hourly"})
-
-
-__all__ = ["SpecFormat", "format_path", "load_spec", "parse_spec", "reload_spec"]
