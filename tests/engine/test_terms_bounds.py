@@ -128,3 +128,12 @@ def test_a_stored_override_keeps_the_contract_policy_for_the_fields_it_does_not_
     policy = reload_spec(stored).policy_for(spec["deliverables"][1]["id"])
     assert policy.out_of_scope == load_spec(spec).revision_policy.out_of_scope
     assert str(policy.max_change_share) == "0.5"
+
+
+def test_a_due_date_before_the_start_is_named_and_one_on_the_start_day_is_not() -> None:
+    spec = with_value(example_spec(), "start_date", "2026-03-14")
+    found = problems(spec)
+    assert {"deliverables[0].due", "deliverables[1].due"} <= set(found)
+    assert "deliverables[2].due" not in found  # due 2026-03-20
+    with_value(spec, "start_date", "2026-03-13")
+    assert load_spec(spec).start_date is not None
