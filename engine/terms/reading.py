@@ -81,7 +81,9 @@ def _children(path: str, value: object, depth: int) -> Iterator[tuple[str, objec
     if isinstance(value, Mapping):
         for key, item in value.items():
             child = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and NUL in key:
+            if isinstance(key, Refused):  # a key that is a refused value names its mapping
+                yield path, key, depth + 1
+            elif isinstance(key, str) and NUL in key:
                 yield child, Refused("a key contains a NUL character (U+0000)"), depth + 1
             else:
                 yield child, item, depth + 1

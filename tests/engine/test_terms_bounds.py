@@ -106,6 +106,7 @@ def test_number_literals_are_limited_in_digits_before_int_reads_them(fmt: str) -
         ("b: {x: 1}\na: {<<: {x: 1}}\n", "merge keys"),
         ("a: !!int abc\n", "not a valid !!int"),
         ('a: "x\\0y"\n', "NUL"),
+        ("a: {" + "9" * 50 + ": 1}\n", "digits"),
     ],
 )
 def test_yaml_beyond_plain_data_is_refused_at_its_key(text: str, reason: str) -> None:
