@@ -34,7 +34,7 @@ from store.errors import NotFoundError
 router = APIRouter(
     prefix="/contracts/{contract_id}",
     tags=["documents"],
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 409, 422),
 )
 
 PDF_MEDIA_TYPE = "application/pdf"

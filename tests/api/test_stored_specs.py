@@ -145,3 +145,24 @@ def test_a_stored_spec_outside_a_model_bound_is_a_409_naming_the_field_not_a_500
     assert client.get(base, headers=auth).status_code == 200
     completed = client.post(f"{base}/status", json={"status": "completed"}, headers=auth)
     assert completed.status_code == 200, completed.text
+
+
+def test_the_scope_report_of_a_stored_spec_outside_a_bound_is_the_same_409(
+    client: ASGIClient, auth: dict[str, str], database: Database
+) -> None:
+    spec, path = REFUSED["fee 1E+100"]
+    contract_id = _legacy(database, client, auth, spec)
+    report = client.get(f"/v1/contracts/{contract_id}/scope-report", headers=auth)
+    assert report.status_code == 409, report.text
+    assert path in [e["path"] for e in report.json()["errors"]]
+
+
+def test_the_routes_that_read_stored_terms_document_the_409(client: ASGIClient) -> None:
+    paths = client.app.openapi()["paths"]
+    for path, method in [
+        ("/v1/contracts/{contract_id}/documents/{document}.pdf", "get"),
+        ("/v1/contracts/{contract_id}/scope-report", "get"),
+        ("/v1/contracts/{contract_id}/revision-requests", "post"),
+        ("/v1/contracts/{contract_id}/deliverables/{deliverable}/versions", "post"),
+    ]:
+        assert "409" in paths[path][method]["responses"], path
