@@ -25,7 +25,9 @@ from tests.api.test_revision_requests import HOME_V1
 OUT_OF_SCOPE = "Could you also write five Instagram posts about the new rye sourdough?"
 
 
-def _legacy(database: Database, client: ASGIClient, auth: dict[str, str], spec: Any) -> str:
+def _legacy(
+    database: Database, client: ASGIClient, auth: dict[str, str], spec: Any, *, sign: bool = True
+) -> str:
     """A draft whose stored spec is replaced by ``spec`` as it is, then sent and signed."""
     created = client.post("/v1/contracts", json={"spec_text": example_spec_text()}, headers=auth)
     contract_id = str(created.json()["id"])
@@ -39,7 +41,7 @@ def _legacy(database: Database, client: ASGIClient, auth: dict[str, str], spec: 
             .where(Contract.id == contract_id)
             .values(spec=spec, terms_sha256=digest)
         )
-    for step in ("sent", "signed"):
+    for step in ("sent", "signed") if sign else ():
         moved = client.post(
             f"/v1/contracts/{contract_id}/status", json={"status": step}, headers=auth
         )
@@ -166,3 +168,15 @@ def test_the_routes_that_read_stored_terms_document_the_409(client: ASGIClient) 
         ("/v1/contracts/{contract_id}/deliverables/{deliverable}/versions", "post"),
     ]:
         assert "409" in paths[path][method]["responses"], path
+
+
+def test_an_unsigned_contract_with_a_stored_spec_outside_a_bound_can_be_given_a_new_spec(
+    client: ASGIClient, auth: dict[str, str], database: Database
+) -> None:
+    spec, _ = REFUSED["fee 1E+100"]
+    contract_id = _legacy(database, client, auth, spec, sign=False)
+    base = f"/v1/contracts/{contract_id}"
+    assert client.get(f"{base}/documents/agreement.pdf", headers=auth).status_code == 409
+    fixed = client.put(f"{base}/spec", json={"spec_text": example_spec_text()}, headers=auth)
+    assert fixed.status_code == 200, fixed.text
+    assert client.get(f"{base}/documents/agreement.pdf", headers=auth).status_code == 200
