@@ -16,7 +16,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from engine.errors import FieldProblem, LedgerError, RequestError, RoundwiseError, SpecError
+from contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
+from engine.errors import (
+    FieldProblem,
+    LedgerError,
+    RequestError,
+    RoundwiseError,
+    SpecError,
+    UnsupportedLanguageError,
+)
 from store.errors import (
     ConflictError,
     IdempotencyKeyReusedError,
@@ -27,7 +35,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 
 
 class AuthenticationError(RoundwiseError):
-    """No, a malformed, an unknown or a revoked API key."""
+    """No, a malformed, an unknown or a revoked API key (drawn in ``engine/errors.py``)."""
 
     code = "unauthorized"
 
@@ -47,6 +55,10 @@ STATUS_BY_ERROR: dict[type[RoundwiseError], int] = {
     SpecError: 422,
     RequestError: 422,
     LedgerError: 422,
+    UnsupportedLanguageError: 422,
+    DocumentError: 422,
+    DocumentNotFoundError: 404,
+    UnsafeResourceError: 500,
     RoundwiseError: 400,
 }
 

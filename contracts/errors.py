@@ -1,9 +1,5 @@
-"""Errors of the document renderer, in the engine's one hierarchy.
-
-    RoundwiseError (engine.errors)
-    └── DocumentError              code: "document-error"      a document cannot be produced
-        ├── UnsafeResourceError    code: "unsafe-resource"     something asked for a refused URL
-        └── DocumentNotFoundError  code: "document-not-found"  no change order with that number
+"""Errors of the document renderer: their place in the one tree is drawn in
+``engine/errors.py`` (``DocumentError`` and its two subclasses).
 
 A malformed spec raises the engine's ``SpecError`` before any rendering starts, so no
 half-rendered PDF is ever written.

@@ -1,13 +1,34 @@
-"""The engine's one error hierarchy.
+"""Roundwise's one error hierarchy, drawn whole here (class, stable code, meaning).
 
-    RoundwiseError                 code: "roundwise-error"
-    ├── SpecError                  code: "invalid-spec"       a contract spec failed validation
-    ├── LedgerError                code: "invalid-ledger"     events that cannot be folded
-    └── RequestError               code: "invalid-request"    a request that cannot be judged
+    RoundwiseError                         roundwise-error             never raised bare
+    ├── SpecError                          invalid-spec                a spec fails validation
+    ├── LedgerError                        invalid-ledger              events cannot be folded
+    ├── RequestError                       invalid-request             a request can't be judged
+    ├── UnsupportedLanguageError           unsupported-language        no lint patterns for it
+    │   └── UnsupportedReplyLanguageError  unsupported-reply-language  no reply phrases for it
+    ├── NotFoundError                      not-found                   store: no such object
+    ├── ConflictError                      conflict                    store: state forbids it
+    │   ├── InvalidTransitionError         invalid-transition          draft→sent→signed→completed
+    │   ├── ContractImmutableError         contract-immutable          signed: not edited
+    │   ├── StoredSpecInvalidError         stored-spec-invalid         stored terms out of bounds
+    │   └── IdempotencyInFlightError       idempotency-key-in-flight   first try still running
+    ├── IdempotencyKeyReusedError          idempotency-key-reused      same key, other body
+    ├── DocumentError                      document-error              contracts: no document
+    │   ├── UnsafeResourceError            unsafe-resource             a refused URL was asked for
+    │   └── DocumentNotFoundError          document-not-found          no such change order
+    └── AuthenticationError                unauthorized                api: no or a revoked key
+
+``UnsupportedLanguageError`` is also a ``LookupError`` (it was one before it joined the
+tree), so callers catching that keep working.
+
+The engine's own classes are defined here; the others live with the layer that raises
+them (``store/errors.py``, ``contracts/errors.py``, ``api/errors.py``), because the engine
+imports neither, but they subclass these and appear nowhere else in the drawing.
 
 Errors carry a stable ``code`` (the API turns it into a problem+json ``type``) and, for
 validation problems, a list of ``FieldProblem`` naming the failing field. They carry no
-HTTP knowledge. A refused revision is *not* an error: it is a normal ``Decision``.
+HTTP knowledge: ``api/errors.py`` maps classes to statuses in one table. A refused
+revision is *not* an error: it is a normal ``Decision``.
 """
 
 from __future__ import annotations
@@ -24,7 +45,7 @@ class FieldProblem:
 
 
 class RoundwiseError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error Roundwise raises on purpose."""
 
     code = "roundwise-error"
 
@@ -52,4 +73,28 @@ class RequestError(RoundwiseError):
     code = "invalid-request"
 
 
-__all__ = ["FieldProblem", "LedgerError", "RequestError", "RoundwiseError", "SpecError"]
+class UnsupportedLanguageError(RoundwiseError, LookupError):
+    """No lint patterns ship for the requested language.
+
+    Also a ``LookupError`` (it was one before joining this tree), so callers that catch
+    that keep working.
+    """
+
+    code = "unsupported-language"
+
+
+class UnsupportedReplyLanguageError(UnsupportedLanguageError):
+    """No phrase blocks ship for the requested reply language."""
+
+    code = "unsupported-reply-language"
+
+
+__all__ = [
+    "FieldProblem",
+    "LedgerError",
+    "RequestError",
+    "RoundwiseError",
+    "SpecError",
+    "UnsupportedLanguageError",
+    "UnsupportedReplyLanguageError",
+]

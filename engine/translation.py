@@ -27,6 +27,3 @@ class FilledTable(dict[int, str]):
         if len(self) < self._limit:
             self[point] = char
         return char
-
-
-__all__ = ["TABLE_LIMIT", "FilledTable"]

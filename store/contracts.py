@@ -20,13 +20,18 @@ from typing import Literal
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from engine.errors import FieldProblem, RequestError
+from engine.errors import FieldProblem, RequestError, SpecError
 from engine.ledger import ContractCompleted, ContractSigned, Event
-from engine.terms import ContractTerms, load_spec, terms_sha256
+from engine.terms import ContractTerms, reload_spec, terms_sha256
 from store.base import utcnow
 from store.clients import get_client
 from store.db import SQLITE_BEGIN_OPTION
-from store.errors import ContractImmutableError, InvalidTransitionError, NotFoundError
+from store.errors import (
+    ContractImmutableError,
+    InvalidTransitionError,
+    NotFoundError,
+    StoredSpecInvalidError,
+)
 from store.ids import new_id
 from store.ledger import Clock, append_events, ledger_time
 from store.models import Contract, Deliverable
@@ -80,7 +85,21 @@ def _deliverable_rows(contract_id: str, terms: ContractTerms) -> list[Deliverabl
 
 def terms_of(contract: Contract) -> ContractTerms:
     """The contract's terms as engine values (the stored spec was validated on the way in)."""
-    return load_spec(contract.spec)
+    return stored_terms(contract.spec)
+
+
+def stored_terms(spec: object) -> ContractTerms:
+    """A stored spec read back with the model's bounds but not the intake rules
+    (``engine.terms.reload_spec``); one stored before a bound existed and outside it is a
+    ``StoredSpecInvalidError`` naming the fields, not a failure deep inside a render."""
+    try:
+        return reload_spec(spec)
+    except SpecError as exc:
+        raise StoredSpecInvalidError(
+            f"this contract's stored terms are outside today's bounds ({exc.message}); "
+            "it can be read and completed, and an unsigned one given a new spec",
+            exc.problems,
+        ) from None
 
 
 # Parsed terms kept per process, keyed on the stored spec's JSON text (a few kB each).
@@ -104,7 +123,7 @@ def terms_from_text(spec_text: str) -> ContractTerms:
     Terms are frozen values, shared between requests and threads; keyed on the whole text,
     so a replaced draft spec is simply another key.
     """
-    return load_spec(json.loads(spec_text))
+    return stored_terms(json.loads(spec_text))
 
 
 def get_contract(session: Session, account_id: str, contract_id: str) -> Contract:
@@ -193,6 +212,7 @@ __all__ = [
     "list_contracts",
     "lock_contract",
     "replace_terms",
+    "stored_terms",
     "terms_from_text",
     "terms_of",
     "transition",

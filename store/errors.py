@@ -1,14 +1,8 @@
-"""Storage-level errors, part of the one Roundwise error hierarchy (``engine.errors``).
+"""Storage-level errors: their place in the one tree is drawn in ``engine/errors.py``.
 
-    RoundwiseError
-    ├── NotFoundError                  "not-found"                  no such object here
-    ├── ConflictError                  "conflict"                   state forbids it
-    │   ├── InvalidTransitionError     "invalid-transition"         draft→sent→signed→completed
-    │   ├── ContractImmutableError     "contract-immutable"         signed: not edited
-    │   └── IdempotencyInFlightError   "idempotency-key-in-flight"  first try still running
-    └── IdempotencyKeyReusedError      "idempotency-key-reused"     same key, other body
-
-They carry no HTTP knowledge; ``api/errors.py`` maps them to statuses.
+``ConflictError`` and its subclasses mean the object's current state forbids the request;
+``StoredSpecInvalidError`` is a stored spec outside the model's bounds (stored before they
+existed). They carry no HTTP knowledge; ``api/errors.py`` maps them to statuses.
 """
 
 from __future__ import annotations
@@ -40,6 +34,16 @@ class ContractImmutableError(ConflictError):
     code = "contract-immutable"
 
 
+class StoredSpecInvalidError(ConflictError):
+    """A stored spec no longer passes the model's bounds (stored before they existed).
+
+    Only a value that could make judging or rendering fail is such a bound (a fee of
+    10^100); the contract can still be read, completed, and if unsigned, given a new spec.
+    """
+
+    code = "stored-spec-invalid"
+
+
 class IdempotencyInFlightError(ConflictError):
     """A request with this Idempotency-Key is still being processed."""
 
@@ -59,4 +63,5 @@ __all__ = [
     "IdempotencyKeyReusedError",
     "InvalidTransitionError",
     "NotFoundError",
+    "StoredSpecInvalidError",
 ]

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import AccountDep, DatabaseDep, RenderPoolDep
 from api.errors import problem_responses
-from contracts import DocumentKind, DocumentNotFoundError, Paper
+from contracts import DocumentKind, Paper
 from contracts.pool import RenderPool
 from contracts.statement import ledger_digest
 from engine.ledger import Event
@@ -29,12 +29,11 @@ from engine.terms import ContractTerms, terms_sha256
 from store import contracts, ledger
 from store.base import utcnow
 from store.db import Database
-from store.errors import NotFoundError
 
 router = APIRouter(
     prefix="/contracts/{contract_id}",
     tags=["documents"],
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 404, 409, 422),
 )
 
 PDF_MEDIA_TYPE = "application/pdf"
@@ -120,17 +119,14 @@ async def _respond(
 ) -> Response:
     if tag is not None and if_none_match is not None and tag in _tags(if_none_match):
         return Response(status_code=304, headers=_cache_headers(tag))
-    try:
-        rendered = await pool.render(
-            sources.terms,
-            sources.events,
-            kind,
-            created=sources.now,
-            paper=paper,
-            change_order=number,
-        )
-    except DocumentNotFoundError as exc:
-        raise NotFoundError(exc.message) from None
+    rendered = await pool.render(
+        sources.terms,
+        sources.events,
+        kind,
+        created=sources.now,
+        paper=paper,
+        change_order=number,
+    )
     headers = {
         "Content-Disposition": f'inline; filename="{rendered.filename}"',
         **_cache_headers(tag),

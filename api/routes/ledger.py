@@ -46,7 +46,7 @@ def read_ledger(
     )
 
 
-@router.get("/scope-report")
+@router.get("/scope-report", responses=problem_responses(409))
 def read_scope_report(contract_id: str, account: AccountDep, session: SessionDep) -> dict[str, Any]:
     """Scope creep so far: rounds, cumulative change, out-of-scope asks, score and alerts."""
     contract = contracts.get_contract(session, account, contract_id)

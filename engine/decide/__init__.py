@@ -9,10 +9,8 @@ from engine.decide.context import request_context
 from engine.decide.decision import (
     BILLABLE_VERDICTS,
     VERDICT_PRECEDENCE,
-    ClauseRef,
     Decision,
     ItemDecision,
-    RuleResult,
     decision_json,
     overall_verdict,
 )
@@ -20,6 +18,7 @@ from engine.decide.evaluate import evaluate, understand
 from engine.decide.events import decision_events
 from engine.decide.replay import Difference, ReplayedDecision, ReplayReport, replay
 from engine.decide.request import RevisionRequest
+from engine.rules.result import ClauseRef, RuleResult
 
 __all__ = [
     "BILLABLE_VERDICTS",

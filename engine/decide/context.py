@@ -45,6 +45,3 @@ def build_request_context(terms: ContractTerms, deliverable: Deliverable) -> Req
         client_language=terms.client.language,
         names=tuple(n for p in (terms.client, terms.freelancer) for n in (p.name, p.business) if n),
     )
-
-
-__all__ = ["build_request_context", "request_context"]

@@ -25,7 +25,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.ledger.events import Instant, Quote, RequestScope, Scope, Verdict
-from engine.rules.result import ClauseRef, RuleResult
+from engine.rules.result import RuleResult
 
 VERDICT_PRECEDENCE: tuple[Verdict, ...] = (
     "after_approval",
@@ -99,15 +99,3 @@ def overall_verdict(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, tuple[Verdi
     """The overall verdict and the distinct verdicts, both by precedence."""
     present = tuple(v for v in VERDICT_PRECEDENCE if v in verdicts)
     return (present[0] if present else "needs_clarification"), present
-
-
-__all__ = [
-    "BILLABLE_VERDICTS",
-    "VERDICT_PRECEDENCE",
-    "ClauseRef",
-    "Decision",
-    "ItemDecision",
-    "RuleResult",
-    "decision_json",
-    "overall_verdict",
-]

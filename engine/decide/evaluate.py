@@ -183,6 +183,3 @@ def _item(index: int, item: ChangeItem, results: tuple[RuleResult, ...]) -> Item
     return ItemDecision(
         text=item.text, scope=item.scope, verdict=rule.verdict, reasons=(*cues, because)
     )
-
-
-__all__ = ["decide", "evaluate", "gather", "understand"]

@@ -61,6 +61,3 @@ def request_of(event: RevisionRequested) -> RevisionRequest:
         channel=event.channel,
         external_id=event.external_id,
     )
-
-
-__all__ = ["decision_events", "decision_made", "request_of"]

@@ -92,6 +92,3 @@ def _headline(verdicts: tuple[Verdict, ...], items: Sequence[ItemDecision]) -> s
     counts = [(v, sum(1 for i in items if i.verdict == v)) for v in verdicts]
     parts = "; ".join(f"{n} item{'s' if n != 1 else ''} {PARTS[v]}" for v, n in counts)
     return f"Mixed request: {parts}."
-
-
-__all__ = ["HEADLINES", "explanation", "quote_parts", "rounds_needed"]

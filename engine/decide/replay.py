@@ -120,6 +120,3 @@ def _differences(recorded: DecisionMade, fresh: DecisionMade) -> tuple[Differenc
 
 def _text(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-__all__ = ["COMPARED_FIELDS", "Difference", "ReplayReport", "ReplayedDecision", "replay"]

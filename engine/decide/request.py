@@ -53,6 +53,3 @@ class RevisionRequest(BaseModel):
         }
         raw = _CONTENT_JSON.encode(content).encode("utf-8")
         return "req-" + hashlib.sha256(raw).hexdigest()[:16]
-
-
-__all__ = ["RevisionRequest"]

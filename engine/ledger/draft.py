@@ -216,6 +216,3 @@ class StateDraft:
     def put_change_order(self, order: ChangeOrder) -> None:
         """Replace a change order already known (same number)."""
         self._writable_orders()[self._orders_by_number()[order.issued.number]] = order
-
-
-__all__ = ["ItemDraft", "StateDraft"]

@@ -269,26 +269,3 @@ def parse_event(data: Mapping[str, Any]) -> Event:
         )
         summary = "; ".join(f"{p.path or '(event)'}: {p.reason}" for p in problems[:3])
         raise LedgerError(f"invalid event: {summary}", problems) from None
-
-
-__all__ = [
-    "EVENT_TYPES",
-    "ApprovedExplicitly",
-    "ChangeOrderAccepted",
-    "ChangeOrderIssued",
-    "ContractCompleted",
-    "ContractSigned",
-    "DecisionMade",
-    "Event",
-    "ItemVerdict",
-    "Quote",
-    "QuoteKind",
-    "QuotePart",
-    "RequestScope",
-    "RevisionDelivered",
-    "RevisionRequested",
-    "Scope",
-    "Verdict",
-    "VersionSubmitted",
-    "parse_event",
-]

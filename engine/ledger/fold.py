@@ -309,6 +309,3 @@ def _on_co_accepted(state: StateDraft, event: ChangeOrderAccepted) -> None:
     item.rounds_included += issued.extra_rounds
     item.approval = None
     item.review_deadline = None
-
-
-__all__ = ["Folding", "apply", "fold", "initial_state", "review_deadline", "settle"]

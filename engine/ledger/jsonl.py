@@ -54,6 +54,3 @@ def _load_line(line: str, number: int) -> Event:
             FieldProblem(path=f"line {number}: {p.path}", reason=p.reason) for p in exc.problems
         )
         raise LedgerError(f"line {number}: {exc.message}", problems) from None
-
-
-__all__ = ["dump_event", "dump_events", "load_events"]

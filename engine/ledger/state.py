@@ -131,15 +131,3 @@ class ContractState:
     def open_requests(self) -> tuple[RequestRecord, ...]:
         """Requests still waiting for a decision or for delivery."""
         return tuple(r for r in self.requests if r.is_open)
-
-
-__all__ = [
-    "APPROVAL_KINDS",
-    "Approval",
-    "ApprovalKind",
-    "ChangeOrder",
-    "ContractState",
-    "DeliverableState",
-    "RequestRecord",
-    "Version",
-]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from engine.errors import UnsupportedLanguageError
 from engine.lint.checks import CHECKS, Finding
-from engine.lint.patterns import LintRule, UnsupportedLanguageError, rules_for, supported_languages
+from engine.lint.patterns import LintRule, rules_for, supported_languages
 from engine.lint.script import span_end, split_tag, to_cyrillic, to_latin, to_latin_with_offsets
 
 

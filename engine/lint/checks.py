@@ -232,6 +232,3 @@ def finds_any(text: str, language: str = "en", skip: frozenset[str] = frozenset(
     plan = _plan(language, skip)
     admitted = plan.screen.admitted(text)
     return any(rule.finds(text, admitted) for rule in plan.rules)
-
-
-__all__ = ["CHECKS", "Finding", "finds_any"]

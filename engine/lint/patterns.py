@@ -14,15 +14,12 @@ from typing import Any, TypeAlias
 import regex
 import yaml
 
+from engine.errors import UnsupportedLanguageError as UnsupportedLanguageError
 from engine.lint.script import CYRILLIC_TAG, split_tag
 
 Pattern: TypeAlias = regex.Pattern[str]
 
 CHECK_KINDS = frozenset({"phrase", "refusal", "missing", "name", "capitals"})
-
-
-class UnsupportedLanguageError(LookupError):
-    """No lint patterns ship for the requested language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +111,3 @@ def rules_for(language: str) -> tuple[LintRule, ...]:
         raise UnsupportedLanguageError(f"no lint patterns for language {language!r}")
     path = resources.files("engine.lint").joinpath("patterns", f"{base}.yaml")
     return parse_patterns(path.read_text("utf-8"))
-
-
-__all__ = [
-    "CHECK_KINDS",
-    "LintRule",
-    "UnsupportedLanguageError",
-    "parse_patterns",
-    "pattern_files",
-    "rules_for",
-    "supported_languages",
-]

@@ -316,14 +316,3 @@ class Screen:
                 if units & bits != bits and literal in key:
                     units |= bits
         return units
-
-
-__all__ = [
-    "AVAILABLE",
-    "GRAM",
-    "Literals",
-    "Screen",
-    "canonical",
-    "canonical_char",
-    "required_literals",
-]

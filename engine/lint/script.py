@@ -90,14 +90,3 @@ def span_end(offsets: list[int], end: int) -> int:
     if end <= 0:
         return offsets[0] if offsets else 0
     return offsets[end - 1] + 1
-
-
-__all__ = [
-    "CYRILLIC_TAG",
-    "has_cyrillic",
-    "span_end",
-    "split_tag",
-    "to_cyrillic",
-    "to_latin",
-    "to_latin_with_offsets",
-]

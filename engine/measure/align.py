@@ -290,14 +290,3 @@ def _merge(runs: list[Match]) -> list[Match]:
         else:
             merged.append((i, j, length))
     return merged
-
-
-__all__ = [
-    "EXACT_CELLS",
-    "MAX_DEPTH",
-    "MEMORY_CELLS",
-    "VERIFY_CELLS",
-    "Alignment",
-    "Match",
-    "align",
-]

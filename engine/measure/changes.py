@@ -131,6 +131,3 @@ def _figures(
         exact=exact,
         options=options,
     )
-
-
-__all__ = ["forget_kept_old_texts", "measure"]

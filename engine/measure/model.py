@@ -148,6 +148,3 @@ class Measurement:
             "blocks": [block.as_dict() for block in self.blocks],
             "moves": [move.as_dict() for move in self.moves],
         }
-
-
-__all__ = ["MOVE_COST", "EditBlock", "MeasureOptions", "Measurement", "MovedBlock"]

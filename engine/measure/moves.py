@@ -89,6 +89,3 @@ class _InsertedIndex:
                 best = (q, length)
             q = self.chain[q]
         return best
-
-
-__all__ = ["MIN_MOVE_WORDS", "Gap", "Move", "find_moves"]

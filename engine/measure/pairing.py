@@ -140,6 +140,3 @@ def _merge(runs: list[Match]) -> list[Match]:
         else:
             merged.append((i, j, length))
     return merged
-
-
-__all__ = ["MAX_REGION_CELLS", "MAX_SEPARATION", "gaps_between", "pair_blocks"]

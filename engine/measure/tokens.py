@@ -140,6 +140,3 @@ def _append_regex_keys(
         if key is not None:
             texts.append(match.group())
             keys.append(key)
-
-
-__all__ = ["Token", "token_keys", "tokenize"]

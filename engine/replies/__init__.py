@@ -13,13 +13,14 @@ composes the reply to a decision in it, as JSON.
 from __future__ import annotations
 
 from engine.decide import Decision
+from engine.errors import UnsupportedReplyLanguageError
 from engine.ledger import ContractState
 from engine.replies.adapt import reply_facts_of
 from engine.replies.catalogue import STAGES, VERDICTS, Source, Technique, technique, techniques
 from engine.replies.compose import Reply, TechniqueUse, compose_facts
 from engine.replies.inputs import TONES, CitedClause, GroupFacts, ReplyFacts, ReplySettings, Tone
 from engine.replies.language import reply_document, reply_language
-from engine.replies.phrasebook import UnsupportedReplyLanguageError, reply_languages
+from engine.replies.phrasebook import reply_languages
 from engine.terms import ContractTerms
 from engine.understand import RequestAnalysis
 

@@ -112,6 +112,3 @@ def reply_facts_of(
         limit_items=size.items_limit,
         approved_on=_approved_on(contract, state, decision.deliverable),
     )
-
-
-__all__ = ["reply_facts_of"]

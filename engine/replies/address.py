@@ -231,6 +231,3 @@ def name_forms(language: str, full_name: str) -> dict[str, str]:
     if rule is None or not full_name.strip():
         return {}
     return rule(full_name.strip())
-
-
-__all__ = ["name_forms"]

@@ -114,14 +114,3 @@ def techniques() -> Mapping[str, Technique]:
 def technique(tid: str) -> Technique:
     """One technique by id; a KeyError names an id that the catalogue lacks."""
     return techniques()[tid]
-
-
-__all__ = [
-    "STAGES",
-    "VERDICTS",
-    "Source",
-    "Technique",
-    "parse_catalogue",
-    "technique",
-    "techniques",
-]

@@ -312,6 +312,3 @@ def compose_facts(
         verdict=facts.verdict,
         techniques=_used(plain.used),
     )
-
-
-__all__ = ["REPLY_ORDER", "Reply", "TechniqueUse", "compose_facts"]

@@ -94,15 +94,3 @@ class ReplyFacts:
     measured_items: int | None = None
     limit_items: int | None = None
     approved_on: date | None = None
-
-
-__all__ = [
-    "ADDRESS_KEYS",
-    "TONES",
-    "Address",
-    "CitedClause",
-    "GroupFacts",
-    "ReplyFacts",
-    "ReplySettings",
-    "Tone",
-]

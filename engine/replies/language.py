@@ -38,6 +38,3 @@ def reply_document(
     language = reply_language(decision, terms, override)
     facts = reply_facts_of(decision, terms, None, state)
     return dict(compose_facts(facts, terms, language, None).as_dict())
-
-
-__all__ = ["reply_document", "reply_language"]

@@ -21,11 +21,8 @@ from typing import Any
 import yaml
 from babel import Locale
 
+from engine.errors import UnsupportedReplyLanguageError as UnsupportedReplyLanguageError
 from engine.lint.script import CYRILLIC_TAG, split_tag, to_cyrillic
-
-
-class UnsupportedReplyLanguageError(LookupError):
-    """No phrase blocks ship for the requested reply language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,19 +153,3 @@ def sentences(
         for b in blocks
         if applies(b, facts)
     ]
-
-
-__all__ = [
-    "Choice",
-    "Sentence",
-    "UnsupportedReplyLanguageError",
-    "applies",
-    "fill",
-    "phrase_files",
-    "phrasebook",
-    "pick",
-    "render",
-    "reply_languages",
-    "reply_tag",
-    "sentences",
-]

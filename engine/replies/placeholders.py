@@ -374,6 +374,3 @@ def _quote(book: Mapping[str, Any], contract: ContractTerms, group: GroupFacts, 
         return amount
     each = _money(contract, price.amount, locale)
     return str(book["quote_rounds"]).format(amount=amount, count=int(count), each=each)
-
-
-__all__ = ["date_locale", "group_facts", "reply_facts", "share_text"]

@@ -54,6 +54,3 @@ def check_after_approval(facts: Facts) -> RuleResult:
             f"{facts.cite(ClauseKey.EXTRA_ROUNDS).citation}."
         ),
     )
-
-
-__all__ = ["check_after_approval"]

@@ -18,6 +18,3 @@ def check_unknown_deliverable(terms: ContractTerms, deliverable_id: str) -> Deli
     known = ", ".join(d.id for d in terms.deliverables)
     reason = f"unknown deliverable {deliverable_id!r}; this contract has: {known}"
     raise RequestError(reason, (FieldProblem(path="deliverable", reason=reason),))
-
-
-__all__ = ["check_unknown_deliverable"]

@@ -121,6 +121,3 @@ class Facts:
 def share_text(share: Decimal) -> str:
     """A share for people: 0.41666 -> "41.7%", 0.3 -> "30%"."""
     return percent(share.quantize(Decimal("0.001")))
-
-
-__all__ = ["Change", "Facts", "share_text"]

@@ -79,6 +79,3 @@ def quote_of(facts: Facts, parts: Sequence[QuotePart]) -> Quote | None:
     if len(parts) > 1:
         computation += f"; total {money(facts.terms, total)}"
     return Quote(total=_money(facts, total), computation=computation, parts=tuple(parts))
-
-
-__all__ = ["new_work_part", "quote_of", "round_part"]

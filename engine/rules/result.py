@@ -47,6 +47,3 @@ class RuleResult(_Frozen):
     unit: str | None = None
     items: tuple[int, ...] = ()
     explanation: str
-
-
-__all__ = ["ClauseRef", "RuleResult"]

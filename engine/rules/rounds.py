@@ -78,6 +78,3 @@ def check_included(facts: Facts) -> RuleResult:
         items=facts.round_items if fired else (),
         explanation=text,
     )
-
-
-__all__ = ["check_extra_round", "check_included"]

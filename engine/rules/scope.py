@@ -92,6 +92,3 @@ def check_vague(facts: Facts) -> RuleResult:
         items=items,
         explanation=text,
     )
-
-
-__all__ = ["check_free_fix", "check_out_of_scope", "check_vague"]

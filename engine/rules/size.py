@@ -85,6 +85,3 @@ def _by_items(facts: Facts) -> RuleResult:
         items=facts.round_items if fired else (),
         explanation=text,
     )
-
-
-__all__ = ["check_too_large"]

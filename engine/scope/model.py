@@ -99,6 +99,3 @@ def _jsonable(value: object) -> object:
     if isinstance(value, datetime):
         return value.isoformat()
     return value
-
-
-__all__ = ["Alert", "Ask", "DeliverableScope", "ScopeReport", "report_dict"]

@@ -242,6 +242,3 @@ def _deliverable_alerts(
             )
         )
     return alerts
-
-
-__all__ = ["ALERT_WINDOW", "CREEP_FORMULA", "scope_report"]

@@ -1,6 +1,7 @@
 """Contract terms: typed models of a contract spec, its numbered clauses and its hash.
 
-Public surface: parse a spec (`parse_spec`, `load_spec`), the models (`ContractTerms`,
+Public surface: parse a new spec (`parse_spec`, `load_spec`; bounds in `engine.terms.bounds`
+and `engine.terms.intake`), read a stored one (`reload_spec`), the models (`ContractTerms`,
 `Deliverable`, `RevisionPolicy`, `Money`, ...), the clauses that decisions cite
 (`clauses`, `clause`, `ClauseKey`), and the fingerprint every decision records
 (`terms_sha256`).
@@ -27,7 +28,8 @@ from engine.terms.policy import (
     RevisionPolicy,
     effective_policy,
 )
-from engine.terms.spec import SpecFormat, format_path, load_spec, parse_spec
+from engine.terms.reading import SpecFormat
+from engine.terms.spec import format_path, load_spec, parse_spec, reload_spec
 
 __all__ = [
     "Clause",
@@ -56,5 +58,6 @@ __all__ = [
     "money",
     "parse_spec",
     "percent",
+    "reload_spec",
     "terms_sha256",
 ]

@@ -343,6 +343,3 @@ _WRITERS = {
     ClauseKey.OWNERSHIP: _ownership,
     ClauseKey.GENERAL: _general,
 }
-
-
-__all__ = ["Clause", "ClauseKey", "clause", "clause_heading", "clauses", "money", "percent"]

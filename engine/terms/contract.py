@@ -12,9 +12,11 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import localedata
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from engine.terms.money import Amount, CurrencyCode, ExactDecimal
+from engine.terms.bounds import Fraction, Size, SpecAmount
+from engine.terms.money import CurrencyCode
 from engine.terms.policy import PolicyOverride, RevisionPolicy, effective_policy
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -51,8 +53,8 @@ class Deliverable(_Frozen):
     kind: DeliverableKind
     brief: Text
     unit: Unit | None = None
-    size: Annotated[int, Field(gt=0)] | None = None
-    fee: Amount | None = None
+    size: Size | None = None
+    fee: SpecAmount | None = None
     due: date | None = None
     revision_policy: PolicyOverride | None = None
 
@@ -67,9 +69,9 @@ class Deliverable(_Frozen):
 class PaymentTerms(_Frozen):
     """When money moves, and what a cancellation costs."""
 
-    deposit_share: Annotated[ExactDecimal, Field(ge=0, le=1)] = Decimal(0)
+    deposit_share: Fraction = Decimal(0)
     due_days: Annotated[int, Field(ge=0, le=365)] = 14
-    kill_fee_share: Annotated[ExactDecimal, Field(ge=0, le=1)] = Decimal("0.5")
+    kill_fee_share: Fraction = Decimal("0.5")
 
 
 class ContractTerms(_Frozen):
@@ -97,6 +99,15 @@ class ContractTerms(_Frozen):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}") from exc
+        return value
+
+    @field_validator("language", "locale")
+    @classmethod
+    def _known_locale(cls, value: str | None) -> str | None:
+        # Money and dates are formatted in this locale: one Babel does not know would
+        # make every reply and document fail later.
+        if value is not None and not localedata.exists(value):
+            raise ValueError(f"no locale data for {value!r}")
         return value
 
     @model_validator(mode="after")
@@ -134,13 +145,3 @@ class ContractTerms(_Frozen):
         if any(fee is None for fee in fees):
             return None
         return sum((fee for fee in fees if fee is not None), Decimal(0))
-
-
-__all__ = [
-    "ContractTerms",
-    "Deliverable",
-    "DeliverableKind",
-    "Party",
-    "PaymentTerms",
-    "Unit",
-]

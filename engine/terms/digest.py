@@ -39,6 +39,3 @@ def terms_sha256(terms: ContractTerms) -> str:
         _digests.clear()
     _digests[id(terms)] = (terms, digest)
     return digest
-
-
-__all__ = ["canonical_terms_json", "terms_sha256"]

@@ -51,6 +51,3 @@ class Money(BaseModel):
     def _same_currency(self, other: Money) -> None:
         if other.currency != self.currency:
             raise ValueError(f"cannot combine {self.currency} with {other.currency}")
-
-
-__all__ = ["Amount", "CurrencyCode", "ExactDecimal", "Money"]

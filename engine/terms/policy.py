@@ -12,9 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.terms.money import Amount, ExactDecimal
-
-Share = Annotated[ExactDecimal, Field(gt=0, description="a fraction of the words, e.g. 0.30")]
+from engine.terms.bounds import ChangeItems, Hours, Share, SpecAmount
 
 
 class _Frozen(BaseModel):
@@ -25,23 +23,23 @@ class FlatRoundPrice(_Frozen):
     """An extra round costs a fixed amount per deliverable."""
 
     basis: Literal["flat"] = "flat"
-    amount: Amount
+    amount: SpecAmount
 
 
 class PerWordRoundPrice(_Frozen):
     """An extra round is priced per word changed, with a minimum charge."""
 
     basis: Literal["per_word"] = "per_word"
-    rate: Amount
-    minimum: Amount = Decimal(0)
+    rate: SpecAmount
+    minimum: SpecAmount = Decimal(0)
 
 
 class HourlyRoundPrice(_Frozen):
     """An extra round is priced by the hour, estimated up front."""
 
     basis: Literal["hourly"] = "hourly"
-    rate: Amount
-    estimated_hours: Annotated[ExactDecimal, Field(gt=0)] = Decimal(1)
+    rate: SpecAmount
+    estimated_hours: Hours = Decimal(1)
 
 
 ExtraRoundPrice = Annotated[
@@ -52,8 +50,8 @@ ExtraRoundPrice = Annotated[
 class OutOfScopePricing(_Frozen):
     """Work outside the deliverables is quoted by the hour through a change order."""
 
-    hourly_rate: Amount
-    minimum_hours: Annotated[ExactDecimal, Field(gt=0)] = Decimal(1)
+    hourly_rate: SpecAmount
+    minimum_hours: Hours = Decimal(1)
 
 
 DEFAULT_FREE_FIX_KINDS: tuple[str, ...] = (
@@ -69,7 +67,7 @@ class RevisionPolicy(_Frozen):
 
     rounds_included: Annotated[int, Field(ge=0, le=100)]
     max_change_share: Share | None = None
-    max_change_items: Annotated[int, Field(gt=0)] | None = None
+    max_change_items: ChangeItems | None = None
     review_window_days: Annotated[int, Field(ge=0, le=365)] = 7
     silence_means_approval: bool = True
     approval_after_last_round: bool = True
@@ -84,7 +82,7 @@ class PolicyOverride(_Frozen):
 
     rounds_included: Annotated[int, Field(ge=0, le=100)] | None = None
     max_change_share: Share | None = None
-    max_change_items: Annotated[int, Field(gt=0)] | None = None
+    max_change_items: ChangeItems | None = None
     review_window_days: Annotated[int, Field(ge=0, le=365)] | None = None
     silence_means_approval: bool | None = None
     approval_after_last_round: bool | None = None
@@ -101,21 +99,17 @@ class PolicyOverride(_Frozen):
 
 
 def effective_policy(base: RevisionPolicy, override: PolicyOverride | None) -> RevisionPolicy:
-    """The contract policy with a deliverable's explicitly set fields laid over it."""
+    """The contract policy with a deliverable's set fields laid over it.
+
+    A null field overrides nothing: a stored spec is the model's JSON dump, which writes
+    every unset field of an override as null, so "explicitly null" cannot survive storing
+    (and once laid over the policy, a null ``out_of_scope`` broke every agreement).
+    """
     if override is None:
         return base
-    changes = {name: getattr(override, name) for name in override.model_fields_set}
+    changes = {
+        name: value
+        for name in override.model_fields_set
+        if (value := getattr(override, name)) is not None
+    }
     return base.model_copy(update=changes)
-
-
-__all__ = [
-    "DEFAULT_FREE_FIX_KINDS",
-    "ExtraRoundPrice",
-    "FlatRoundPrice",
-    "HourlyRoundPrice",
-    "OutOfScopePricing",
-    "PerWordRoundPrice",
-    "PolicyOverride",
-    "RevisionPolicy",
-    "effective_policy",
-]

@@ -1,32 +1,47 @@
 """Reading a contract spec (YAML or JSON text) into validated `ContractTerms`.
 
 Parsing takes text, not a path: the caller reads the file, the engine stays free of I/O.
-Every problem is reported at once with its field path (``deliverables[1].unit``) so a
-freelancer can fix a spec in one pass.
+Every problem is reported with its field path (``deliverables[1].unit``) so a freelancer
+can fix a spec in one pass. A new spec passes three gates, each reporting all it finds:
+
+1. reading (`engine.terms.reading`): nesting, number literals, duplicate keys and YAML
+   tags are checked before values are built, then NUL characters in the decoded data;
+2. the model (`ContractTerms`, with the bounds of `engine.terms.bounds`);
+3. the intake rules (`engine.terms.intake`): ISO currency, shares ≤ 1, date range and order.
+
+A stored spec was accepted once; ``reload_spec`` reads it through the model alone, so a
+contract stored before an intake rule existed keeps working (see the README, "Bounds").
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from decimal import Decimal
+from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from engine.errors import FieldProblem, SpecError
 from engine.terms.contract import ContractTerms
-
-SpecFormat = Literal["yaml", "json"]
+from engine.terms.intake import intake_problems
+from engine.terms.reading import SpecFormat, decode, screen
 
 
 def parse_spec(text: str, fmt: SpecFormat = "yaml") -> ContractTerms:
-    """Parse and validate a spec; raises `SpecError` naming every failing field."""
-    return load_spec(_decode(text, fmt))
+    """Parse and validate a new spec; raises `SpecError` naming every failing field."""
+    return load_spec(decode(text, fmt))
 
 
 def load_spec(data: object) -> ContractTerms:
-    """Validate an already-decoded spec (a mapping from YAML, JSON or an API body)."""
+    """Validate an already-decoded new spec (a mapping from YAML, JSON or an API body)."""
+    _raise_if(screen(data))
+    terms = reload_spec(data)
+    _raise_if(intake_problems(terms))
+    return terms
+
+
+def reload_spec(data: object) -> ContractTerms:
+    """Validate a spec accepted before (a stored one): the model's bounds, no intake rules."""
     if not isinstance(data, Mapping):
         raise SpecError(
             "a contract spec must be a mapping of fields",
@@ -35,10 +50,16 @@ def load_spec(data: object) -> ContractTerms:
     try:
         return ContractTerms.model_validate(dict(data))
     except ValidationError as exc:
-        problems = tuple(_problem(error) for error in exc.errors(include_url=False))
-        summary = "; ".join(f"{p.path or '(spec)'}: {p.reason}" for p in problems[:3])
-        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise SpecError(f"invalid contract spec: {summary}{more}", problems) from None
+        _raise_if(tuple(_problem(error) for error in exc.errors(include_url=False)))
+        raise  # pragma: no cover - a ValidationError always lists its errors
+
+
+def _raise_if(problems: tuple[FieldProblem, ...]) -> None:
+    if not problems:
+        return
+    summary = "; ".join(f"{p.path or '(spec)'}: {p.reason}" for p in problems[:3])
+    more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+    raise SpecError(f"invalid contract spec: {summary}{more}", problems) from None
 
 
 def format_path(location: tuple[int | str, ...]) -> str:
@@ -52,47 +73,29 @@ def format_path(location: tuple[int | str, ...]) -> str:
     return path
 
 
-class _AliasFreeLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases (``*name``).
-
-    A few hundred bytes of nested aliases expand into billions of nodes once validated
-    (the "billion laughs"); a contract spec never needs them, so they are refused before
-    anything is expanded.
-    """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not accepted in a contract spec", mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _decode(text: str, fmt: SpecFormat) -> Any:
-    try:
-        if fmt == "json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_AliasFreeLoader)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(
-            f"the spec is not valid {fmt.upper()}: {_first_line(exc)}",
-            (FieldProblem(path="", reason=_first_line(exc)),),
-        ) from None
-
-
 def _problem(error: Mapping[str, Any]) -> FieldProblem:
     location = tuple(part for part in error.get("loc", ()) if part not in _UNION_TAGS)
-    return FieldProblem(path=format_path(location), reason=str(error.get("msg", "invalid")))
+    return FieldProblem(path=format_path(location), reason=_reason(error))
 
+
+def _reason(error: Mapping[str, Any]) -> str:
+    """Pydantic's message, with bounds written as plain numbers ("must be at most 1")."""
+    words, key = _BOUND_WORDS.get(str(error.get("type")), ("", ""))
+    bound = (error.get("ctx") or {}).get(key)
+    if isinstance(bound, str) and bound.startswith("Decimal('"):  # pydantic's repr of it
+        bound = Decimal(bound.removeprefix("Decimal('").removesuffix("')"))
+    if isinstance(bound, int | Decimal):
+        return f"{words} {bound:,}"
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+
+
+_BOUND_WORDS = {
+    "less_than_equal": ("must be at most", "le"),
+    "less_than": ("must be less than", "lt"),
+    "greater_than_equal": ("must be at least", "ge"),
+    "greater_than": ("must be greater than", "gt"),
+}
 
 # Pydantic puts the discriminator's tag into the location of union errors; users never
 # wrote those names, so they are left out of the path.
 _UNION_TAGS = frozenset({"flat", "per_word", "hourly"})
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-__all__ = ["SpecFormat", "format_path", "load_spec", "parse_spec"]

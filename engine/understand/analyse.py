@@ -229,6 +229,3 @@ def analyse_request(
         language_candidates=lang.candidates,
         context=rest,
     )
-
-
-__all__ = ["analyse_request", "overall_scope"]

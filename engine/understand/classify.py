@@ -318,16 +318,3 @@ def read_clause(
     cues = find_cues(text, offset, book, cc, within)
     question = "?" in text or "\u037e" in text or text.rstrip().endswith(";")
     return ClauseReading(decide({c.kind for c in cues}, question), tuple(cues))
-
-
-__all__ = [
-    "CONCRETE_KINDS",
-    "ClauseReading",
-    "ContractCues",
-    "Verdict",
-    "contract_cues",
-    "decide",
-    "find_cues",
-    "item_scope",
-    "read_clause",
-]

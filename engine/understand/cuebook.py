@@ -362,15 +362,3 @@ def cuebook() -> CueBook:
     catalogue = _read("catalogue.yaml")
     languages = [_read(f"{code}.yaml") for code in catalogue["languages"]]
     return build_cuebook(catalogue, languages)
-
-
-__all__ = [
-    "CATEGORIES",
-    "CategoryPlan",
-    "Concept",
-    "CueBook",
-    "CuePattern",
-    "build_cuebook",
-    "cuebook",
-    "phrase_regex",
-]

@@ -60,6 +60,3 @@ def fold_pattern(pattern: str, language: str = "") -> str:
     if language == "sr":
         folded = folded.replace("lj", "lj?").replace("nj", "nj?").replace("dz", "dz?")
     return folded
-
-
-__all__ = ["fold", "fold_char", "fold_pattern"]

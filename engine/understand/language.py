@@ -181,6 +181,3 @@ def _decide(
     if prior_conf >= 0.2:
         return LanguageReading(known[0], prior_conf, "prior", ranked)
     return LanguageReading(top, top_conf, "detector", ranked)
-
-
-__all__ = ["LanguageReading", "detect_language", "detector_confidences", "script_shares"]

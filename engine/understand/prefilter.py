@@ -408,17 +408,3 @@ class Prefilter:
                 if entry[0] in key:
                     found.append(entry)
         return Screen(_resolve(found, key, self._always), tuple(found), self._always, key)
-
-
-__all__ = [
-    "AVAILABLE",
-    "EVERYTHING",
-    "Conditions",
-    "PhraseInfo",
-    "Prefilter",
-    "Screen",
-    "canonical",
-    "canonical_char",
-    "read_phrase",
-    "required_conditions",
-]

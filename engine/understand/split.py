@@ -48,6 +48,3 @@ def split_message(text: str, book: CueBook, within: Screen | None = None) -> tup
         return ()
     bounds = [0, *_cuts(text, book, within), len(text)]
     return tuple((a, b) for a, b in itertools.pairwise(bounds) if b > a)
-
-
-__all__ = ["Span", "split_message"]

@@ -152,6 +152,3 @@ def read_stage(
     score = sum(book.stage_weights.get(c.rule.split(".", 1)[1], 1) for c in cues)
     stage: Stage = "explosion" if score >= book.stage_threshold else "calm"
     return StageReading(stage, score, tuple(cues))
-
-
-__all__ = ["StageReading", "caps_cues", "marks_cues", "name_words", "read_stage"]

@@ -104,6 +104,7 @@ def test_missing_documents_and_strangers_get_problem_responses(
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
     assert "no change order 9" in missing.json()["detail"]
+    assert missing.json()["type"] == "/problems/document-not-found"
     unknown = client.get(f"/v1/contracts/{contract_id}/documents/invoice.pdf", headers=auth)
     assert unknown.status_code == 422
     with database.writes.begin() as session:

@@ -1,0 +1,254 @@
+"""The engine's public surface is pinned (issue 21): the packages' ``__all__`` equal these
+literal sets, every exported name exists, and no internal module declares ``__all__``
+(only a package's ``__init__`` and ``engine.errors``, the one error tree, are public).
+Additions are deliberate: change a set here in the same commit.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+import engine
+
+PUBLIC: dict[str, frozenset[str]] = {
+    "engine": frozenset(
+        {
+            "ENGINE_VERSION",
+            "RoundwiseError",
+        }
+    ),
+    "engine.errors": frozenset(
+        {
+            "FieldProblem",
+            "LedgerError",
+            "RequestError",
+            "RoundwiseError",
+            "SpecError",
+            "UnsupportedLanguageError",
+            "UnsupportedReplyLanguageError",
+        }
+    ),
+    "engine.decide": frozenset(
+        {
+            "BILLABLE_VERDICTS",
+            "ClauseRef",
+            "Decision",
+            "Difference",
+            "ItemDecision",
+            "ReplayReport",
+            "ReplayedDecision",
+            "RevisionRequest",
+            "RuleResult",
+            "VERDICT_PRECEDENCE",
+            "decision_events",
+            "decision_json",
+            "evaluate",
+            "overall_verdict",
+            "replay",
+            "request_context",
+            "understand",
+        }
+    ),
+    "engine.ledger": frozenset(
+        {
+            "APPROVAL_KINDS",
+            "Approval",
+            "ApprovalKind",
+            "ApprovedExplicitly",
+            "ChangeOrder",
+            "ChangeOrderAccepted",
+            "ChangeOrderIssued",
+            "ContractCompleted",
+            "ContractSigned",
+            "ContractState",
+            "DecisionMade",
+            "DeliverableState",
+            "EVENT_TYPES",
+            "Event",
+            "Folding",
+            "ItemVerdict",
+            "Quote",
+            "QuoteKind",
+            "QuotePart",
+            "RequestRecord",
+            "RequestScope",
+            "RevisionDelivered",
+            "RevisionRequested",
+            "Scope",
+            "Verdict",
+            "Version",
+            "VersionSubmitted",
+            "apply",
+            "dump_event",
+            "dump_events",
+            "fold",
+            "initial_state",
+            "load_events",
+            "parse_event",
+            "review_deadline",
+            "settle",
+            "settles_something",
+        }
+    ),
+    "engine.lint": frozenset(
+        {
+            "Finding",
+            "LintRule",
+            "UnsupportedLanguageError",
+            "lint_reply",
+            "supported_languages",
+        }
+    ),
+    "engine.measure": frozenset(
+        {
+            "EditBlock",
+            "MIN_MOVE_WORDS",
+            "MOVE_COST",
+            "MeasureOptions",
+            "Measurement",
+            "MovedBlock",
+            "Token",
+            "measure",
+            "tokenize",
+        }
+    ),
+    "engine.replies": frozenset(
+        {
+            "CitedClause",
+            "GroupFacts",
+            "Reply",
+            "ReplyFacts",
+            "ReplySettings",
+            "STAGES",
+            "Source",
+            "TONES",
+            "Technique",
+            "TechniqueUse",
+            "Tone",
+            "UnsupportedReplyLanguageError",
+            "VERDICTS",
+            "compose_facts",
+            "compose_reply",
+            "reply_document",
+            "reply_facts_of",
+            "reply_language",
+            "reply_languages",
+            "technique",
+            "techniques",
+        }
+    ),
+    "engine.rules": frozenset(
+        {
+            "Change",
+            "ClauseRef",
+            "Facts",
+            "RULES",
+            "Rule",
+            "RuleResult",
+            "check_after_approval",
+            "check_extra_round",
+            "check_free_fix",
+            "check_included",
+            "check_out_of_scope",
+            "check_too_large",
+            "check_unknown_deliverable",
+            "check_vague",
+            "new_work_part",
+            "quote_of",
+            "round_part",
+            "run_rules",
+            "share_text",
+        }
+    ),
+    "engine.scope": frozenset(
+        {
+            "ALERT_WINDOW",
+            "Alert",
+            "Ask",
+            "CREEP_FORMULA",
+            "DeliverableScope",
+            "ScopeReport",
+            "report_dict",
+            "scope_report",
+        }
+    ),
+    "engine.terms": frozenset(
+        {
+            "Clause",
+            "ClauseKey",
+            "ContractTerms",
+            "Deliverable",
+            "DeliverableKind",
+            "ExtraRoundPrice",
+            "FlatRoundPrice",
+            "HourlyRoundPrice",
+            "Money",
+            "OutOfScopePricing",
+            "Party",
+            "PaymentTerms",
+            "PerWordRoundPrice",
+            "PolicyOverride",
+            "RevisionPolicy",
+            "SpecFormat",
+            "Unit",
+            "canonical_terms_json",
+            "clause",
+            "clauses",
+            "effective_policy",
+            "format_path",
+            "load_spec",
+            "money",
+            "parse_spec",
+            "percent",
+            "reload_spec",
+            "terms_sha256",
+        }
+    ),
+    "engine.understand": frozenset(
+        {
+            "ChangeItem",
+            "Cue",
+            "DeliverableInfo",
+            "ITEM_SCOPES",
+            "ItemScope",
+            "LANGUAGES",
+            "LanguageMethod",
+            "RequestAnalysis",
+            "RequestContext",
+            "SCOPES",
+            "STAGES",
+            "Scope",
+            "Stage",
+            "analyse_request",
+            "overall_scope",
+        }
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_a_public_package_exports_exactly_its_pinned_names_and_each_exists(name: str) -> None:
+    module = importlib.import_module(name)
+    assert set(module.__all__) == PUBLIC[name]
+    assert len(module.__all__) == len(set(module.__all__))
+    missing = [n for n in module.__all__ if not hasattr(module, n)]
+    assert missing == []
+
+
+def test_no_internal_engine_module_declares_all() -> None:
+    declaring = []
+    for info in pkgutil.walk_packages(engine.__path__, "engine."):
+        module = importlib.import_module(info.name)
+        if hasattr(module, "__all__") and not info.ispkg and info.name not in PUBLIC:
+            declaring.append(info.name)
+    assert declaring == []
+
+
+def test_every_engine_package_is_pinned() -> None:
+    packages = {
+        info.name for info in pkgutil.iter_modules(engine.__path__, "engine.") if info.ispkg
+    }
+    assert packages <= set(PUBLIC)
