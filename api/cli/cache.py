@@ -1,0 +1,160 @@
+"""The CLI's on-disk cache of the compiled cue book, and the lazily built language detector.
+
+Building the cue book (folding some 1,700 cue phrases and reading the literals each one
+needs, ``engine.understand.cuebook.compile_state``) takes about half a second of CPU, and
+a CLI process judges one message. So the CLI keeps the result, plain JSON, in a file:
+
+- **Where**: ``$ROUNDWISE_CACHE_DIR``, else ``$XDG_CACHE_HOME/roundwise``, else
+  ``~/.cache/roundwise``; the file is ``cuebook-<key>.json``.
+- **Key**: SHA-256 of the state format, the Python version, the source of the modules that
+  compute the state (``cuebook``, ``prefilter``, ``fold``, ``engine.translation``) and
+  every file of the cue data (``engine/understand/cues/*.yaml``). Editing a cue phrase or
+  that code gives another key, hence another file.
+- **Invalidation**: a file whose key does not match is never read; writing a new file
+  removes the other ``cuebook-*.json`` files. A file that cannot be read, is not valid
+  JSON, or holds a state the engine refuses is rebuilt and rewritten: a corrupt cache is
+  never fatal. A cache directory that cannot be written only means no cache.
+  ``ROUNDWISE_NO_CACHE=1`` turns the cache off.
+
+The engine stays pure: it exports and imports the state as plain values
+(``compile_state`` / ``book_from_state``) and is handed the book (``install_cuebook``);
+only this module touches files. The language detector is built by the engine on first
+use, told here to load each language model when first needed instead of all up front.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR_VARIABLE = "ROUNDWISE_CACHE_DIR"
+NO_CACHE_VARIABLE = "ROUNDWISE_NO_CACHE"
+_CODE = (
+    ("engine.understand", "cuebook.py"),
+    ("engine.understand", "prefilter.py"),
+    ("engine.understand", "fold.py"),
+    ("engine", "translation.py"),
+)
+
+
+def cache_dir() -> Path:
+    """The directory the CLI caches in (see the module docstring)."""
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "roundwise"
+
+
+def cache_enabled() -> bool:
+    """False when ``ROUNDWISE_NO_CACHE`` is set to anything but "", "0" or "false"."""
+    return os.environ.get(NO_CACHE_VARIABLE, "").strip().lower() in ("", "0", "false")
+
+
+def _sources() -> Iterable[tuple[str, bytes]]:
+    for package, name in _CODE:
+        yield f"{package}/{name}", resources.files(package).joinpath(name).read_bytes()
+    cues = resources.files("engine.understand.cues")
+    for entry in sorted(cues.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            yield f"cues/{entry.name}", entry.read_bytes()
+
+
+def cuebook_key() -> str:
+    """The cache key of the packaged cue book (see the module docstring)."""
+    from engine.understand.cuebook import STATE_FORMAT
+
+    digest = hashlib.sha256(f"format {STATE_FORMAT}\n{sys.version}\n".encode())
+    for name, data in _sources():
+        digest.update(f"{name} {len(data)}\n".encode())
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def cuebook_path(key: str) -> Path:
+    """The cache file of the cue book with ``key``."""
+    return cache_dir() / f"cuebook-{key}.json"
+
+
+def _read_state(path: Path, key: str) -> Any:
+    """The cached state, or None when there is none or it is unusable."""
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    return stored.get("state")
+
+
+def _write_state(path: Path, key: str, state: Any) -> None:
+    """Store the state atomically; any failure just leaves no cache behind."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".cuebook-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump({"key": key, "state": state}, stream, ensure_ascii=False)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        for old in path.parent.glob("cuebook-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        return
+
+
+def load_cuebook() -> str:
+    """Install the packaged cue book from the cache, building (and storing) it if needed.
+
+    Returns how it was obtained: "cache", "built" (and stored, if the directory allowed)
+    or "uncached" (the cache is off).
+    """
+    from engine.understand.cuebook import book_from_state, install_cuebook, packaged_state
+
+    if not cache_enabled():
+        install_cuebook(book_from_state(packaged_state()))
+        return "uncached"
+    key = cuebook_key()
+    path = cuebook_path(key)
+    state = _read_state(path, key)
+    if state is not None:
+        try:
+            install_cuebook(book_from_state(state))
+        except Exception:  # a damaged cache is rebuilt, whatever broke
+            state = None
+        else:
+            return "cache"
+    state = packaged_state()
+    install_cuebook(book_from_state(state))
+    _write_state(path, key, state)
+    return "built"
+
+
+def prepare_understanding() -> None:
+    """Make the engine's message reading cheap to start: cached cue book, lazy models."""
+    from engine.understand.language import load_models_on_demand
+
+    load_models_on_demand()
+    load_cuebook()
+
+
+__all__ = [
+    "CACHE_DIR_VARIABLE",
+    "NO_CACHE_VARIABLE",
+    "cache_dir",
+    "cache_enabled",
+    "cuebook_key",
+    "cuebook_path",
+    "load_cuebook",
+    "prepare_understanding",
+]
