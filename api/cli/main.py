@@ -9,7 +9,7 @@ Errors: every bad input ends in one line on stderr, ``roundwise COMMAND: problem
 exit code 2, whether Click refused an option (an unknown ``--tone``, a missing argument)
 or a command met a file it cannot use. Input errors that escape a command (the engine's
 own ``RoundwiseError``, an ``OSError``, undecodable text, input nested too deeply for the
-parser) are turned into that line here, not into a traceback.
+parser, a number out of range) are turned into that line here, not into a traceback.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _usage_line(error: click.ClickException) -> str:
 def _input_errors() -> tuple[type[BaseException], ...]:
     from engine.errors import RoundwiseError
 
-    return (RoundwiseError, OSError, UnicodeDecodeError, RecursionError)
+    return (RoundwiseError, OSError, UnicodeDecodeError, RecursionError, ArithmeticError)
 
 
 def _error_text(error: BaseException) -> str:
@@ -74,6 +74,8 @@ def _error_text(error: BaseException) -> str:
         return error.message
     if isinstance(error, RecursionError):
         return "input nested too deeply to read"
+    if isinstance(error, ArithmeticError):
+        return f"a number in the input is out of range ({type(error).__name__})"
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{error.strerror or error}"
@@ -181,4 +183,4 @@ for module in (measure_cmd, policy_cmd, replies_cmd, render_cmd, server_cmd):
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app(prog_name=PROGRAM)

@@ -9,7 +9,8 @@ exit code 2). The output (``-o``):
   render never leaves a half-written PDF behind;
 - a symbolic link: written through, to the file it points to (the link stays a link);
 - a FIFO or a character device (``/dev/stdout``, ``/dev/null``): written into, never
-  replaced; a FIFO nobody reads is refused rather than waited on;
+  replaced (the line saying what was written then goes to stderr); a FIFO nobody reads
+  is refused rather than waited on;
 - a directory, a missing directory, a block device or a socket: refused before rendering.
 """
 
@@ -89,11 +90,15 @@ def render(
             )
     except RoundwiseError as error:
         raise fail(COMMAND, f"{ledger or spec}: {error.message}") from None
+    except ArithmeticError as error:  # e.g. an amount too large to format (no engine bound yet)
+        problem = f"a number is out of range ({type(error).__name__})"
+        raise fail(COMMAND, f"{spec}: cannot render: {problem}") from None
     try:
         destination.write(rendered.pdf)
     except OSError as error:
         raise fail(COMMAND, f"{output}: cannot write ({error.strerror or error})") from None
-    typer.echo(f"{output}: {rendered.document_id}, {rendered.pages} pages")
+    # Written into a FIFO or device (perhaps /dev/stdout itself): the summary goes to stderr.
+    typer.echo(f"{output}: {rendered.document_id}, {rendered.pages} pages", err=destination.through)
     for warning in rendered.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

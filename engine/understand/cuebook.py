@@ -439,7 +439,7 @@ def build_cuebook(
     return book_from_state(compile_state(catalogue, languages, prefilter))
 
 
-def packaged_data() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def packaged_data() -> tuple[dict[str, Any], list[Mapping[str, Any]]]:
     """The packaged catalogue and language files, parsed."""
     catalogue = _read("catalogue.yaml")
     return catalogue, [_read(f"{code}.yaml") for code in catalogue["languages"]]
