@@ -17,7 +17,7 @@ a CLI process judges one message. So the CLI keeps the result, plain JSON, in a 
   ``ROUNDWISE_NO_CACHE=1`` turns the cache off.
 
 The engine stays pure: it exports and imports the state as plain values
-(``compile_state`` / ``book_from_state``) and is handed the book (``install_cuebook``);
+(``compile_state`` / ``book_from_state``) and is handed the book (``using_cuebook``);
 only this module touches files. The language detector is built by the engine on first
 use, told here to load each language model when first needed instead of all up front.
 """
@@ -29,10 +29,14 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.understand.cuebook import CueBook
 
 CACHE_DIR_VARIABLE = "ROUNDWISE_CACHE_DIR"
 NO_CACHE_VARIABLE = "ROUNDWISE_NO_CACHE"
@@ -113,39 +117,43 @@ def _write_state(path: Path, key: str, state: Any) -> None:
         return
 
 
-def load_cuebook() -> str:
-    """Install the packaged cue book from the cache, building (and storing) it if needed.
+def cached_cuebook() -> tuple[CueBook, str]:
+    """The packaged cue book from the cache, built (and stored) if need be.
 
-    Returns how it was obtained: "cache", "built" (and stored, if the directory allowed)
-    or "uncached" (the cache is off).
+    Also says how it was obtained: "cache", "built" (and stored, if the directory
+    allowed) or "uncached" (the cache is off).
     """
-    from engine.understand.cuebook import book_from_state, install_cuebook, packaged_state
+    from engine.understand.cuebook import book_from_state, packaged_state
 
     if not cache_enabled():
-        install_cuebook(book_from_state(packaged_state()))
-        return "uncached"
+        return book_from_state(packaged_state()), "uncached"
     key = cuebook_key()
     path = cuebook_path(key)
     state = _read_state(path, key)
     if state is not None:
         try:
-            install_cuebook(book_from_state(state))
+            return book_from_state(state), "cache"
         except Exception:  # a damaged cache is rebuilt, whatever broke
             state = None
-        else:
-            return "cache"
     state = packaged_state()
-    install_cuebook(book_from_state(state))
+    book = book_from_state(state)
     _write_state(path, key, state)
-    return "built"
+    return book, "built"
 
 
-def prepare_understanding() -> None:
-    """Make the engine's message reading cheap to start: cached cue book, lazy models."""
-    from engine.understand.language import load_models_on_demand
+@contextmanager
+def understanding() -> Iterator[str]:
+    """Within the block, the engine reads messages with the cached cue book and loads
+    language models on demand (the process's previous settings return after it).
 
-    load_models_on_demand()
-    load_cuebook()
+    Yields how the cue book was obtained (see ``cached_cuebook``).
+    """
+    from engine.understand.cuebook import using_cuebook
+    from engine.understand.language import models_on_demand
+
+    book, how = cached_cuebook()
+    with models_on_demand(), using_cuebook(book):
+        yield how
 
 
 __all__ = [
@@ -153,8 +161,8 @@ __all__ = [
     "NO_CACHE_VARIABLE",
     "cache_dir",
     "cache_enabled",
+    "cached_cuebook",
     "cuebook_key",
     "cuebook_path",
-    "load_cuebook",
-    "prepare_understanding",
+    "understanding",
 ]

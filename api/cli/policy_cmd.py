@@ -50,7 +50,7 @@ def evaluate_command(
 ) -> None:
     """Judge a client's revision request against the contract and its ledger."""
     from api.cli import policy_render as render
-    from api.cli.cache import prepare_understanding
+    from api.cli.cache import understanding
     from engine.decide import decision_events, decision_json, evaluate
     from engine.errors import RoundwiseError
     from engine.ledger import dump_events, fold
@@ -63,8 +63,7 @@ def evaluate_command(
         raise fail(command, "--record needs --ledger (the file to append to)")
     moment = parse_now(command, now)
     try:
-        with spinner("judging the request"):
-            prepare_understanding()
+        with spinner("judging the request"), understanding():
             decision = evaluate(terms, fold(events, moment, terms), request, moment)
     except RoundwiseError as error:
         raise fail(command, f"{ledger or request_file}: {error.message}") from None
@@ -107,7 +106,7 @@ def replay_command(
 ) -> None:
     """Re-judge every recorded request; exit 1 if any decision would differ now."""
     from api.cli import policy_render as render
-    from api.cli.cache import prepare_understanding
+    from api.cli.cache import understanding
     from engine.decide import replay
     from engine.errors import RoundwiseError
 
@@ -115,8 +114,7 @@ def replay_command(
     terms = load_terms(command, spec)
     events = load_ledger(command, ledger)
     try:
-        with spinner("replaying the ledger"):
-            prepare_understanding()
+        with spinner("replaying the ledger"), understanding():
             result = replay(terms, events)
     except RoundwiseError as error:
         raise fail(command, f"{ledger}: {error.message}") from None

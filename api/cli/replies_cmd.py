@@ -153,7 +153,7 @@ def reply_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Judge a request and print the reply to send: polite, with the clause and options."""
-    from api.cli.cache import prepare_understanding
+    from api.cli.cache import understanding
     from api.replying import reply_language
     from engine.decide import decision_json, evaluate
     from engine.errors import RoundwiseError
@@ -178,8 +178,7 @@ def reply_command(
     events = load_ledger(command, ledger) if ledger else ()
     moment = parse_now(command, now)
     try:
-        with spinner("judging the request and drafting the reply"):
-            prepare_understanding()
+        with spinner("judging the request and drafting the reply"), understanding():
             state = fold(events, moment, terms)
             decision = evaluate(terms, state, request, moment)
             chosen = language.value if language else reply_language(decision, terms)

@@ -20,15 +20,17 @@ for it every time: ``compile_state`` does the slow half (folding every phrase an
 its literals, about a second) and returns plain values (strings, lists, numbers) that
 ``book_from_state`` turns back into a book in a few milliseconds; the book's regexes are
 compiled on first use (``CuePattern.regex``), so a message compiles only the few its
-prefilter lets through. The engine does no file I/O: where such a state is kept (the
-CLI's on-disk cache) is the caller's business, and ``install_cuebook`` hands the engine
-the book to use.
+prefilter lets through (``cuebook()`` compiles them all when it builds the book, as a
+server wants). The engine does no file I/O: where such a state is kept (the
+CLI's on-disk cache) is the caller's business, and ``install_cuebook`` (or, for a block,
+``using_cuebook``) hands the engine the book to use.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
@@ -293,6 +295,13 @@ class CueBook:
             )
         return iter(cues)
 
+    def compile_all(self) -> CueBook:
+        """Compile every cue regex now, not on first use (a server does it at start-up)."""
+        for patterns in self.patterns.values():
+            for pattern in patterns:
+                _ = pattern.regex
+        return self
+
     def explain(self, rule: str) -> str:
         """The human explanation of a rule (by full rule, then by its category)."""
         category = rule.split(".", 1)[0]
@@ -454,15 +463,31 @@ _BOOK: list[CueBook] = []  # the process's book, once built or installed
 
 
 def cuebook() -> CueBook:
-    """The packaged cue book, built once per process (or the one ``install_cuebook`` gave)."""
+    """The packaged cue book, built once per process (or the one ``install_cuebook`` gave).
+
+    Built here, every regex is compiled at once, as before the book could be cached: a
+    server builds it while warming up and its requests never compile. A book handed over
+    by ``install_cuebook`` compiles each regex when first used (a CLI process uses few).
+    """
     if not _BOOK:
-        _BOOK.append(book_from_state(packaged_state()))
+        _BOOK.append(book_from_state(packaged_state()).compile_all())
     return _BOOK[0]
 
 
 def install_cuebook(book: CueBook) -> None:
     """Use ``book`` as the packaged cue book from now on (e.g. one read back from a cache)."""
     _BOOK[:] = [book]
+
+
+@contextmanager
+def using_cuebook(book: CueBook) -> Iterator[CueBook]:
+    """Use ``book`` as the packaged cue book within the block, then the previous one."""
+    previous = list(_BOOK)
+    _BOOK[:] = [book]
+    try:
+        yield book
+    finally:
+        _BOOK[:] = previous
 
 
 __all__ = [
@@ -481,4 +506,5 @@ __all__ = [
     "packaged_data",
     "packaged_state",
     "phrase_regex",
+    "using_cuebook",
 ]

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -82,15 +83,24 @@ def script_shares(text: str) -> dict[str, float]:
 _LOADING = {"preload": True}
 
 
-def load_models_on_demand() -> None:
-    """Build the detector without preloading its models (call before the first message).
+@contextmanager
+def models_on_demand() -> Iterator[None]:
+    """Within the block, build the detector without preloading its models.
 
-    Building with preloaded models takes seconds; without, lingua loads a model the first
-    time a message needs it, which for one message is a few tens of milliseconds. The
-    confidences are the same either way (``_detector``).
+    Building with preloaded models takes seconds; without, lingua loads a language's
+    models the first time a message needs them. The confidences are the same either way
+    (``_detector``). lingua keeps loaded models for the whole process, so the detector
+    built after the block (preloading again) reuses whatever was loaded inside it.
     """
-    if _LOADING["preload"]:
-        _LOADING["preload"] = False
+    if not _LOADING["preload"]:
+        yield
+        return
+    _LOADING["preload"] = False
+    _detector.cache_clear()
+    try:
+        yield
+    finally:
+        _LOADING["preload"] = True
         _detector.cache_clear()
 
 
@@ -103,7 +113,7 @@ def _detector() -> Any:
     message): lazily loaded models are looked up behind a lock for every n-gram. The
     models of our six languages are loaded on the first message anyway, so preloading
     costs only ~45 MB more per process (216 MB against 169 MB). A process that reads one
-    message calls ``load_models_on_demand`` first.
+    message reads it inside ``models_on_demand``.
     """
     from lingua import Language, LanguageDetectorBuilder
 
@@ -207,6 +217,6 @@ __all__ = [
     "LanguageReading",
     "detect_language",
     "detector_confidences",
-    "load_models_on_demand",
+    "models_on_demand",
     "script_shares",
 ]

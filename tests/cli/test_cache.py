@@ -21,22 +21,20 @@ MESSAGES = (
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(tmp_path / "cache"))
     monkeypatch.delenv(cache.NO_CACHE_VARIABLE, raising=False)
-    saved = list(cuebook_module._BOOK)
-    yield tmp_path / "cache"
-    cuebook_module._BOOK[:] = saved
+    return tmp_path / "cache"
+
+
+def load_cuebook() -> str:
+    return cache.cached_cuebook()[1]
 
 
 def readings(book: cuebook_module.CueBook) -> list[object]:
-    saved = list(cuebook_module._BOOK)
-    cuebook_module.install_cuebook(book)
-    try:
+    with cuebook_module.using_cuebook(book):
         context = RequestContext(deliverable_id="home", deliverable_kind="text")
         return [analyse_request(message, context) for message in MESSAGES]
-    finally:
-        cuebook_module._BOOK[:] = saved
 
 
 def test_the_state_survives_json_and_reads_messages_the_same() -> None:
@@ -46,10 +44,10 @@ def test_the_state_survives_json_and_reads_messages_the_same() -> None:
 
 
 def test_first_run_builds_and_stores_then_reads_the_cache(cache_dir: Path) -> None:
-    assert cache.load_cuebook() == "built"
+    assert load_cuebook() == "built"
     files = list(cache_dir.glob("cuebook-*.json"))
     assert files == [cache.cuebook_path(cache.cuebook_key())]
-    assert cache.load_cuebook() == "cache"
+    assert load_cuebook() == "cache"
 
 
 @pytest.mark.parametrize(
@@ -57,27 +55,27 @@ def test_first_run_builds_and_stores_then_reads_the_cache(cache_dir: Path) -> No
     [b"", b"{not json", b"[1, 2]", b'{"key": "other", "state": {}}', b"\xff\xfe\x00"],
 )
 def test_a_corrupt_cache_file_is_rebuilt_not_fatal(cache_dir: Path, damage: bytes) -> None:
-    assert cache.load_cuebook() in ("built", "cache")
+    assert load_cuebook() in ("built", "cache")
     path = cache.cuebook_path(cache.cuebook_key())
     path.write_bytes(damage)
-    assert cache.load_cuebook() == "built"
+    assert load_cuebook() == "built"
     assert json.loads(path.read_bytes())["key"] == cache.cuebook_key()
-    assert cache.load_cuebook() == "cache"
+    assert load_cuebook() == "cache"
 
 
 def test_a_state_the_engine_refuses_is_rebuilt(cache_dir: Path) -> None:
-    cache.load_cuebook()
+    load_cuebook()
     path = cache.cuebook_path(cache.cuebook_key())
     stored = json.loads(path.read_bytes())
     stored["state"]["patterns"] = {"change": "not a list of patterns"}
     path.write_text(json.dumps(stored), encoding="utf-8")
-    assert cache.load_cuebook() == "built"
+    assert load_cuebook() == "built"
 
 
 def test_the_key_follows_the_cue_data_and_old_files_are_removed(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache.load_cuebook()
+    load_cuebook()
     first = cache.cuebook_key()
     original = cache._sources
 
@@ -87,7 +85,7 @@ def test_the_key_follows_the_cue_data_and_old_files_are_removed(
 
     monkeypatch.setattr(cache, "_sources", edited)
     assert cache.cuebook_key() != first
-    assert cache.load_cuebook() == "built"
+    assert load_cuebook() == "built"
     assert [p.name for p in cache_dir.glob("cuebook-*.json")] == [
         f"cuebook-{cache.cuebook_key()}.json"
     ]
@@ -99,18 +97,28 @@ def test_an_unwritable_cache_dir_only_means_no_cache(
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, str(blocker / "cache"))
-    saved = list(cuebook_module._BOOK)
-    try:
-        assert cache.load_cuebook() == "built"
-        assert cache.load_cuebook() == "built"
-    finally:
-        cuebook_module._BOOK[:] = saved
+    assert load_cuebook() == "built"
+    assert load_cuebook() == "built"
 
 
 def test_no_cache_turns_it_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.NO_CACHE_VARIABLE, "1")
-    assert cache.load_cuebook() == "uncached"
+    assert load_cuebook() == "uncached"
     assert not cache_dir.exists()
+
+
+def test_understanding_uses_the_cached_book_and_lazy_models_only_within_the_block(
+    cache_dir: Path,
+) -> None:
+    from engine.understand import language
+
+    before = cuebook_module.cuebook()
+    with cache.understanding() as how:
+        assert how in ("built", "cache")
+        assert cuebook_module.cuebook() is not before
+        assert language._LOADING["preload"] is False
+    assert cuebook_module.cuebook() is before
+    assert language._LOADING["preload"] is True
 
 
 def test_the_default_location_is_the_user_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
