@@ -467,7 +467,7 @@ def cuebook() -> CueBook:
 
     Built here, every regex is compiled at once, as before the book could be cached: a
     server builds it while warming up and its requests never compile. A book handed over
-    by ``install_cuebook`` compiles each regex when first used (a CLI process uses few).
+    by ``using_cuebook`` compiles each regex when first used (a CLI process uses few).
     """
     if not _BOOK:
         _BOOK.append(book_from_state(packaged_state()).compile_all())
