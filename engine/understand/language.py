@@ -87,10 +87,14 @@ _LOADING = {"preload": True}
 def models_on_demand() -> Iterator[None]:
     """Within the block, build the detector without preloading its models.
 
-    Building with preloaded models takes seconds; without, lingua loads a language's
-    models the first time a message needs them. The confidences are the same either way
-    (``_detector``). lingua keeps loaded models for the whole process, so the detector
-    built after the block (preloading again) reuses whatever was loaded inside it.
+    Preloading costs seconds before the first message; without it nothing is loaded until
+    a message needs the detector, and one decided by its script (Greek, Georgian,
+    Cyrillic) or without letters never does. A Latin-script message still loads the six
+    languages' models on first use (lingua loads a language's n-gram models together;
+    measured, about as long as preloading them), which is most of a one-message CLI
+    process's time. The confidences are the same either way (``_detector``). lingua keeps
+    loaded models for the whole process, so a detector built after the block (preloading
+    again) reuses whatever was loaded inside it.
     """
     if not _LOADING["preload"]:
         yield
