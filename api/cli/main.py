@@ -15,32 +15,38 @@ parser, a number out of range) are turned into that line here, not into a traceb
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-
-# Typer carries its own copy of Click: its exceptions, not the `click` package's, are raised.
-from typer._click import exceptions as click
-from typer._click.core import Context
-from typer._click.utils import PacifyFlushWrapper
 from typer.core import TyperGroup
 
 from api.cli import measure_cmd, policy_cmd, render_cmd, replies_cmd, server_cmd
 from api.cli.inputs import EXIT_BAD_INPUT, one_line
 
+# Recent Typer carries its own copy of Click (``typer._click``), older Typer uses the
+# ``click`` package: the exceptions raised are those of the copy ``typer.BadParameter``
+# comes from, whichever it is.
+click: Any = sys.modules[typer.BadParameter.__module__]
+_CLICK_UTILS: Any = importlib.import_module(click.__name__.rpartition(".")[0] + ".utils")
+_NO_ARGS_IS_HELP: type[Exception] = getattr(
+    click, "NoArgsIsHelpError", type("_Never", (Exception,), {})
+)
+
+
 PROGRAM = "roundwise"
 
 
-def _command_name(ctx: Context | None) -> str:
+def _command_name(ctx: Any) -> str:
     """``roundwise`` plus the sub-command path of ``ctx`` (whatever the program was called)."""
     if ctx is None:
         return PROGRAM
     return " ".join([PROGRAM, *ctx.command_path.split()[1:]])
 
 
-def _usage_line(error: click.ClickException) -> str:
+def _usage_line(error: Any) -> str:
     """One line for an error Click raised while reading the command line."""
     ctx = getattr(error, "ctx", None)
     command = _command_name(ctx)
@@ -85,7 +91,7 @@ def _error_text(error: BaseException) -> str:
 class RoundwiseGroup(TyperGroup):
     """The app's command group: every error becomes one line (see the module docstring)."""
 
-    def invoke(self, ctx: Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         """Run the sub-command; input errors it lets escape become one line and exit 2."""
         try:
             return super().invoke(ctx)
@@ -115,9 +121,9 @@ class RoundwiseGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
-        except click.NoArgsIsHelpError as error:
-            error.show()
-            code = error.exit_code
+        except _NO_ARGS_IS_HELP as error:
+            error.show()  # type: ignore[attr-defined]
+            code = error.exit_code  # type: ignore[attr-defined]
         except click.ClickException as error:
             typer.echo(_usage_line(error), err=True)
             code = error.exit_code
@@ -127,8 +133,8 @@ class RoundwiseGroup(TyperGroup):
         except OSError as error:
             if error.errno != errno.EPIPE:
                 raise
-            sys.stdout = PacifyFlushWrapper(sys.stdout)
-            sys.stderr = PacifyFlushWrapper(sys.stderr)
+            sys.stdout = _CLICK_UTILS.PacifyFlushWrapper(sys.stdout)
+            sys.stderr = _CLICK_UTILS.PacifyFlushWrapper(sys.stderr)
             code = 1
         else:
             if not standalone_mode:
