@@ -11,10 +11,11 @@ a CLI process judges one message. So the CLI keeps the result, plain JSON, in a 
   every file of the cue data (``engine/understand/cues/*.yaml``). Editing a cue phrase or
   that code gives another key, hence another file.
 - **Invalidation**: a file whose key does not match is never read; writing a new file
-  removes the other ``cuebook-*.json`` files. A file that cannot be read, is not valid
-  JSON, or holds a state the engine refuses is rebuilt and rewritten: a corrupt cache is
-  never fatal. A cache directory that cannot be written only means no cache.
-  ``ROUNDWISE_NO_CACHE=1`` turns the cache off.
+  removes all but the four most recently written ``cuebook-*.json`` files (a few, so
+  that checkouts of different versions sharing the directory do not evict each other).
+  A file that cannot be read, is not valid JSON, or holds a state the engine refuses is
+  rebuilt and rewritten: a corrupt cache is never fatal. A cache directory that cannot
+  be written only means no cache. ``ROUNDWISE_NO_CACHE=1`` turns the cache off.
 
 The engine stays pure: it exports and imports the state as plain values
 (``compile_state`` / ``book_from_state``) and is handed the book (``using_cuebook``);
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 CACHE_DIR_VARIABLE = "ROUNDWISE_CACHE_DIR"
 NO_CACHE_VARIABLE = "ROUNDWISE_NO_CACHE"
+KEEP = 4  # cache files kept (checkouts of different versions can share one cache dir)
 _CODE = (
     ("engine.understand", "cuebook.py"),
     ("engine.understand", "prefilter.py"),
@@ -110,11 +112,23 @@ def _write_state(path: Path, key: str, state: Any) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        for old in path.parent.glob("cuebook-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _prune(path)
     except OSError:
         return
+
+
+def _prune(kept: Path) -> None:
+    """Remove all but the ``KEEP`` most recently written cache files (``kept`` stays)."""
+    files = []
+    for found in kept.parent.glob("cuebook-*.json"):
+        try:
+            files.append((found.stat().st_mtime, found))
+        except OSError:
+            continue
+    files.sort(reverse=True)
+    for _, old in files[KEEP:]:
+        if old != kept:
+            old.unlink(missing_ok=True)
 
 
 def cached_cuebook() -> tuple[CueBook, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -77,18 +78,23 @@ def test_the_key_follows_the_cue_data_and_old_files_are_removed(
 ) -> None:
     load_cuebook()
     first = cache.cuebook_key()
+    os.utime(cache.cuebook_path(first), (1e9 - 1, 1e9 - 1))  # written before the edits
     original = cache._sources
+    keys = [first]
+    for edit in range(cache.KEEP + 1):
 
-    def edited() -> Iterator[tuple[str, bytes]]:
-        for name, data in original():
-            yield name, data + (b"\n# edited\n" if name == "cues/en.yaml" else b"")
+        def edited(edit: int = edit) -> Iterator[tuple[str, bytes]]:
+            for name, data in original():
+                extra = f"\n# edit {edit}\n".encode() if name == "cues/en.yaml" else b""
+                yield name, data + extra
 
-    monkeypatch.setattr(cache, "_sources", edited)
-    assert cache.cuebook_key() != first
-    assert load_cuebook() == "built"
-    assert [p.name for p in cache_dir.glob("cuebook-*.json")] == [
-        f"cuebook-{cache.cuebook_key()}.json"
-    ]
+        monkeypatch.setattr(cache, "_sources", edited)
+        keys.append(cache.cuebook_key())
+        assert load_cuebook() == "built"
+        os.utime(cache.cuebook_path(keys[-1]), (1e9 + edit, 1e9 + edit))
+    assert len(set(keys)) == len(keys)
+    kept = sorted(p.name for p in cache_dir.glob("cuebook-*.json"))
+    assert kept == sorted(f"cuebook-{key}.json" for key in keys[-cache.KEEP :])
 
 
 def test_an_unwritable_cache_dir_only_means_no_cache(
