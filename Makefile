@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -64,6 +64,10 @@ bench-render: setup
 
 bench-judge: setup
 	$(BIN)/python -m bench.judge_bench
+
+# Whole-process start-up of `roundwise` commands against a baseline commit (bench/cli_startup.py).
+bench-cli: setup
+	$(BIN)/python -m bench.cli_startup
 
 # Instructions per judged request under Valgrind (needs the valgrind package).
 bench-instructions: setup

@@ -1,20 +1,24 @@
 """`roundwise measure OLD NEW`: how much of the delivered text a revision changes.
 
 Prints a short summary and a redline (``[-deleted-]{+inserted+}``, coloured when stdout
-is a terminal), or with ``--json`` the object of ``Measurement.as_dict()``. A file that
-is missing, a directory, or not UTF-8 text gives one line on stderr naming the file and
-exit code 2.
+is a terminal and ``NO_COLOR`` is not set), or with ``--json`` the object of
+``Measurement.as_dict()``. A file that is missing, a directory, not UTF-8 text or over the
+input size limit gives one line on stderr naming the file and exit code 2. The engine is
+imported when the command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from api.cli.inputs import read_text
-from engine.measure import Measurement, MeasureOptions, Token, measure, tokenize
+from api.cli.terminal import colour_allowed, spinner
+
+if TYPE_CHECKING:
+    from engine.measure import Measurement, Token
 
 _MOVES_LISTED = 10
 
@@ -34,13 +38,16 @@ def measure_command(
     ] = False,
 ) -> None:
     """Measure the word-level change from OLD_FILE to NEW_FILE (changed_share and redline)."""
+    from engine.measure import MeasureOptions, measure
+
     old, new = read_text("measure", old_file), read_text("measure", new_file)
     options = MeasureOptions(ignore_case=ignore_case, ignore_punctuation=ignore_punctuation)
-    result = measure(old, new, options)
+    with spinner("measuring"):
+        result = measure(old, new, options)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
         return
-    colour = typer.get_text_stream("stdout").isatty()
+    colour = colour_allowed(typer.get_text_stream("stdout"))
     typer.echo(_summary(result))
     typer.echo("")
     typer.echo(_redline(old, new, result, colour))
@@ -75,6 +82,8 @@ def _summary(result: Measurement) -> str:
 
 def _redline(old: str, new: str, result: Measurement, colour: bool) -> str:
     """The new text with each edit block shown as [-deleted-]{+inserted+} in place."""
+    from engine.measure import tokenize
+
     old_tokens = tokenize(old, result.options)
     new_tokens = tokenize(new, result.options)
     out: list[str] = []

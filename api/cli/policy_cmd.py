@@ -4,7 +4,9 @@
 (``--record`` appends its two events to the ledger file); ``report SPEC --ledger L``
 prints the scope report; ``replay SPEC LEDGER`` re-judges every recorded request and
 exits 1 if any decision would differ. Bad files: one line on stderr, exit code 2.
-The CLI reads the clock only for the default ``--now``; the engine never does.
+The CLI reads the clock only for the default ``--now``; the engine never does. The engine
+is imported inside the commands; a judged message reads the cue book from the CLI's cache
+(``api/cli/cache.py``) and loads language models only as it needs them.
 """
 
 from __future__ import annotations
@@ -15,12 +17,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli import policy_render as render
 from api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now
-from engine.decide import decision_events, decision_json, evaluate, replay
-from engine.errors import RoundwiseError
-from engine.ledger import dump_events, fold
-from engine.scope import report_dict, scope_report
+from api.cli.terminal import spinner
 
 _EXIT_DIFFERS = 1
 
@@ -51,6 +49,12 @@ def evaluate_command(
     ] = False,
 ) -> None:
     """Judge a client's revision request against the contract and its ledger."""
+    from api.cli import policy_render as render
+    from api.cli.cache import understanding
+    from engine.decide import decision_events, decision_json, evaluate
+    from engine.errors import RoundwiseError
+    from engine.ledger import dump_events, fold
+
     command = "evaluate"
     terms = load_terms(command, spec)
     request = load_request(command, request_file)
@@ -59,7 +63,8 @@ def evaluate_command(
         raise fail(command, "--record needs --ledger (the file to append to)")
     moment = parse_now(command, now)
     try:
-        decision = evaluate(terms, fold(events, moment, terms), request, moment)
+        with spinner("judging the request"), understanding():
+            decision = evaluate(terms, fold(events, moment, terms), request, moment)
     except RoundwiseError as error:
         raise fail(command, f"{ledger or request_file}: {error.message}") from None
     if record and ledger:
@@ -75,12 +80,17 @@ def report_command(
     as_json: AsJson = False,
 ) -> None:
     """Print the scope report: rounds, cumulative change, unpaid asks, creep score, alerts."""
+    from api.cli import policy_render as render
+    from engine.errors import RoundwiseError
+    from engine.scope import report_dict, scope_report
+
     command = "report"
     terms = load_terms(command, spec)
     events = load_ledger(command, ledger)
     moment = parse_now(command, now)
     try:
-        report = scope_report(terms, events, moment)
+        with spinner("building the report"):
+            report = scope_report(terms, events, moment)
     except RoundwiseError as error:
         raise fail(command, f"{ledger}: {error.message}") from None
     if as_json:
@@ -95,11 +105,17 @@ def replay_command(
     as_json: AsJson = False,
 ) -> None:
     """Re-judge every recorded request; exit 1 if any decision would differ now."""
+    from api.cli import policy_render as render
+    from api.cli.cache import understanding
+    from engine.decide import replay
+    from engine.errors import RoundwiseError
+
     command = "replay"
     terms = load_terms(command, spec)
     events = load_ledger(command, ledger)
     try:
-        result = replay(terms, events)
+        with spinner("replaying the ledger"), understanding():
+            result = replay(terms, events)
     except RoundwiseError as error:
         raise fail(command, f"{ledger}: {error.message}") from None
     if as_json:

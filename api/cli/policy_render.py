@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from engine.decide import Decision, ReplayReport
 from engine.rules import share_text
-from engine.scope import ScopeReport
-from engine.terms import ContractTerms, money
+from engine.terms import money
+
+if TYPE_CHECKING:
+    from engine.decide import Decision, ReplayReport
+    from engine.scope import ScopeReport
+    from engine.terms import ContractTerms
 
 
 def _wrap(text: str, indent: str = "", hang: str = "") -> str:

@@ -10,18 +10,17 @@ stderr naming the file and exit code 2.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
+from api.cli.choices import ReplyLanguage, Tone
 from api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now, read_text
-from engine.decide import decision_json, evaluate
-from engine.errors import RoundwiseError
-from engine.ledger import fold
-from engine.lint import Finding, UnsupportedLanguageError, lint_reply
-from engine.replies import Reply, ReplySettings, compose_reply, reply_language, technique
-from engine.replies.phrasebook import UnsupportedReplyLanguageError
+from api.cli.terminal import spinner
+
+if TYPE_CHECKING:
+    from engine.lint import Finding
+    from engine.replies import Reply, ReplySettings
 
 _EXIT_FINDINGS = 1
 
@@ -39,6 +38,8 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 def _describe(name: str, text: str, finding: Finding) -> str:
+    from engine.replies import technique
+
     line, column = _position(text, finding.start)
     used = technique(finding.technique)
     excerpt = " ".join(finding.excerpt.split())
@@ -55,6 +56,8 @@ def _describe(name: str, text: str, finding: Finding) -> str:
 
 
 def _as_json(name: str, text: str, findings: list[Finding]) -> str:
+    from engine.replies import technique
+
     rows = []
     for finding in findings:
         line, column = _position(text, finding.start)
@@ -80,6 +83,8 @@ def lint_command(
     ] = None,
 ) -> None:
     """Lint a reply draft: each finding names the technique, why it hurts and what's better."""
+    from engine.lint import UnsupportedLanguageError, lint_reply
+
     text = read_text("lint", file)
     try:
         findings = lint_reply(text, language=language, client_name=client_name)
@@ -97,6 +102,10 @@ def lint_command(
 
 
 def _settings(command: str, values: dict[str, object]) -> ReplySettings:
+    from pydantic import ValidationError
+
+    from engine.replies import ReplySettings
+
     try:
         return ReplySettings.model_validate(values)
     except ValidationError as error:
@@ -123,7 +132,7 @@ def reply_command(
     now: Annotated[
         str | None, typer.Option("--now", help="Evaluation time, ISO 8601 with offset.")
     ] = None,
-    tone: Annotated[str, typer.Option(help="warm, neutral or formal.")] = "warm",
+    tone: Annotated[Tone, typer.Option(help="How the reply sounds.")] = Tone.warm,
     sign_off: Annotated[str | None, typer.Option(help='Closing line, e.g. "Cheers,".')] = None,
     sign_off_name: Annotated[
         str | None, typer.Option(help="Name under the reply (default: the freelancer's).")
@@ -138,17 +147,23 @@ def reply_command(
         bool, typer.Option(help="Offer out-of-scope work via a change order.")
     ] = True,
     language: Annotated[
-        str | None,
+        ReplyLanguage | None,
         typer.Option(help="Language of the reply (default: the client's, if phrased; else en)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Judge a request and print the reply to send: polite, with the clause and options."""
+    from api.cli.cache import understanding
+    from engine.decide import decision_json, evaluate
+    from engine.errors import RoundwiseError, UnsupportedReplyLanguageError
+    from engine.ledger import fold
+    from engine.replies import compose_reply, reply_language
+
     command = "reply"
     settings = _settings(
         command,
         {
-            "tone": tone,
+            "tone": tone.value,
             "sign_off": sign_off,
             "sign_off_name": sign_off_name,
             "referral": referral,
@@ -161,10 +176,11 @@ def reply_command(
     events = load_ledger(command, ledger) if ledger else ()
     moment = parse_now(command, now)
     try:
-        state = fold(events, moment, terms)
-        decision = evaluate(terms, state, request, moment)
-        chosen = language or reply_language(decision, terms)
-        reply = compose_reply(decision, terms, None, chosen, settings, state=state)
+        with spinner("judging the request and drafting the reply"), understanding():
+            state = fold(events, moment, terms)
+            decision = evaluate(terms, state, request, moment)
+            chosen = language.value if language else reply_language(decision, terms)
+            reply = compose_reply(decision, terms, None, chosen, settings, state=state)
     except UnsupportedReplyLanguageError as error:
         raise fail(command, str(error)) from None
     except RoundwiseError as error:

@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from api.settings import Settings, get_settings
-
 if TYPE_CHECKING:
+    from api.settings import Settings
     from store.db import Database
 
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
@@ -45,6 +44,7 @@ def serve(
     import uvicorn
 
     from api.cli import workers as workers_module
+    from api.settings import get_settings
     from store.migrate import upgrade
 
     settings = get_settings()
@@ -116,6 +116,7 @@ def _write_secret(path: Path, secret: str) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations to ROUNDWISE_DATABASE_URL (safe to run repeatedly)."""
+    from api.settings import get_settings
     from store.migrate import current_revision, upgrade
 
     settings = get_settings()
@@ -130,6 +131,7 @@ def db_upgrade() -> None:
 @account_app.command("create")
 def account_create(name: Annotated[str, typer.Argument(help="A unique account name.")]) -> None:
     """Create an account and print its API key (shown only this once)."""
+    from api.settings import get_settings
     from store.accounts import create_account
     from store.errors import ConflictError
     from store.migrate import upgrade
@@ -153,6 +155,7 @@ def account_revoke_key(
     key_or_prefix: Annotated[str, typer.Argument(help="The key, or its 12-digit prefix.")],
 ) -> None:
     """Revoke an API key; requests with it then get 401."""
+    from api.settings import get_settings
     from store.accounts import key_prefix, revoke_key
     from store.errors import NotFoundError
 
@@ -174,6 +177,7 @@ def db_prune() -> None:
     """Delete Idempotency-Key records older than ROUNDWISE_IDEMPOTENCY_TTL_HOURS."""
     from datetime import timedelta
 
+    from api.settings import get_settings
     from store.base import utcnow
     from store.idempotency import purge_expired
 

@@ -14,14 +14,25 @@ that holds one of its required literals, so a cue whose phrases' literals are al
 is not run at all, and one with a few possible phrases runs just those (``scan``).
 ``unfiltered()`` gives the same book without the prefilter, which is how the tests prove
 that both find the same cues.
+
+Building is lazy and split in two so that a short-lived process (the CLI) need not pay
+for it every time: ``compile_state`` does the slow half (folding every phrase and reading
+its literals, about a second) and returns plain values (strings, lists, numbers) that
+``book_from_state`` turns back into a book in a few milliseconds; the book's regexes are
+compiled on first use (``CuePattern.regex``), so a message compiles only the few its
+prefilter lets through (``cuebook()`` compiles them all when it builds the book, as a
+server wants). The engine does no file I/O: where such a state is kept (the
+CLI's on-disk cache) is the caller's business, and ``install_cuebook`` (or, for a block,
+``using_cuebook``) hands the engine the book to use.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -33,6 +44,10 @@ from engine.understand.prefilter import EVERYTHING, Conditions, Prefilter, Scree
 
 # A cue with at most this many possible phrases runs them one by one, not its alternation.
 PHRASES_ALONE = 4
+# Cue regexes are compiled case-insensitively (the flags ``re.compile`` reports for a str).
+FLAGS = re.compile("", re.IGNORECASE).flags
+# Bumped whenever the layout or meaning of ``compile_state``'s result changes.
+STATE_FORMAT = 1
 
 CATEGORIES = (
     "markers",
@@ -50,16 +65,23 @@ CATEGORIES = (
 
 @dataclass(frozen=True, slots=True)
 class CuePattern:
-    """One compiled cue: ``rule`` is ``<category>.<cue id>``.
+    """One cue: ``rule`` is ``<category>.<cue id>``.
 
-    ``regex`` is the alternation of the folded ``phrases``, each wrapped as ``(?:…)``, in
-    order (a pattern built by hand may leave ``phrases`` empty: it then always runs whole).
+    ``source`` is the alternation of the folded ``phrases``, each wrapped as ``(?:…)``, in
+    order (a pattern built by hand may leave ``phrases`` empty: it then always runs whole);
+    ``regex`` is it compiled, on first use.
     """
 
     rule: str
     language: str
-    regex: re.Pattern[str]
+    source: str
     phrases: tuple[str, ...] = ()
+    flags: int = FLAGS
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled alternation (compiled once per process, when first needed)."""
+        return _compiled(self.source, self.flags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +112,11 @@ class CategoryPlan:
 
 # A pattern to run and which of its phrases (by position) can match; None: all of them.
 Candidate = tuple[CuePattern, tuple[int, ...] | None]
+
+
+@cache
+def _compiled(source: str, flags: int) -> re.Pattern[str]:
+    return re.compile(source, flags)
 
 
 @lru_cache(maxsize=4096)
@@ -136,11 +163,11 @@ def _spans(
             for match in pattern.regex.finditer(folded):
                 yield pattern, match.start(), match.end()
         elif len(places) == 1:
-            phrase = phrase_regex(pattern.phrases[places[0]], pattern.regex.flags)
+            phrase = phrase_regex(pattern.phrases[places[0]], pattern.flags)
             for match in phrase.finditer(folded):
                 yield pattern, match.start(), match.end()
         else:
-            flags = pattern.regex.flags
+            flags = pattern.flags
             regexes = [phrase_regex(pattern.phrases[place], flags) for place in places]
             for start, end in _alternation(regexes, folded):
                 yield pattern, start, end
@@ -268,97 +295,196 @@ class CueBook:
             )
         return iter(cues)
 
+    def compile_all(self) -> CueBook:
+        """Compile every cue regex now, not on first use (a server does it at start-up)."""
+        for patterns in self.patterns.values():
+            for pattern in patterns:
+                _ = pattern.regex
+        return self
+
     def explain(self, rule: str) -> str:
         """The human explanation of a rule (by full rule, then by its category)."""
         category = rule.split(".", 1)[0]
         return self.explanations.get(rule) or self.explanations.get(category, rule)
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(fold_pattern(pattern), re.IGNORECASE)
-
-
-def _language_patterns(data: Mapping[str, Any]) -> Iterator[tuple[str, CuePattern]]:
-    """One compiled alternation per cue id (one regex scan per cue, not per phrase)."""
+def _language_patterns(data: Mapping[str, Any]) -> Iterator[tuple[str, list[Any]]]:
+    """Each cue id's folded phrases, as ``(category, [rule, language, phrases])``."""
     language = str(data["language"])
     for category in CATEGORIES:
         for cue_id, patterns in (data.get(category) or {}).items():
-            phrases = tuple(fold_pattern(str(p), language) for p in patterns)
-            joined = "|".join(f"(?:{phrase})" for phrase in phrases)
-            regex = re.compile(joined, re.IGNORECASE)
-            yield category, CuePattern(f"{category}.{cue_id}", language, regex, phrases)
+            phrases = [fold_pattern(str(p), language) for p in patterns]
+            yield category, [f"{category}.{cue_id}", language, phrases]
 
 
 def _read(name: str) -> Any:
     text = resources.files("engine.understand.cues").joinpath(name).read_text("utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_LOADER)
 
 
-def _plan(patterns: list[CuePattern], first: int) -> tuple[CategoryPlan, list[Conditions]]:
-    """Number a category's phrases from bit ``first`` and read each one's literals."""
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+
+
+def _phrase_state(phrase: str) -> list[Any]:
+    """What the prefilter reads from one phrase, as plain values."""
+    info = read_phrase(phrase, FLAGS)
+    return [[sorted(condition) for condition in info.conditions], info.standalone]
+
+
+def compile_state(
+    catalogue: Mapping[str, Any], languages: list[Mapping[str, Any]], prefilter: bool = True
+) -> dict[str, Any]:
+    """The slow half of building a cue book, as plain (JSON-ready) values.
+
+    Every phrase folded, and (with ``prefilter``) what the prefilter reads from each one;
+    ``book_from_state`` builds the book from it. The result holds only dicts, lists,
+    strings, numbers, booleans and None, so it can be stored and read back as JSON.
+    """
+    patterns: dict[str, list[Any]] = {c: [] for c in CATEGORIES}
+    for data in languages:
+        for category, entry in _language_patterns(data):
+            patterns[category].append(entry)
+    phrases: dict[str, list[Any]] | None = None
+    if prefilter:
+        phrases = {
+            category: [[_phrase_state(p) for p in entry[2]] for entry in entries]
+            for category, entries in patterns.items()
+        }
+    return {
+        "format": STATE_FORMAT,
+        "patterns": patterns,
+        "phrases": phrases,
+        "explanations": {str(k): str(v) for k, v in catalogue["explanations"].items()},
+        "concepts": [
+            [str(cid), fold_pattern(str(spec["exclusion"])), str(spec["explanation"])]
+            for cid, spec in catalogue["concepts"].items()
+        ],
+        "stage_weights": {str(k): int(v) for k, v in catalogue["stage_weights"].items()},
+        "stage_threshold": int(catalogue["stage_threshold"]),
+        "acronyms": sorted({str(a).upper() for a in catalogue["acronyms"]}),
+        "languages": [str(d["language"]) for d in languages],
+    }
+
+
+def _plan(
+    patterns: list[CuePattern], infos: list[list[Any]], first: int
+) -> tuple[CategoryPlan, list[Conditions]]:
+    """Number a category's phrases from bit ``first``, with each one's literals."""
     owners: list[int] = []
     places: list[int] = []
     standalone: list[bool] = []
     requirements: list[Conditions] = []
-    for index, pattern in enumerate(patterns):
-        infos = [read_phrase(phrase, pattern.regex.flags) for phrase in pattern.phrases]
-        if not infos:  # no phrase list: one unit for the whole pattern, always run
+    for index, (pattern, read) in enumerate(zip(patterns, infos, strict=True)):
+        if not pattern.phrases:  # no phrase list: one unit for the whole pattern, always run
             owners.append(index)
             places.append(-1)
             requirements.append(())
-        owners += [index] * len(infos)
-        places += range(len(infos))
-        requirements += [info.conditions for info in infos]
-        standalone.append(bool(infos) and all(info.standalone for info in infos))
+        owners += [index] * len(read)
+        places += range(len(read))
+        requirements += [tuple(frozenset(c) for c in conditions) for conditions, _ in read]
+        standalone.append(bool(read) and all(alone for _, alone in read))
     full = (1 << len(owners)) - 1
     plan = CategoryPlan(first, tuple(owners), tuple(places), tuple(standalone), full)
     return plan, requirements
 
 
 def _prefilter(
-    by_category: Mapping[str, list[CuePattern]],
+    by_category: Mapping[str, list[CuePattern]], phrases: Mapping[str, list[list[Any]]]
 ) -> tuple[Prefilter, dict[str, CategoryPlan]]:
-    """Number every phrase in category order and derive its required literals."""
+    """Number every phrase in category order, with its required literals."""
     plans: dict[str, CategoryPlan] = {}
     requirements: list[Conditions] = []
     for category, patterns in by_category.items():
-        plans[category], found = _plan(patterns, len(requirements))
+        plans[category], found = _plan(patterns, phrases[category], len(requirements))
         requirements += found
     return Prefilter(requirements), plans
+
+
+def book_from_state(state: Mapping[str, Any]) -> CueBook:
+    """The cue book of a ``compile_state`` result (fast: no regex is compiled yet).
+
+    Raises ``ValueError`` for a state of another format; a state that is not one
+    ``compile_state`` made may raise anything (a caller reading one back from storage
+    treats any exception as "build it afresh").
+    """
+    if state.get("format") != STATE_FORMAT:
+        raise ValueError(f"cue book state format {state.get('format')!r}, not {STATE_FORMAT}")
+    by_category: dict[str, list[CuePattern]] = {}
+    for category in CATEGORIES:
+        by_category[category] = [
+            CuePattern(str(rule), str(language), _joined(phrases), tuple(map(str, phrases)))
+            for rule, language, phrases in state["patterns"][category]
+        ]
+    screener: Prefilter | None = None
+    plans: dict[str, CategoryPlan] = {}
+    if state["phrases"] is not None:
+        screener, plans = _prefilter(by_category, state["phrases"])
+    concepts = {
+        str(cid): Concept(str(cid), re.compile(str(source), re.IGNORECASE), str(explanation))
+        for cid, source, explanation in state["concepts"]
+    }
+    return CueBook(
+        patterns={c: tuple(p) for c, p in by_category.items()},
+        explanations=dict(state["explanations"]),
+        concepts=concepts,
+        stage_weights={str(k): int(v) for k, v in state["stage_weights"].items()},
+        stage_threshold=int(state["stage_threshold"]),
+        acronyms=frozenset(state["acronyms"]),
+        languages=tuple(state["languages"]),
+        prefilter=screener,
+        plans=plans,
+    )
+
+
+def _joined(phrases: list[str]) -> str:
+    """One alternation of the phrases (one regex scan per cue, not per phrase)."""
+    return "|".join(f"(?:{phrase})" for phrase in phrases)
 
 
 def build_cuebook(
     catalogue: Mapping[str, Any], languages: list[Mapping[str, Any]], prefilter: bool = True
 ) -> CueBook:
     """Compile a cue book from already parsed data (the loader's pure half)."""
-    by_category: dict[str, list[CuePattern]] = {c: [] for c in CATEGORIES}
-    for data in languages:
-        for category, pattern in _language_patterns(data):
-            by_category[category].append(pattern)
-    screener: Prefilter | None = None
-    plans: dict[str, CategoryPlan] = {}
-    if prefilter:
-        screener, plans = _prefilter(by_category)
-    concepts = {
-        cid: Concept(cid, _compile(str(spec["exclusion"])), str(spec["explanation"]))
-        for cid, spec in catalogue["concepts"].items()
-    }
-    return CueBook(
-        patterns={c: tuple(p) for c, p in by_category.items()},
-        explanations={str(k): str(v) for k, v in catalogue["explanations"].items()},
-        concepts=concepts,
-        stage_weights={str(k): int(v) for k, v in catalogue["stage_weights"].items()},
-        stage_threshold=int(catalogue["stage_threshold"]),
-        acronyms=frozenset(str(a).upper() for a in catalogue["acronyms"]),
-        languages=tuple(str(d["language"]) for d in languages),
-        prefilter=screener,
-        plans=plans,
-    )
+    return book_from_state(compile_state(catalogue, languages, prefilter))
 
 
-@lru_cache(maxsize=1)
-def cuebook() -> CueBook:
-    """The packaged cue book, read and compiled once per process."""
+def packaged_data() -> tuple[dict[str, Any], list[Mapping[str, Any]]]:
+    """The packaged catalogue and language files, parsed."""
     catalogue = _read("catalogue.yaml")
-    languages = [_read(f"{code}.yaml") for code in catalogue["languages"]]
-    return build_cuebook(catalogue, languages)
+    return catalogue, [_read(f"{code}.yaml") for code in catalogue["languages"]]
+
+
+def packaged_state() -> dict[str, Any]:
+    """``compile_state`` of the packaged cue data (what a cache of the book stores)."""
+    return compile_state(*packaged_data())
+
+
+_BOOK: list[CueBook] = []  # the process's book, once built or installed
+
+
+def cuebook() -> CueBook:
+    """The packaged cue book, built once per process (or the one ``install_cuebook`` gave).
+
+    Built here, every regex is compiled at once, as before the book could be cached: a
+    server builds it while warming up and its requests never compile. A book handed over
+    by ``using_cuebook`` compiles each regex when first used (a CLI process uses few).
+    """
+    if not _BOOK:
+        _BOOK.append(book_from_state(packaged_state()).compile_all())
+    return _BOOK[0]
+
+
+def install_cuebook(book: CueBook) -> None:
+    """Use ``book`` as the packaged cue book from now on (e.g. one read back from a cache)."""
+    _BOOK[:] = [book]
+
+
+@contextmanager
+def using_cuebook(book: CueBook) -> Iterator[CueBook]:
+    """Use ``book`` as the packaged cue book within the block, then the previous one."""
+    previous = list(_BOOK)
+    _BOOK[:] = [book]
+    try:
+        yield book
+    finally:
+        _BOOK[:] = previous
