@@ -20,7 +20,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import errors
+from api.auth_limit import FailedAuthLimiter
 from api.collector import keep_survivors_frozen
+from api.encoding import Utf8JsonMiddleware
 from api.expiry import prune_expired_keys
 from api.middleware import (
     MAX_KEY_LENGTH,
@@ -83,6 +85,15 @@ IDEMPOTENCY_HEADER: dict[str, Any] = {
 }
 
 
+def document_too_many_failures(operation: dict[str, Any]) -> None:
+    """An operation that can answer 401 can answer 429 too (``api.auth_limit``)."""
+    responses = operation.get("responses", {})
+    if "401" in responses and "429" not in responses:
+        too_many = dict(responses["401"], description="Too many failed authentications")
+        too_many["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
+        responses["429"] = too_many
+
+
 def document_idempotency_key(app: FastAPI) -> None:
     """Add the Idempotency-Key header (handled by the middleware) to every POST in OpenAPI."""
 
@@ -98,6 +109,8 @@ def document_idempotency_key(app: FastAPI) -> None:
             for path in schema.get("paths", {}).values():
                 if "post" in path:
                     path["post"].setdefault("parameters", []).append(IDEMPOTENCY_HEADER)
+                for operation in path.values():
+                    document_too_many_failures(operation)
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -166,6 +179,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
     app.state.render_pool = render_pool
+    app.state.auth_limiter = FailedAuthLimiter(
+        settings.auth_failures_per_address,
+        settings.auth_failures_per_key_prefix,
+        settings.auth_failure_window_seconds,
+    )
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)
@@ -174,13 +192,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, read_ahead=read_ahead
     )
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(Utf8JsonMiddleware)
     app.add_middleware(NulPathMiddleware)
 
     document_idempotency_key(app)
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, str]:
-        """Liveness: the process answers (no database round trip)."""
+    async def health() -> dict[str, str]:
+        """Liveness: the process answers (no database round trip).
+
+        On the event loop, not in the thread pool: a health check must not queue behind
+        the routes that keep the pool's threads busy (issue 22).
+        """
         return {"status": "ok", "engine_version": ENGINE_VERSION}
 
     return app

@@ -14,6 +14,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.auth_limit import refuse
 from api.errors import AuthenticationError
 from api.settings import Settings
 from contracts.pool import RenderPool
@@ -88,6 +89,9 @@ async def current_account(
 ) -> str:
     """The id of the account whose live API key is in ``Authorization: Bearer``.
 
+    A wrong key is a 401, or a 429 once its address or prefix failed too often
+    (``api.auth_limit``); a key that authenticates is never refused.
+
     Async so that a POST the idempotency middleware already authenticated costs no
     thread hop; the database lookup itself runs in the thread pool.
     """
@@ -99,7 +103,7 @@ async def current_account(
     db = database_of(request)
     account_id = await to_thread.run_sync(_authenticate, db, credentials.credentials)
     if account_id is None:
-        raise AuthenticationError("the API key is unknown or revoked")
+        refuse(request, credentials.credentials)  # 401, or 429 after too many (api.auth_limit)
     return account_id
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.routing import compile_path
 from starlette.types import Scope
 
@@ -17,7 +17,14 @@ from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_po
 from api.errors import problem_responses
 from api.middleware import ClaimedKey, ReadAheadPlan, claimed_key, read_ahead_in
 from api.replying import compose
-from api.schemas import PageOut, StoredIn
+from api.schemas import (
+    MessageText,
+    PageOut,
+    RequestItems,
+    ServiceDatetime,
+    StoredIn,
+    judged_off_loop,
+)
 from engine.decide import Decision, RevisionRequest
 from store import idempotency, jsoncodec, judgements, revisions, revisions_async
 from store.base import utcnow
@@ -30,7 +37,6 @@ router = APIRouter(
 )
 
 JSON = "application/json"
-ItemText = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 class RevisionRequestIn(StoredIn):
@@ -39,10 +45,10 @@ class RevisionRequestIn(StoredIn):
     model_config = ConfigDict(extra="forbid")
 
     deliverable: str = Field(min_length=1, max_length=64, description="The spec's deliverable id.")
-    message: str = Field(min_length=1, max_length=2_000_000)
+    message: MessageText
     revised_text: str | None = Field(default=None, max_length=2_000_000)
-    items: list[ItemText] = Field(default_factory=list, max_length=200)
-    received_at: AwareDatetime | None = Field(
+    items: RequestItems = Field(default_factory=list)
+    received_at: ServiceDatetime | None = Field(
         default=None, description="When the client sent it (default: now)."
     )
     channel: str = Field(default="api", min_length=1, max_length=40)
@@ -162,6 +168,9 @@ async def send_revision_request(
     response = _StoredResponse(claimed_key(state))
     arguments = (account, contract_id, body.to_engine(), compose, utcnow, response.keep)
     db, pool = database_of(request), open_async_pool(request)
+    # issue 22: a long request is judged off the event loop (api.schemas.judged_off_loop)
+    if pool is not None and judged_off_loop(body.message, body.items, body.revised_text):
+        pool = None
     if pool is not None:
         read = read_ahead_in(state)
         judged = await revisions_async.judge_request_async(pool, db, *arguments, read)
