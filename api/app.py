@@ -24,6 +24,7 @@ from api.auth_limit import FailedAuthLimiter
 from api.collector import keep_survivors_frozen
 from api.encoding import Utf8JsonMiddleware
 from api.expiry import prune_expired_keys
+from api.logs import ProblemLogMiddleware, configure_logging
 from api.middleware import (
     MAX_KEY_LENGTH,
     BodyLimitMiddleware,
@@ -143,6 +144,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        configure_logging()
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         await to_thread.run_sync(warm_up)
         if pg_pool is not None:
@@ -194,6 +196,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(Utf8JsonMiddleware)
     app.add_middleware(NulPathMiddleware)
+    app.add_middleware(ProblemLogMiddleware)
 
     document_idempotency_key(app)
 

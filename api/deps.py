@@ -104,6 +104,7 @@ async def current_account(
     account_id = await to_thread.run_sync(_authenticate, db, credentials.credentials)
     if account_id is None:
         refuse(request, credentials.credentials)  # 401, or 429 after too many (api.auth_limit)
+    request.state.account_id = account_id  # for the log of a refused request (api.logs)
     return account_id
 
 
