@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import traceback
@@ -30,13 +31,19 @@ log = logging.getLogger("roundwise.http")
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 FRAMES_KEPT = 8
 PROBLEM_BODY_KEPT = 64 * 1024
+# A part of a field path as the API's own models name them (snake case: ``items[0]``,
+# ``spec_text``); anything else may be a client's own mapping key, so is not logged.
+_NAME_PART = re.compile(r"[a-z_][a-z0-9_]{0,39}(\[\d{1,6}\])*")
 
 
 def error_summary(exc: BaseException) -> dict[str, Any]:
     """What may be logged of an exception: types, positions, database codes; no message."""
     summary: dict[str, Any] = {"type": _qualified(exc)}
-    frames = traceback.extract_tb(exc.__traceback__)[-FRAMES_KEPT:]
-    summary["at"] = [f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno} in {f.name}" for f in frames]
+    frames = traceback.extract_tb(exc.__traceback__)
+    # our own frames (the last few), then the library frame the error was raised in
+    ours = [f for f in frames if "site-packages" not in f.filename][-FRAMES_KEPT:]
+    kept = ours + [f for f in frames[-1:] if f not in ours]
+    summary["at"] = [f"{_short(f.filename)}:{f.lineno} in {f.name}" for f in kept]
     summary |= _database_codes(exc)
     causes: list[str] = []
     cause = exc.__cause__ or exc.__context__
@@ -46,6 +53,18 @@ def error_summary(exc: BaseException) -> dict[str, Any]:
     if causes:
         summary["caused_by"] = causes
     return summary
+
+
+def _short(filename: str) -> str:
+    """The last two parts of a source path (``routes/contracts.py``)."""
+    return "/".join(filename.replace("\\", "/").rsplit("/", 2)[-2:])
+
+
+def _safe_path(path: object) -> str:
+    """A field path with any part that is not a short name (a client's own mapping key,
+    which may be any text) replaced by ``*``."""
+    parts = str(path).split(".")
+    return ".".join(p if _NAME_PART.fullmatch(p) else "*" for p in parts)
 
 
 def _qualified(exc: BaseException) -> str:
@@ -116,7 +135,7 @@ def problem_fields(body: bytes) -> dict[str, Any]:
     fields: dict[str, Any] = {"problem": problem.get("type")}
     errors = problem.get("errors")
     if isinstance(errors, list):
-        fields["fields"] = [e.get("path") for e in errors[:20] if isinstance(e, dict)]
+        fields["fields"] = [_safe_path(e.get("path")) for e in errors[:20] if isinstance(e, dict)]
     return fields
 
 
