@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -146,6 +146,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         configure_logging()
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        _app.state.long_judging = CapacityLimiter(1)  # api.deps.long_judging
         await to_thread.run_sync(warm_up)
         if pg_pool is not None:
             await pg_pool.open()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -126,6 +126,14 @@ def open_async_pool(request: Request) -> AsyncPool | None:
     return pool if isinstance(pool, AsyncPool) and pool.ready else None
 
 
+def long_judging(request: Request) -> CapacityLimiter | None:
+    """The app's limiter for judging long requests (``api.schemas.judged_off_loop``): one
+    at a time per worker, in a thread, so at most one CPU-bound thread contends with the
+    event loop for the GIL (None without a lifespan: the default thread limiter)."""
+    limiter = getattr(request.app.state, "long_judging", None)
+    return limiter if isinstance(limiter, CapacityLimiter) else None
+
+
 class PageParams:
     """``limit`` and ``cursor`` query parameters of list routes."""
 
@@ -155,5 +163,6 @@ __all__ = [
     "WriteSessionDep",
     "current_account",
     "database_of",
+    "long_judging",
     "open_async_pool",
 ]

@@ -13,7 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.routing import compile_path
 from starlette.types import Scope
 
-from api.deps import AccountDep, PageDep, SessionDep, database_of, open_async_pool
+from api.deps import (
+    AccountDep,
+    PageDep,
+    SessionDep,
+    database_of,
+    long_judging,
+    open_async_pool,
+)
 from api.errors import problem_responses
 from api.middleware import ClaimedKey, ReadAheadPlan, claimed_key, read_ahead_in
 from api.replying import compose
@@ -168,14 +175,14 @@ async def send_revision_request(
     response = _StoredResponse(claimed_key(state))
     arguments = (account, contract_id, body.to_engine(), compose, utcnow, response.keep)
     db, pool = database_of(request), open_async_pool(request)
-    # issue 22: a long request is judged off the event loop (api.schemas.judged_off_loop)
-    if pool is not None and judged_off_loop(body.message, body.items, body.revised_text):
-        pool = None
-    if pool is not None:
+    # issue 22: a long request is judged in a thread, one at a time (api.deps.long_judging)
+    long = judged_off_loop(body.message, body.items, body.revised_text)
+    if pool is not None and not long:
         read = read_ahead_in(state)
         judged = await revisions_async.judge_request_async(pool, db, *arguments, read)
     else:
-        judged = await to_thread.run_sync(revisions.judge_request, db, *arguments)
+        limiter = long_judging(request) if long else None
+        judged = await to_thread.run_sync(revisions.judge_request, db, *arguments, limiter=limiter)
     if judged.repeated:
         return judged_response(judged, status.HTTP_200_OK)
     return response.sent()
