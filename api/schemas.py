@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
@@ -18,10 +19,16 @@ class PageOut(BaseModel, Generic[T]):
     next_cursor: str | None = Field(description="Pass as `cursor` to get the next page.")
 
 
+# Characters no stored text may hold: NUL, which PostgreSQL refuses in text and jsonb,
+# and an unpaired surrogate (JSON's "\ud800" escape), which no UTF-8 text can encode.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def holds_nul(value: Any) -> bool:
-    """Whether a str, or any str inside lists and mappings, holds U+0000."""
+    """Whether a str, or any str inside lists and mappings (keys too), holds U+0000 or an
+    unpaired surrogate."""
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, list | tuple):
         return any(holds_nul(item) for item in value)
     if isinstance(value, dict):
@@ -30,18 +37,21 @@ def holds_nul(value: Any) -> bool:
 
 
 class StoredIn(BaseModel):
-    """A request body whose text is stored: no NUL character anywhere in it.
+    """A request body whose text is stored: no NUL character anywhere in it, and no
+    unpaired surrogate.
 
     PostgreSQL's ``text`` and ``jsonb`` refuse U+0000, so such a body would pass validation
     and then fail at the INSERT (a 500), while SQLite would keep it. Refused here instead,
-    with the field named, on every database alike.
+    with the field named, on every database alike. A lone surrogate inside a free-form
+    field (a spec sent as a JSON object, a ledger event) failed the same way, and in a
+    stateless response when it was encoded.
     """
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         if holds_nul(value):
-            raise ValueError("must not contain NUL (U+0000) characters")
+            raise ValueError("must not contain NUL (U+0000) or unpaired surrogate characters")
         return value
 
 
