@@ -19,7 +19,7 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import errors
+from api import errors, openapi_docs
 from api.auth_limit import FailedAuthLimiter
 from api.collector import keep_survivors_frozen
 from api.encoding import Utf8JsonMiddleware
@@ -86,15 +86,6 @@ IDEMPOTENCY_HEADER: dict[str, Any] = {
 }
 
 
-def document_too_many_failures(operation: dict[str, Any]) -> None:
-    """An operation that can answer 401 can answer 429 too (``api.auth_limit``)."""
-    responses = operation.get("responses", {})
-    if "401" in responses and "429" not in responses:
-        too_many = dict(responses["401"], description="Too many failed authentications")
-        too_many["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
-        responses["429"] = too_many
-
-
 def document_idempotency_key(app: FastAPI) -> None:
     """Add the Idempotency-Key header (handled by the middleware) to every POST in OpenAPI."""
 
@@ -110,9 +101,7 @@ def document_idempotency_key(app: FastAPI) -> None:
             for path in schema.get("paths", {}).values():
                 if "post" in path:
                     path["post"].setdefault("parameters", []).append(IDEMPOTENCY_HEADER)
-                for operation in path.values():
-                    document_too_many_failures(operation)
-            app.openapi_schema = schema
+            app.openapi_schema = openapi_docs.complete(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
