@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import FieldProblem, RequestError
+from engine.errors import FieldProblem, LedgerError, RequestError
 from engine.ledger import ApprovedExplicitly, Event, RevisionDelivered, VersionSubmitted
 from engine.terms import ContractTerms
 from store.errors import ConflictError
@@ -68,7 +68,12 @@ def submit_version(
         if request_id is not None
         else VersionSubmitted(**common)
     )
-    append_checked(session, contract, terms, [event], now)
+    try:
+        append_checked(session, contract, terms, [event], now)
+    except LedgerError as exc:  # the fold refuses a request unknown or for another deliverable
+        if request_id is None:
+            raise
+        raise LedgerError(exc.message, (FieldProblem("request_id", exc.message),)) from None
     row = DeliverableVersion(
         id=new_id("ver"),
         contract_id=contract.id,

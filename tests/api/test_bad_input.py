@@ -75,6 +75,7 @@ def test_a_version_answering_an_unknown_request_is_refused(
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
+    assert _paths(response) == ["request_id"]
 
 
 OUT_OF_RANGE = [
