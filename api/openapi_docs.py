@@ -1,10 +1,11 @@
 """What the OpenAPI document says beyond the routes' own declarations.
 
 Answers the middlewares give on any route (429 after failed authentications, 415 for a
-JSON body that is not UTF-8) and the links between operations: the ``id`` a created
-contract, client or judged request comes back with is the path parameter of the
-operations on it (OpenAPI links, which clients and schemathesis's stateful phase
-follow). Applied once to the generated document by ``api.app``.
+JSON body that is not UTF-8, 409 for a POST whose Idempotency-Key is in flight) and the
+links between operations: the ``id`` a created contract, client or judged request comes
+back with is the path parameter of the operations on it (OpenAPI links, which clients
+and schemathesis's stateful phase follow). Applied once to the generated document by
+``api.app``.
 """
 
 from __future__ import annotations
@@ -24,9 +25,13 @@ CREATORS = (
 )
 
 
-def document_middleware_answers(operation: Operation) -> None:
-    """429 wherever 401 can be answered; 415 wherever a body is read."""
+def document_middleware_answers(operation: Operation, method: str) -> None:
+    """429 wherever 401 can be answered; 415 wherever a body is read; on every POST, 409
+    and 422 (an Idempotency-Key still in flight, or reused for another request)."""
     responses = operation.setdefault("responses", {})
+    if method == "post":
+        for status, why in (("409", "Idempotency-Key in flight"), ("422", "Invalid request")):
+            responses.setdefault(status, {"description": why, "content": PROBLEM})
     if "401" in responses and "429" not in responses:
         responses["429"] = {
             "description": "Too many failed authentications (api/auth_limit.py)",
@@ -65,8 +70,8 @@ def complete(schema: dict[str, Any]) -> dict[str, Any]:
     """The generated document with the answers and links above added."""
     paths: dict[str, dict[str, Operation]] = schema.get("paths", {})
     for operations in paths.values():
-        for operation in operations.values():
-            document_middleware_answers(operation)
+        for method, operation in operations.items():
+            document_middleware_answers(operation, method)
     link_created_ids(paths)
     return schema
 

@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 import httpx
@@ -66,12 +66,12 @@ def _prepare(url: str) -> str:
         database.dispose()
 
 
-def _serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(url: str, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = os.environ | {"ROUNDWISE_DATABASE_URL": url, "ROUNDWISE_IDEMPOTENCY_PRUNE_SECONDS": "0"}
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
-    command += ["--port", str(port), "--log-level", "critical"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log)
     base = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
@@ -180,6 +180,13 @@ def _database(url: str | None, folder: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _print_server_errors(log_path: Path) -> None:
+    """The server's logged failures (redacted JSON lines: types and positions, no text)."""
+    for line in log_path.read_text("utf-8", errors="replace").splitlines():
+        if '"request failed"' in line:
+            print(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=100)
@@ -191,13 +198,16 @@ def main() -> None:
         _database(args.database_url, folder) as url,
     ):
         key = _prepare(url)
-        server, base = _serve(url)
-        started = time.perf_counter()
-        try:
-            code = _run(base, key, args, Path(folder) / "junit.xml")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        log_path = Path(folder) / "server.log"
+        with log_path.open("wb") as log:
+            server, base = _serve(url, log)
+            started = time.perf_counter()
+            try:
+                code = _run(base, key, args, Path(folder) / "junit.xml")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        _print_server_errors(log_path)
         figures: dict[str, object] = dict(_figures(Path(folder) / "junit.xml"))
     figures |= {
         "seconds": round(time.perf_counter() - started, 1),
