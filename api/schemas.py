@@ -66,6 +66,18 @@ MESSAGE_MAX_WORDS = 3_000
 OFF_LOOP_CHARS = 4_000
 
 
+# How long a document text may be (a delivered version, a revised text, either side of
+# /v1/measure): measuring two texts of 200,000 one-token characters takes about 10 s on
+# a busy 2-core host (inexact mode, docs/benchmarks.md), 2,000,000 took minutes. About
+# 30,000 words: a long brochure or a short book, far beyond a copywriting deliverable.
+DOCUMENT_MAX_CHARS = 200_000
+DocumentText = Annotated[
+    str,
+    Field(max_length=DOCUMENT_MAX_CHARS, description=f"At most {DOCUMENT_MAX_CHARS} characters."),
+]
+"""A document's text, bounded so that measuring a change stays bounded."""
+
+
 def word_count(text: str) -> int:
     """Words as the limits count them: runs of non-whitespace."""
     return len(text.split())
@@ -166,6 +178,7 @@ def datetimes_out_of_range(value: Any, path: str) -> Iterator[str]:
 
 
 __all__ = [
+    "DOCUMENT_MAX_CHARS",
     "EARLIEST",
     "FIRST_YEAR",
     "LAST_YEAR",
@@ -174,6 +187,7 @@ __all__ = [
     "MESSAGE_MAX_WORDS",
     "OFF_LOOP_CHARS",
     "RANGE_REASON",
+    "DocumentText",
     "ItemText",
     "MessageText",
     "PageOut",

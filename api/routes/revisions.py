@@ -25,6 +25,7 @@ from api.errors import problem_responses
 from api.middleware import ClaimedKey, ReadAheadPlan, claimed_key, read_ahead_in
 from api.replying import compose
 from api.schemas import (
+    DocumentText,
     MessageText,
     PageOut,
     RequestItems,
@@ -53,7 +54,7 @@ class RevisionRequestIn(StoredIn):
 
     deliverable: str = Field(min_length=1, max_length=64, description="The spec's deliverable id.")
     message: MessageText
-    revised_text: str | None = Field(default=None, max_length=2_000_000)
+    revised_text: DocumentText | None = None
     items: RequestItems = Field(default_factory=list)
     received_at: ServiceDatetime | None = Field(
         default=None, description="When the client sent it (default: now)."

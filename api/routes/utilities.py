@@ -15,7 +15,7 @@ from api.errors import problem_responses
 from api.replying import compose
 from api.routes.contracts import SpecIn, terms_from
 from api.routes.revisions import ReplyOut, RevisionRequestIn
-from api.schemas import RANGE_REASON, ServiceDatetime, datetimes_out_of_range
+from api.schemas import RANGE_REASON, DocumentText, ServiceDatetime, datetimes_out_of_range
 from engine.decide import Decision, decision_events, evaluate
 from engine.errors import FieldProblem, LedgerError, RequestError
 from engine.ledger import Event, fold, parse_event
@@ -25,16 +25,14 @@ from store.base import utcnow
 
 router = APIRouter(tags=["utilities"], responses=problem_responses(400, 401, 413, 422))
 
-TEXT_LIMIT = 2_000_000
-
 
 class MeasureIn(BaseModel):
     """Two versions of a text and what the comparison may ignore."""
 
     model_config = ConfigDict(extra="forbid")
 
-    old: str = Field(max_length=TEXT_LIMIT)
-    new: str = Field(max_length=TEXT_LIMIT)
+    old: DocumentText
+    new: DocumentText
     ignore_case: bool = False
     ignore_punctuation: bool = False
 

@@ -11,8 +11,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from api.app import create_app
 from api.routes import clients as clients_routes
-from api.schemas import MESSAGE_MAX_CHARS, MESSAGE_MAX_WORDS
+from api.schemas import DOCUMENT_MAX_CHARS, MESSAGE_MAX_CHARS, MESSAGE_MAX_WORDS
+from api.settings import Settings
+from store.db import Database
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import BODY_LIMIT
 from tests.api.test_revision_requests import delivered_contract
@@ -275,3 +278,26 @@ def test_a_message_at_the_limits_is_judged(client: ASGIClient, auth: dict[str, s
     assert len(message) > MESSAGE_MAX_CHARS - 200
     response = client.post(url, json={"deliverable": "home", "message": message}, headers=auth)
     assert response.status_code == 201, response.text
+
+
+def test_a_document_text_over_its_limit_is_a_422_naming_it(
+    db_url: str, database: Database, client: ASGIClient, auth: dict[str, str]
+) -> None:
+    contract_id = delivered_contract(client, auth)
+    roomy = ASGIClient(
+        create_app(Settings(database_url=db_url, max_body_bytes=4_000_000), database)
+    )
+    long = "x" * (DOCUMENT_MAX_CHARS + 1)
+    base = f"/v1/contracts/{contract_id}"
+    for url, body, field in [
+        ("/v1/measure", {"old": "a", "new": long}, "new"),
+        (f"{base}/deliverables/home/versions", {"text": long}, "text"),
+        (
+            f"{base}/revision-requests",
+            {"deliverable": "home", "message": "Hi", "revised_text": long},
+            "revised_text",
+        ),
+    ]:
+        response = roomy.post(url, json=body, headers=auth)
+        assert response.status_code == 422, (url, response.text[:300])
+        assert [e["path"] for e in response.json()["errors"]] == [field]
