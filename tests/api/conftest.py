@@ -60,10 +60,13 @@ def client(served_app: ASGIClient) -> ASGIClient:
 
 
 @pytest.fixture
-def bare_client(app: FastAPI) -> ASGIClient:
-    """A client of the app without its lifespan: a fresh event loop per call, no async
-    pool, so every route takes its threaded path."""
-    return ASGIClient(app)
+def bare_client(settings: Settings, database: Database) -> ASGIClient:
+    """A client of an app without its lifespan: a fresh event loop per call, no async
+    pool, so every route takes its threaded path.
+
+    An app of its own: the session's app may have its async pool open on the served
+    app's loop, and a pool used from another loop fails once its lock is contended."""
+    return ASGIClient(create_app(settings, database))
 
 
 def new_account(database: Database) -> dict[str, str]:

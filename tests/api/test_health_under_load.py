@@ -48,6 +48,7 @@ def server(db_url: str) -> Iterator[str]:
     env = os.environ | {
         "ROUNDWISE_DATABASE_URL": db_url,
         "ROUNDWISE_IDEMPOTENCY_PRUNE_SECONDS": "0",
+        "ROUNDWISE_DB_POOL_SIZE": "4",  # the smallest: the test server shares PostgreSQL
     }
     command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
