@@ -145,7 +145,8 @@ def _run(base: str, key: str, args: argparse.Namespace, report: Path) -> int:
         str(report),
         "--no-color",
     ]
-    return subprocess.run(command, check=False).returncode
+    # in the run's folder: schemathesis keeps its cache in the working directory
+    return subprocess.run(command, check=False, cwd=report.parent).returncode
 
 
 def _figures(report: Path) -> dict[str, int]:
