@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli fuzz clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -79,6 +79,13 @@ bench-load: setup
 # The same, open loop: requests due at a fixed 300/s, latency counted from the due time.
 bench-load-rate: setup
 	$(BIN)/python -m bench.load_bench --url http://127.0.0.1:8000 --clients 32 --duration 60 --rate 300
+
+# A long schemathesis run, stateful links included, against a served app on a fresh
+# database (figures in docs/benchmarks.md, "Fuzzing"). FUZZ_ARGS="--database-url URL"
+# fuzzes a private schema of a PostgreSQL database instead of SQLite.
+FUZZ_ARGS ?=
+fuzz: setup
+	$(BIN)/python -m bench.fuzz --max-examples 100 $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -15,13 +15,16 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import errors
+from api import errors, openapi_docs
+from api.auth_limit import FailedAuthLimiter
 from api.collector import keep_survivors_frozen
+from api.encoding import Utf8JsonMiddleware
 from api.expiry import prune_expired_keys
+from api.logs import ProblemLogMiddleware, configure_logging
 from api.middleware import (
     MAX_KEY_LENGTH,
     BodyLimitMiddleware,
@@ -98,7 +101,7 @@ def document_idempotency_key(app: FastAPI) -> None:
             for path in schema.get("paths", {}).values():
                 if "post" in path:
                     path["post"].setdefault("parameters", []).append(IDEMPOTENCY_HEADER)
-            app.openapi_schema = schema
+            app.openapi_schema = openapi_docs.complete(schema)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -130,7 +133,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        configure_logging()
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        _app.state.long_judging = CapacityLimiter(1)  # api.deps.long_judging
         await to_thread.run_sync(warm_up)
         if pg_pool is not None:
             await pg_pool.open()
@@ -166,6 +171,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
     app.state.render_pool = render_pool
+    app.state.auth_limiter = FailedAuthLimiter(
+        settings.auth_failures_per_address,
+        settings.auth_failures_per_key_prefix,
+        settings.auth_failure_window_seconds,
+    )
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)
@@ -177,13 +187,19 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, own_key_paths=own_keys
     )
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(Utf8JsonMiddleware)
     app.add_middleware(NulPathMiddleware)
+    app.add_middleware(ProblemLogMiddleware)
 
     document_idempotency_key(app)
 
     @app.get("/health", tags=["service"])
-    def health() -> dict[str, str]:
-        """Liveness: the process answers (no database round trip)."""
+    async def health() -> dict[str, str]:
+        """Liveness: the process answers (no database round trip).
+
+        On the event loop, not in the thread pool: a health check must not queue behind
+        the routes that keep the pool's threads busy (issue 22).
+        """
         return {"status": "ok", "engine_version": ENGINE_VERSION}
 
     return app

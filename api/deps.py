@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
+from api.auth_limit import refuse
 from api.errors import AuthenticationError
 from api.settings import Settings
 from contracts.pool import RenderPool
@@ -88,6 +89,9 @@ async def current_account(
 ) -> str:
     """The id of the account whose live API key is in ``Authorization: Bearer``.
 
+    A wrong key is a 401, or a 429 once its address or prefix failed too often
+    (``api.auth_limit``); a key that authenticates is never refused.
+
     Async so that a POST the idempotency middleware already authenticated costs no
     thread hop; the database lookup itself runs in the thread pool.
     """
@@ -99,7 +103,8 @@ async def current_account(
     db = database_of(request)
     account_id = await to_thread.run_sync(_authenticate, db, credentials.credentials)
     if account_id is None:
-        raise AuthenticationError("the API key is unknown or revoked")
+        refuse(request, credentials.credentials)  # 401, or 429 after too many (api.auth_limit)
+    request.state.account_id = account_id  # for the log of a refused request (api.logs)
     return account_id
 
 
@@ -119,6 +124,14 @@ def open_async_pool(request: Request) -> AsyncPool | None:
     """
     pool = getattr(request.app.state, "pg_pool", None)
     return pool if isinstance(pool, AsyncPool) and pool.ready else None
+
+
+def long_judging(request: Request) -> CapacityLimiter | None:
+    """The app's limiter for judging long requests (``api.schemas.judged_off_loop``): one
+    at a time per worker, in a thread, so at most one CPU-bound thread contends with the
+    event loop for the GIL (None without a lifespan: the default thread limiter)."""
+    limiter = getattr(request.app.state, "long_judging", None)
+    return limiter if isinstance(limiter, CapacityLimiter) else None
 
 
 class PageParams:
@@ -150,5 +163,6 @@ __all__ = [
     "WriteSessionDep",
     "current_account",
     "database_of",
+    "long_judging",
     "open_async_pool",
 ]

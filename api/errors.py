@@ -40,6 +40,17 @@ class AuthenticationError(RoundwiseError):
     code = "unauthorized"
 
 
+class TooManyFailedAttemptsError(RoundwiseError):
+    """Too many failed authentications from this address or for this key prefix
+    (``api.auth_limit``); ``retry_after`` seconds until the next attempt is counted."""
+
+    code = "too-many-failed-attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed authentications; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
 class ContentTooLarge(HTTPException):
     """The request body is over the configured limit (raised while the body streams in)."""
 
@@ -49,6 +60,7 @@ class ContentTooLarge(HTTPException):
 
 STATUS_BY_ERROR: dict[type[RoundwiseError], int] = {
     AuthenticationError: 401,
+    TooManyFailedAttemptsError: 429,
     NotFoundError: 404,
     ConflictError: 409,
     IdempotencyKeyReusedError: 422,
@@ -71,6 +83,7 @@ CODE_BY_STATUS = {
     413: "payload-too-large",
     415: "unsupported-media-type",
     422: "validation-error",
+    429: "too-many-requests",
     500: "internal-error",
 }
 
@@ -83,6 +96,7 @@ TITLE_BY_STATUS = {
     413: "Request body too large",
     415: "Unsupported media type",
     422: "Invalid request",
+    429: "Too many requests",
     500: "Internal error",
 }
 
@@ -142,6 +156,8 @@ def error_response(error: RoundwiseError, instance: str | None = None) -> JSONRe
     """The problem response for a Roundwise error (also used by the middlewares)."""
     status = status_of(error)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, TooManyFailedAttemptsError):
+        headers = {"Retry-After": str(error.retry_after)}
     return problem_response(status, error.code, error.message, instance, error.problems, headers)
 
 
@@ -218,6 +234,7 @@ __all__ = [
     "ContentTooLarge",
     "FieldError",
     "Problem",
+    "TooManyFailedAttemptsError",
     "error_response",
     "field_path",
     "http_error_response",

@@ -71,6 +71,24 @@ class Settings(BaseSettings):
         "render (contracts/pool.py). A render is 0.3-0.6 s of CPU, so more than the cores "
         "the renders may take only queues them in the kernel instead of in the pool.",
     )
+    auth_failure_window_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="The window failed authentications are counted in (api/auth_limit.py). "
+        "Counted per worker process: with --workers N a client may fail N times as often.",
+    )
+    auth_failures_per_address: int = Field(
+        default=30,
+        ge=1,
+        description="Failed authentications one client address may make in the window; "
+        "further failures get 429 with Retry-After (a valid key is never refused).",
+    )
+    auth_failures_per_key_prefix: int = Field(
+        default=10,
+        ge=1,
+        description="Failed authentications with one key prefix (rw_<prefix>_…) in the "
+        "window, from any address; further failures get 429 with Retry-After.",
+    )
     page_size_default: int = Field(default=50, ge=1, le=500)
     page_size_max: int = Field(default=200, ge=1, le=1000)
     local_key_file: Path = Field(

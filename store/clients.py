@@ -9,7 +9,7 @@ from store.base import utcnow
 from store.errors import NotFoundError
 from store.ids import new_id
 from store.models import Client
-from store.pagination import Page, decode_cursor, page_of
+from store.pagination import Page, decode_cursor, id_key, page_of
 
 
 def create_client(
@@ -43,7 +43,7 @@ def list_clients(session: Session, account_id: str, limit: int, cursor: str | No
     """Newest first, ``limit`` per page."""
     query = select(Client).where(Client.account_id == account_id)
     if cursor is not None:
-        query = query.where(Client.id < decode_cursor(cursor))
+        query = query.where(Client.id < decode_cursor(cursor, id_key("cli")))
     rows = session.scalars(query.order_by(Client.id.desc()).limit(limit + 1)).all()
     return page_of(rows, limit, lambda row: row.id)
 

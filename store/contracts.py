@@ -35,7 +35,7 @@ from store.errors import (
 from store.ids import new_id
 from store.ledger import Clock, append_events, ledger_time
 from store.models import Contract, Deliverable
-from store.pagination import Page, decode_cursor, page_of
+from store.pagination import Page, decode_cursor, id_key, page_of
 
 Status = Literal["draft", "sent", "signed", "completed"]
 NEXT_STATUS: dict[str, str] = {"draft": "sent", "sent": "signed", "signed": "completed"}
@@ -164,7 +164,7 @@ def list_contracts(
     if status is not None:
         query = query.where(Contract.status == status)
     if cursor is not None:
-        query = query.where(Contract.id < decode_cursor(cursor))
+        query = query.where(Contract.id < decode_cursor(cursor, id_key("ctr")))
     rows = session.scalars(query.order_by(Contract.id.desc()).limit(limit + 1)).all()
     return page_of(rows, limit, lambda row: row.id)
 

@@ -51,6 +51,7 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=pool_size * 2,
         pool_recycle=1800,
+        hide_parameters=True,  # a failed statement's error never carries client text
         json_serializer=jsoncodec.dumps_text,
         json_deserializer=jsoncodec.loads,
         **options,
@@ -63,6 +64,7 @@ def _sqlite_engine(url: str, busy_timeout_ms: int) -> Engine:
     engine = create_engine(
         url,
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        hide_parameters=True,  # a failed statement's error never carries client text
         json_serializer=jsoncodec.dumps_text,
         json_deserializer=jsoncodec.loads,
         **pooling,

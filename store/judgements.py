@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from store.contracts import get_contract
 from store.errors import NotFoundError
 from store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
-from store.pagination import Page, decode_cursor, page_of
+from store.pagination import Page, decode_cursor, id_key, page_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +174,7 @@ def list_judged(
     contract = get_contract(session, account_id, contract_id)
     query = select(RevisionRequestRecord).where(RevisionRequestRecord.contract_id == contract.id)
     if cursor is not None:
-        query = query.where(RevisionRequestRecord.id > decode_cursor(cursor))
+        query = query.where(RevisionRequestRecord.id > decode_cursor(cursor, id_key("req")))
     rows = session.scalars(query.order_by(RevisionRequestRecord.id).limit(limit + 1)).all()
     page = page_of(rows, limit, lambda row: row.id)
     return Page([judged_of(session, row) for row in page.items], page.next_cursor)

@@ -21,7 +21,7 @@ from engine.terms import ContractTerms
 from store import jsoncodec, statements
 from store.base import utcnow
 from store.models import Contract, LedgerEvent
-from store.pagination import Page, decode_cursor, page_of
+from store.pagination import POSITION_KEY, Page, decode_cursor, page_of
 
 Clock = Callable[[], datetime]
 # Parsed events kept per process (a ledger event's JSON is ~1-2 kB; a few tens of MB in all).
@@ -94,8 +94,7 @@ def event_page(
     """Ledger rows in order, oldest first, ``limit`` per page."""
     query = select(LedgerEvent).where(LedgerEvent.contract_id == contract_id)
     if cursor is not None:
-        after = decode_cursor(cursor)
-        query = query.where(LedgerEvent.seq > (int(after) if after.isdigit() else 0))
+        query = query.where(LedgerEvent.seq > int(decode_cursor(cursor, POSITION_KEY)))
     rows = session.scalars(query.order_by(LedgerEvent.seq).limit(limit + 1)).all()
     return page_of(rows, limit, lambda row: str(row.seq))
 

@@ -13,14 +13,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import FieldProblem, RequestError
+from engine.errors import FieldProblem, LedgerError, RequestError
 from engine.ledger import ApprovedExplicitly, Event, RevisionDelivered, VersionSubmitted
 from engine.terms import ContractTerms
 from store.errors import ConflictError
 from store.ids import new_id
 from store.ledger import Clock, append_checked, ledger_time
 from store.models import Contract, DeliverableVersion
-from store.pagination import Page, decode_cursor, page_of
+from store.pagination import POSITION_KEY, Page, decode_cursor, page_of
 
 LIVE_STATUSES = frozenset({"signed"})
 
@@ -68,7 +68,12 @@ def submit_version(
         if request_id is not None
         else VersionSubmitted(**common)
     )
-    append_checked(session, contract, terms, [event], now)
+    try:
+        append_checked(session, contract, terms, [event], now)
+    except LedgerError as exc:  # the fold refuses a request unknown or for another deliverable
+        if request_id is None:
+            raise
+        raise LedgerError(exc.message, (FieldProblem("request_id", exc.message),)) from None
     row = DeliverableVersion(
         id=new_id("ver"),
         contract_id=contract.id,
@@ -103,10 +108,25 @@ def list_versions(
         DeliverableVersion.contract_id == contract_id, DeliverableVersion.deliverable_key == key
     )
     if cursor is not None:
-        after = decode_cursor(cursor)
-        query = query.where(DeliverableVersion.number > (int(after) if after.isdigit() else 0))
+        after = int(decode_cursor(cursor, POSITION_KEY))
+        query = query.where(DeliverableVersion.number > after)
     rows = session.scalars(query.order_by(DeliverableVersion.number).limit(limit + 1)).all()
     return page_of(rows, limit, lambda row: str(row.number))
+
+
+def require_version(session: Session, contract_id: str, key: str, number: int | None) -> None:
+    """An approval approves a delivered version: the one it names, else the latest.
+
+    Without this check an approval of version 99 (or of a deliverable with nothing
+    delivered) was stored, and every later request was judged ``after_approval``.
+    """
+    delivered = _version_count(session, contract_id, key)
+    if delivered == 0:
+        problem = FieldProblem("deliverable", "nothing has been delivered yet to approve")
+        raise RequestError(f"no version of {key!r} has been delivered", (problem,))
+    if number is not None and number > delivered:
+        reason = f"no such version; delivered: 1 to {delivered}"
+        raise RequestError(f"{key!r} has no version {number}", (FieldProblem("version", reason),))
 
 
 def approve(
@@ -120,9 +140,17 @@ def approve(
     """Record the client's explicit approval; returns its ledger sequence number and time."""
     require_signed(contract)
     require_deliverable(terms, key)
+    require_version(session, contract.id, key, version)
     now = ledger_time(session, contract.id, clock)
     event = ApprovedExplicitly(at=now, deliverable=key, version=version)
     return append_checked(session, contract, terms, [event], now)[0], now
 
 
-__all__ = ["approve", "list_versions", "require_deliverable", "require_signed", "submit_version"]
+__all__ = [
+    "approve",
+    "list_versions",
+    "require_deliverable",
+    "require_signed",
+    "require_version",
+    "submit_version",
+]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from api.errors import problem_responses
-from api.schemas import PageOut, StoredIn
+from api.schemas import DocumentText, PageOut, StoredIn
 from store import contracts, versions
 from store.base import utcnow
 
@@ -28,7 +28,7 @@ class VersionIn(StoredIn):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = Field(default=None, max_length=2_000_000)
+    text: DocumentText | None = None
     file_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     note: str | None = Field(default=None, max_length=2000)
     request_id: str | None = Field(

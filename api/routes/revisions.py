@@ -9,7 +9,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import (
     AccountDep,
@@ -18,17 +18,35 @@ from api.deps import (
     bearer_scheme,
     current_account,
     database_of,
+    long_judging,
     open_async_pool,
 )
 from api.errors import AuthenticationError, error_response, problem_responses
 from api.middleware import claims_its_own_key, replayed, request_fingerprint
-from api.schemas import PageOut, StoredIn
+from api.schemas import (
+    DocumentText,
+    MessageText,
+    PageOut,
+    RequestItems,
+    ServiceDatetime,
+    StoredIn,
+    judged_off_loop,
+)
 from engine.decide import Decision, RevisionRequest
 from engine.errors import RoundwiseError
 from store import idempotency, jsoncodec, judgements
 from store.base import utcnow
 from store.db import Database
-from store.judging import Gateway, Judging, KeyAsk, Preread, gateway_for, judge, plan_read
+from store.judging import (
+    Gateway,
+    Judging,
+    KeyAsk,
+    OffLoop,
+    Preread,
+    gateway_for,
+    judge,
+    plan_read,
+)
 
 router = APIRouter(
     prefix="/contracts/{contract_id}/revision-requests",
@@ -37,7 +55,6 @@ router = APIRouter(
 )
 
 JSON = "application/json"
-ItemText = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 class RevisionRequestIn(StoredIn):
@@ -46,10 +63,10 @@ class RevisionRequestIn(StoredIn):
     model_config = ConfigDict(extra="forbid")
 
     deliverable: str = Field(min_length=1, max_length=64, description="The spec's deliverable id.")
-    message: str = Field(min_length=1, max_length=2_000_000)
-    revised_text: str | None = Field(default=None, max_length=2_000_000)
-    items: list[ItemText] = Field(default_factory=list, max_length=200)
-    received_at: AwareDatetime | None = Field(
+    message: MessageText
+    revised_text: DocumentText | None = None
+    items: RequestItems = Field(default_factory=list)
+    received_at: ServiceDatetime | None = Field(
         default=None, description="When the client sent it (default: now)."
     )
     channel: str = Field(default="api", min_length=1, max_length=40)
@@ -174,11 +191,21 @@ async def send_revision_request(
     key = request.headers.get("idempotency-key")
     if key is None:
         account = await current_account(request, credentials)
-        judging = Judging(account, contract_id, body.to_engine(), utcnow)
+        off_loop = _off_loop(request, body)
+        judging = Judging(account, contract_id, body.to_engine(), utcnow, off_loop=off_loop)
         judged = await judge(gateway, judging)
         code = status.HTTP_200_OK if judged.repeated else status.HTTP_201_CREATED
         return judged_response(judged, code)
     return await _judge_keyed(gateway, request, credentials, contract_id, body, key)
+
+
+def _off_loop(request: Request, body: RevisionRequestIn) -> OffLoop | None:
+    """Where a long request's judging runs (issue 22): in a thread, one at a time per
+    worker (``api.deps.long_judging``), so its CPU time never holds up the event loop;
+    None for the usual short request, judged on the loop."""
+    if not judged_off_loop(body.message, body.items, body.revised_text):
+        return None
+    return OffLoop(long_judging(request))
 
 
 async def _judge_keyed(
@@ -210,7 +237,10 @@ async def _judge_keyed(
     if claim.replay is not None:
         return replayed(claim.replay)
     keyed = _KeyedResponse(claim.account_id, key)
-    judging = Judging(claim.account_id, contract_id, body.to_engine(), utcnow, keyed.keep)
+    off_loop = _off_loop(request, body)
+    judging = Judging(
+        claim.account_id, contract_id, body.to_engine(), utcnow, keyed.keep, off_loop=off_loop
+    )
     db = database_of(request)
     try:
         judged = await judge(gateway, judging, Preread(kept, claim.row) if claim.read else None)

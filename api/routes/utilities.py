@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import AccountDep
 from api.errors import problem_responses
 from api.routes.contracts import SpecIn, terms_from
 from api.routes.revisions import ReplyOut, RevisionRequestIn
+from api.schemas import RANGE_REASON, DocumentText, ServiceDatetime, datetimes_out_of_range
 from engine.decide import Decision, decision_events, evaluate
 from engine.errors import FieldProblem, LedgerError, RequestError
 from engine.ledger import Event, fold, parse_event
@@ -24,16 +25,14 @@ from store.base import utcnow
 
 router = APIRouter(tags=["utilities"], responses=problem_responses(400, 401, 413, 422))
 
-TEXT_LIMIT = 2_000_000
-
 
 class MeasureIn(BaseModel):
     """Two versions of a text and what the comparison may ignore."""
 
     model_config = ConfigDict(extra="forbid")
 
-    old: str = Field(max_length=TEXT_LIMIT)
-    new: str = Field(max_length=TEXT_LIMIT)
+    old: DocumentText
+    new: DocumentText
     ignore_case: bool = False
     ignore_punctuation: bool = False
 
@@ -43,7 +42,7 @@ class EvaluateIn(SpecIn):
 
     ledger: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
     request: RevisionRequestIn
-    now: AwareDatetime | None = Field(default=None, description="Default: the server's clock.")
+    now: ServiceDatetime | None = Field(default=None, description="Default: the server's clock.")
 
 
 class EvaluateOut(BaseModel):
@@ -89,7 +88,18 @@ def _events(raw: list[dict[str, Any]]) -> list[Event]:
                 FieldProblem(f"ledger[{index}].{p.path}", p.reason) for p in exc.problems
             )
             raise LedgerError(exc.message, problems) from None
+    _require_service_range(events)
     return events
+
+
+def _require_service_range(events: list[Event]) -> None:
+    """Every instant in the ledger within the years a client may send (``ServiceDatetime``)."""
+    paths = [
+        path for i, e in enumerate(events) for path in datetimes_out_of_range(e, f"ledger[{i}]")
+    ]
+    if paths:
+        problems = tuple(FieldProblem(path, RANGE_REASON) for path in paths[:20])
+        raise RequestError("a ledger event's time is out of range", problems)
 
 
 @router.post("/evaluate")

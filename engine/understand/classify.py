@@ -39,6 +39,7 @@ from rapidfuzz.distance import OSA
 
 from engine.understand.cuebook import CueBook
 from engine.understand.fold import fold
+from engine.understand.intervals import Cover, longer_overlap_in_other_group
 from engine.understand.model import Cue, DeliverableInfo, ItemScope, RequestContext
 from engine.understand.prefilter import Screen
 
@@ -48,6 +49,8 @@ Verdict = ItemScope | Literal["untargeted", "context"]
 CONCRETE_KINDS = frozenset({"target", "quote", "deliverable", "brief"})
 
 _QUOTE = re.compile(r'"[^"\n]+"|“[^”\n]+”|„[^“”"\n]+[“”"]|»[^«\n]+«|«[^»\n]+»|‘[^’\n]+’')
+# Distinct quoted passages of one clause compared pairwise for a misspelling.
+QUOTES_COMPARED = 48
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _BRIEF_WORD = 6
 # A party's name word worth checking for misspellings, and the length from which two
@@ -186,10 +189,18 @@ def _misspelt(a: str, b: str) -> bool:
 
 
 def _spelling_pair_cues(quotes: list[Cue], book: CueBook) -> list[Cue]:
-    """A cue for two quoted spellings of one word ("kruhk" instead of "kruh")."""
-    words = [fold(q.text[1:-1]).strip() for q in quotes]
-    for i, j in itertools.combinations(range(len(quotes)), 2):
-        if _misspelt(words[i], words[j]):
+    """A cue for two quoted spellings of one word ("kruhk" instead of "kruh").
+
+    Only the first ``QUOTES_COMPARED`` distinct quoted passages of a clause are compared
+    pairwise (a repeated passage cannot be a misspelling of itself): comparing every pair
+    of a long clause of quotes took time quadratic in it.
+    """
+    firsts: dict[str, int] = {}
+    for index, quote in enumerate(quotes):
+        firsts.setdefault(fold(quote.text[1:-1]).strip(), index)
+    distinct = list(firsts.items())[:QUOTES_COMPARED]
+    for (a, i), (b, j) in itertools.combinations(distinct, 2):
+        if _misspelt(a, b):
             first, second = quotes[i], quotes[j]
             text = f"{first.text} … {second.text}"
             why = book.explain("free_fix.spelling_pair")
@@ -220,45 +231,35 @@ def _name_spelling_cues(text: str, offset: int, book: CueBook, cc: ContractCues)
     return cues
 
 
-def _overlaps(a: Cue, b: Cue) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def resolve_overlaps(cues: list[Cue]) -> list[Cue]:
-    """Drop a deciding cue when a longer one pointing to another verdict overlaps it."""
+    """Drop a deciding cue when a longer one pointing to another verdict overlaps it.
+
+    Overlaps are found for all cues at once (``intervals``), in time n log n: a clause
+    with thousands of cues ("typo typo typo …") took time quadratic in its length.
+    """
     kinds = [c.kind for c in cues]  # once per cue: the tests below read them repeatedly
-    deciding = [(c, _GROUP[k]) for c, k in zip(cues, kinds, strict=True) if k in _GROUP]
-    vague = [c for c, k in zip(cues, kinds, strict=True) if k == "vague"]
-
-    def beaten(c: Cue, group: str) -> bool:
-        length = c.end - c.start
-        return any(
-            other != group and _overlaps(c, d) and (d.end - d.start) > length
-            for d, other in deciding
-        )
-
-    def softened(c: Cue, kind: str) -> bool:
-        # "make it better": a comparative inside a vague cue is not a concrete edit.
-        return kind == "change" and any(_overlaps(c, v) for v in vague)
-
+    deciding = [i for i, k in enumerate(kinds) if k in _GROUP]
+    beaten = longer_overlap_in_other_group(
+        [(cues[i].start, cues[i].end) for i in deciding], [_GROUP[kinds[i]] for i in deciding]
+    )
+    dropped = {i for i, lost in zip(deciding, beaten, strict=True) if lost}
+    # "make it better": a comparative inside a vague cue is not a concrete edit.
+    vague = Cover([(c.start, c.end) for c, k in zip(cues, kinds, strict=True) if k == "vague"])
     return [
         c
-        for c, k in zip(cues, kinds, strict=True)
-        if not softened(c, k) and (k not in _GROUP or not beaten(c, _GROUP[k]))
+        for i, (c, k) in enumerate(zip(cues, kinds, strict=True))
+        if i not in dropped and not (k == "change" and vague.overlaps(c.start, c.end))
     ]
 
 
 def drop_quoted(cues: list[Cue]) -> list[Cue]:
     """Ignore cues inside quoted words: "pečat" cited as a wrong term is not a request."""
     quoted = [c.kind == "quote" for c in cues]  # once per cue, as in `resolve_overlaps`
-    quotes = [c for c, q in zip(cues, quoted, strict=True) if q]
-    if not quotes:  # nothing is inside a quote: every cue stays
+    quotes = Cover([(c.start, c.end) for c, q in zip(cues, quoted, strict=True) if q])
+    if not quotes.starts:  # nothing is inside a quote: every cue stays
         return list(cues)
-
-    def inside(c: Cue) -> bool:
-        return any(q.start <= c.start and c.end <= q.end for q in quotes)
-
-    return [c for c, q in zip(cues, quoted, strict=True) if q or not inside(c)]
+    kept = zip(cues, quoted, strict=True)
+    return [c for c, q in kept if q or not quotes.contains(c.start, c.end)]
 
 
 def find_cues(

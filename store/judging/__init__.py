@@ -23,7 +23,7 @@ from store.async_pool import AsyncPool
 from store.db import Database
 from store.judging.gateway import Claimed, ContractRow, Gateway, KeyAsk, Reading, Storing
 from store.judging.postgres import PostgresGateway
-from store.judging.protocol import Judging, Preread, judge, plan_read
+from store.judging.protocol import Judging, OffLoop, Preread, judge, plan_read
 from store.judging.sqlite import SqliteGateway
 
 
@@ -40,6 +40,7 @@ __all__ = [
     "Gateway",
     "Judging",
     "KeyAsk",
+    "OffLoop",
     "Preread",
     "Reading",
     "Storing",

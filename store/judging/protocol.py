@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from anyio import CapacityLimiter, to_thread
+
 from engine.decide import RevisionRequest, decision_events, evaluate
 from engine.ledger import fold, settle
 from engine.replies import reply_document
@@ -56,7 +58,8 @@ class Judging:
     ``completion`` gives the Idempotency-Key response to store with a new judgement (not
     for a request whose ``external_id`` was already judged, which stores nothing);
     ``language`` is an explicit reply language (default: ``engine.replies.reply_language``'s
-    choice).
+    choice); ``off_loop``, where given, runs the CPU step in a thread (a long request,
+    whose judging would otherwise hold up the event loop).
     """
 
     account_id: str
@@ -65,6 +68,14 @@ class Judging:
     clock: Clock
     completion: Completion | None = None
     language: str | None = None
+    off_loop: OffLoop | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffLoop:
+    """Judge in a worker thread, admitted by ``limiter`` (None: anyio's default one)."""
+
+    limiter: CapacityLimiter | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +108,10 @@ async def judge(gateway: Gateway, judging: Judging, preread: Preread | None = No
 async def prepare(gateway: Gateway, judging: Judging, preread: Preread | None = None) -> Prepared:
     """Step 1: the judgement on the ledger as it is now (or as ``preread`` read it)."""
     contract, ledger = await _folded(gateway, judging, preread)
-    return judged_against(contract, ledger, judging)
+    if judging.off_loop is None:
+        return judged_against(contract, ledger, judging)
+    limiter = judging.off_loop.limiter
+    return await to_thread.run_sync(judged_against, contract, ledger, judging, limiter=limiter)
 
 
 async def judge_locked(gateway: Gateway, judging: Judging) -> Judged:
@@ -169,6 +183,7 @@ __all__ = [
     "JUDGED_STATUSES",
     "OPTIMISTIC_ATTEMPTS",
     "Judging",
+    "OffLoop",
     "Preread",
     "judge",
     "judge_locked",

@@ -27,12 +27,16 @@ BODY_LIMIT = 64 * 1024
 @pytest.fixture(scope="session")
 def settings(db_url: str) -> Settings:
     """Settings as a deployment would set them (a small body limit to test 413 cheaply;
-    no background pruning, which tests/api/test_expiry.py drives itself)."""
+    no background pruning, which tests/api/test_expiry.py drives itself; failed
+    authentications never limited, since every test calls from one address:
+    tests/api/test_auth_limit.py builds apps with low limits)."""
     return Settings(
         database_url=db_url,
         max_body_bytes=BODY_LIMIT,
         page_size_default=5,
         idempotency_prune_seconds=0,
+        auth_failures_per_address=1_000_000,
+        auth_failures_per_key_prefix=1_000_000,
     )
 
 
@@ -56,10 +60,13 @@ def client(served_app: ASGIClient) -> ASGIClient:
 
 
 @pytest.fixture
-def bare_client(app: FastAPI) -> ASGIClient:
-    """A client of the app without its lifespan: a fresh event loop per call, no async
-    pool, so every route takes its threaded path."""
-    return ASGIClient(app)
+def bare_client(settings: Settings, database: Database) -> ASGIClient:
+    """A client of an app without its lifespan: a fresh event loop per call, no async
+    pool, so every route takes its threaded path.
+
+    An app of its own: the session's app may have its async pool open on the served
+    app's loop, and a pool used from another loop fails once its lock is contended."""
+    return ASGIClient(create_app(settings, database))
 
 
 def new_account(database: Database) -> dict[str, str]:
