@@ -1,0 +1,298 @@
+"""``make bench-understanding``: how well Roundwise reads real client messages.
+
+Runs the reader twice over the frozen real-message corpus (``corpus/real``) — rules only
+(the cue rules, the intent phrases, no model), and rules with the statistical model
+(``engine.understand.reader``) — and reports, per language and overall: scope accuracy
+and macro-F1, the share sent to review and the scope accuracy on the rest, explosion
+precision and recall, intent accuracy, language accuracy. ``--split dev`` prints the dev
+figures (what rules, features and thresholds are tuned on); the default writes dev and
+test figures into ``docs/understanding.md``. The test split is read only for that report.
+
+The real corpus has English, Russian and Polish messages only; the Slovenian, Serbian,
+Greek and Georgian rows come from the team's held-out written batches
+(``tests/data/requests_holdout*.yaml``, change requests only: scope, stage, language).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.real_messages import ROOT, RealMessage, load, split_of
+from engine.understand import DeliverableInfo, RequestContext, analyse_request
+from engine.understand.reader import assess
+
+DOC = ROOT / "docs" / "understanding.md"
+HOLDOUTS = tuple(sorted((ROOT / "tests" / "data").glob("requests_holdout*.yaml")))
+# What a freelancer in each line of work delivers, as a deliverable kind of the engine.
+KIND = {
+    "copywriting": "text",
+    "translation": "translation",
+    "logo": "design",
+    "graphic_design": "design",
+    "web_design": "design",
+    "illustration": "design",
+    "photography": "design",
+    "video": "design",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One labelled message and its context (``intent`` None: not labelled)."""
+
+    text: str
+    context: RequestContext
+    language: str
+    scope: str
+    stage: str
+    intent: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the reader said about one case."""
+
+    scope: str
+    stage: str
+    intent: str
+    language: str
+    needs_review: bool
+
+
+def context_of(message: RealMessage) -> RequestContext:
+    """The request context a corpus record gives: the kind of work and what was agreed."""
+    kind = KIND.get(message.work, "other")
+    work = DeliverableInfo("work", message.agreed, kind, message.agreed)
+    return RequestContext(
+        deliverable_id="work",
+        deliverable_kind=kind,
+        deliverables=(work,),
+        brief=message.agreed,
+        contract_language=message.language if message.language != "ru" else "en",
+    )
+
+
+def real_cases(split: str) -> list[Case]:
+    """The labelled real messages of one split."""
+    return [
+        Case(m.message, context_of(m), m.language, m.scope, m.stage, m.intent)
+        for m in split_of(load(), split)
+    ]
+
+
+def written_cases() -> list[Case]:
+    """The team's held-out written change requests (all intents are revision requests)."""
+    from tests.engine.understand_projects import context_for, load_labelled  # noqa: PLC0415
+
+    return [
+        Case(r.message, context_for(r.project, r.deliverable), r.language, r.scope, r.stage, None)
+        for path in HOLDOUTS
+        for r in load_labelled(path)
+    ]
+
+
+def read(case: Case, use_model: bool) -> Reading:
+    """The reader's verdicts on one case, rules only or with the model."""
+    analysis = analyse_request(case.text, case.context, assessed=False)
+    a = assess(case.text, analysis, use_model=use_model)
+    return Reading(a.scope, a.stage, a.intent, analysis.language, a.needs_review)
+
+
+def macro_f1(gold: list[str], said: list[str]) -> float:
+    """Unweighted mean of the F1 of each gold class."""
+    scores = []
+    for label in sorted(set(gold)):
+        tp = sum(g == s == label for g, s in zip(gold, said, strict=True))
+        fp = sum(s == label != g for g, s in zip(gold, said, strict=True))
+        fn = sum(g == label != s for g, s in zip(gold, said, strict=True))
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return statistics.fmean(scores) if scores else 0.0
+
+
+def figures(cases: list[Case], readings: list[Reading]) -> dict[str, float | int | None]:
+    """Every figure of the report for one set of cases."""
+    n = len(cases)
+    pairs = list(zip(cases, readings, strict=True))
+    answered = [(c, r) for c, r in pairs if not r.needs_review]
+    exploded = [(c, r) for c, r in pairs if r.stage == "explosion"]
+    explosions = [(c, r) for c, r in pairs if c.stage == "explosion"]
+    with_intent = [(c, r) for c, r in pairs if c.intent is not None]
+
+    def share(part: Iterable[tuple[Case, Reading]], ok: Callable[[Case, Reading], bool]) -> float | None:
+        rows = list(part)
+        return sum(ok(c, r) for c, r in rows) / len(rows) if rows else None
+
+    return {
+        "n": n,
+        "scope": share(pairs, lambda c, r: c.scope == r.scope),
+        "scope_f1": macro_f1([c.scope for c in cases], [r.scope for r in readings]),
+        "review": share(pairs, lambda c, r: r.needs_review),
+        "answered_scope": share(answered, lambda c, r: c.scope == r.scope),
+        "answered_intent": share(
+            [(c, r) for c, r in answered if c.intent], lambda c, r: c.intent == r.intent
+        ),
+        "explosion_p": share(exploded, lambda c, r: c.stage == "explosion"),
+        "explosion_r": share(explosions, lambda c, r: r.stage == "explosion"),
+        "intent": share(with_intent, lambda c, r: c.intent == r.intent),
+        "language": share(pairs, lambda c, r: c.language == r.language),
+    }
+
+
+def _pct(value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return f"{100 * value:.1f}%"
+
+
+COLUMNS = (
+    ("n", "n"),
+    ("scope", "scope acc."),
+    ("scope_f1", "scope macro-F1"),
+    ("review", "to review"),
+    ("answered_scope", "scope acc. answered"),
+    ("answered_intent", "intent acc. answered"),
+    ("explosion_p", "explosion P"),
+    ("explosion_r", "explosion R"),
+    ("intent", "intent acc."),
+    ("language", "language acc."),
+)
+
+
+def table(cases: list[Case], runs: dict[str, list[Reading]]) -> list[str]:
+    """A markdown table: one row per reader and language, then overall."""
+    lines = ["| reader | language | " + " | ".join(t for _, t in COLUMNS) + " |"]
+    lines.append("|---|---|" + "---:|" * len(COLUMNS))
+    languages = sorted({c.language for c in cases})
+    for name, readings in runs.items():
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(cases):
+            groups[c.language].append(i)
+        for language in [*languages, "all"]:
+            idx = groups[language] if language != "all" else list(range(len(cases)))
+            f = figures([cases[i] for i in idx], [readings[i] for i in idx])
+            cells = " | ".join(_pct(f[key]) for key, _ in COLUMNS)
+            label = f"**{language}**" if language == "all" else language
+            lines.append(f"| {name} | {label} | {cells} |")
+    return lines
+
+
+def run(cases: list[Case]) -> dict[str, list[Reading]]:
+    """Both readers over the cases."""
+    return {
+        "rules only": [read(c, False) for c in cases],
+        "rules + model": [read(c, True) for c in cases],
+    }
+
+
+def errors(cases: list[Case], readings: list[Reading]) -> list[str]:
+    """The misses, one line each (for tuning on dev only)."""
+    out = []
+    for c, r in zip(cases, readings, strict=True):
+        marks = [
+            f"{key} {getattr(c, key)}->{getattr(r, key)}"
+            for key in ("intent", "scope", "stage", "language")
+            if getattr(c, key) is not None and getattr(c, key) != getattr(r, key)
+        ]
+        if marks:
+            review = " [review]" if r.needs_review else ""
+            out.append(f"{'; '.join(marks)}{review} | {c.text[:110]!r}")
+    return out
+
+
+def timing(cases: list[Case]) -> tuple[float, float]:
+    """Median milliseconds per message: rules alone, rules with the assessment."""
+    def per_message(assessed: bool) -> float:
+        samples = []
+        for c in cases:
+            start = time.perf_counter()
+            for _ in range(5):
+                analyse_request(c.text, c.context, assessed=assessed)
+            samples.append((time.perf_counter() - start) / 5 * 1000)
+        return statistics.median(samples)
+
+    per_message(True)  # warm: cue book, detector, model loaded
+    return per_message(False), per_message(True)
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
+def main() -> None:
+    """Print dev figures (``--split dev``) or write dev and test into the report."""
+    parser = argparse.ArgumentParser(prog="python -m bench.understanding")
+    parser.add_argument("--split", choices=("dev", "train"), help="print one split only")
+    parser.add_argument("--errors", action="store_true", help="list the misses (dev/train)")
+    args = parser.parse_args()
+    if args.split:
+        cases = real_cases(args.split)
+        runs = run(cases)
+        print("\n".join(table(cases, runs)))
+        if args.errors:
+            print("\n".join(errors(cases, runs["rules + model"])))
+        print(Counter(r.needs_review for r in runs["rules + model"]))
+        return
+    sections = {}
+    for split in ("dev", "test"):
+        cases = real_cases(split)
+        sections[split] = table(cases, run(cases))
+    written = written_cases()
+    sections["written"] = table(written, run(written))
+    rules_ms, full_ms = timing(real_cases("dev"))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    render(sections, stamp, _commit(), rules_ms, full_ms)
+
+
+def render(
+    sections: dict[str, list[str]], stamp: str, commit: str, rules_ms: float, full_ms: float
+) -> None:
+    """Replace the generated block of ``docs/understanding.md``."""
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    block = [
+        start,
+        f"Run {stamp} at commit {commit} (`make bench-understanding`).",
+        "",
+        "**Test split (frozen, never tuned on; computed once for the finished change):**",
+        "",
+        *sections["test"],
+        "",
+        "**Dev split (rules, features and thresholds were tuned on it):**",
+        "",
+        *sections["dev"],
+        "",
+        "**The team's held-out written batches** (`tests/data/requests_holdout*.yaml`; no "
+        "real sl/sr/el/ka messages exist in the corpus, so these rows are the only figures "
+        "for those languages; every message is a change request, so there is no intent "
+        "label and scope `none` never applies):",
+        "",
+        *sections["written"],
+        "",
+        f"Time per message (median over the dev split, in-process, this machine): rules "
+        f"{rules_ms:.2f} ms, rules + model {full_ms:.2f} ms.",
+        end,
+    ]
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{start}\n{end}\n"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    DOC.write_text(head + "\n".join(block) + tail, encoding="utf-8")
+    print(f"wrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
