@@ -67,8 +67,7 @@ class Row:
 def real_rows() -> list[Row]:
     """The ``train`` split of the real corpus."""
     return [
-        Row(m.message, m.intent, m.scope, m.stage, m.source, 1.0)
-        for m in split_of(load(), "train")
+        Row(m.message, m.intent, m.scope, m.stage, m.source, 1.0) for m in split_of(load(), "train")
     ]
 
 
@@ -131,20 +130,36 @@ def _head(
             continue
         # a class absent from the fold: its score is very low, the others as fitted
         full = np.full((len(score_idx), len(present)), -30.0)
-        if len(fold_model.classes_) == 2:  # noqa: PLR2004 - binary scores are one column
+        if len(fold_model.classes_) == 2:
             full[:, fold_model.classes_[1]] = scores
             full[:, fold_model.classes_[0]] = 0.0
         else:
             full[:, fold_model.classes_] = scores
         cv[score_idx] = full
-    coef = model.coef_
-    intercept = model.intercept_
+    return head_json(model, present, _temperature(cv, y, binary))
+
+
+def head_json(
+    model: LogisticRegression, classes: tuple[str, ...], temperature: float
+) -> dict[str, Any]:
+    """One fitted head as exported: classes, rounded weights and intercepts, temperature."""
     return {
-        "classes": list(present),
-        "coef": [[_round(v) for v in row] for row in coef],
-        "intercept": [_round(v) for v in intercept],
-        "temperature": _temperature(cv, y, binary),
+        "classes": list(classes),
+        "coef": [[_round(v) for v in row] for row in model.coef_],
+        "intercept": [_round(v) for v in model.intercept_],
+        "temperature": temperature,
     }
+
+
+def vectoriser_json(vectoriser: TfidfVectorizer) -> dict[str, Any]:
+    """The fitted TF-IDF space as exported: vocabulary in index order, rounded idf."""
+    vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
+    return {"vocabulary": vocabulary, "idf": [_round(v) for v in vectoriser.idf_]}
+
+
+def new_vectoriser() -> TfidfVectorizer:
+    """The TF-IDF space the reader uses (features from ``engine.understand.features``)."""
+    return TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF, dtype=np.float64)
 
 
 def _laplace(hits: int, total: int) -> float:
@@ -154,9 +169,9 @@ def _laplace(hits: int, total: int) -> float:
 def rule_precision() -> dict[str, float]:
     """How often each rule decision is right on ``train`` (smoothed): the confidence the
     reader gives a decision the rules take (``engine.understand.reader``)."""
-    from bench.understanding import context_of  # noqa: PLC0415
-    from engine.understand import analyse_request  # noqa: PLC0415
-    from engine.understand.intent import NO_CHANGE, rule_intent  # noqa: PLC0415
+    from bench.understanding import context_of
+    from engine.understand import analyse_request
+    from engine.understand.intent import NO_CHANGE, rule_intent
 
     fired: Counter[str] = Counter()
     right: Counter[str] = Counter()
@@ -181,11 +196,7 @@ def train() -> dict[str, Any]:
     """The exported model: vocabulary, idf, and per head the classes and weights."""
     real = real_rows()
     both = real + written_rows()
-    vectoriser = TfidfVectorizer(
-        analyzer=features, sublinear_tf=True, min_df=MIN_DF, dtype=np.float64
-    )
-    vectoriser.fit([r.text for r in both])
-    vocabulary = sorted(vectoriser.vocabulary_, key=vectoriser.vocabulary_.__getitem__)
+    vectoriser = new_vectoriser().fit([r.text for r in both])
     x_real = vectoriser.transform([r.text for r in real])
     x_both = vectoriser.transform([r.text for r in both])
     heads = {
@@ -197,8 +208,7 @@ def train() -> dict[str, Any]:
         "format": FORMAT,
         "trained_on": "corpus/real train split; written change requests for scope and stage",
         "features": {"sublinear_tf": True, "norm": "l2", "min_df": MIN_DF},
-        "vocabulary": vocabulary,
-        "idf": [_round(v) for v in vectoriser.idf_],
+        **vectoriser_json(vectoriser),
         "heads": heads,
         "rules": rule_precision(),
     }

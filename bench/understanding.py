@@ -23,7 +23,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bench.real_messages import ROOT, RealMessage, load, split_of
 from engine.understand import DeliverableInfo, RequestContext, analyse_request
@@ -90,7 +89,7 @@ def real_cases(split: str) -> list[Case]:
 
 def written_cases() -> list[Case]:
     """The team's held-out written change requests (all intents are revision requests)."""
-    from tests.engine.understand_projects import context_for, load_labelled  # noqa: PLC0415
+    from tests.engine.understand_projects import context_for, load_labelled
 
     return [
         Case(r.message, context_for(r.project, r.deliverable), r.language, r.scope, r.stage, None)
@@ -126,7 +125,9 @@ def figures(cases: list[Case], readings: list[Reading]) -> dict[str, float | int
     explosions = [(c, r) for c, r in pairs if c.stage == "explosion"]
     with_intent = [(c, r) for c, r in pairs if c.intent is not None]
 
-    def share(part: Iterable[tuple[Case, Reading]], ok: Callable[[Case, Reading], bool]) -> float | None:
+    def share(
+        part: Iterable[tuple[Case, Reading]], ok: Callable[[Case, Reading], bool]
+    ) -> float | None:
         rows = list(part)
         return sum(ok(c, r) for c, r in rows) / len(rows) if rows else None
 
@@ -211,6 +212,7 @@ def errors(cases: list[Case], readings: list[Reading]) -> list[str]:
 
 def timing(cases: list[Case]) -> tuple[float, float]:
     """Median milliseconds per message: rules alone, rules with the assessment."""
+
     def per_message(assessed: bool) -> float:
         samples = []
         for c in cases:

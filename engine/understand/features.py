@@ -16,6 +16,7 @@ differently. The features work in every language without a language-specific lis
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -37,7 +38,7 @@ def features(text: str) -> list[str]:
     """Every feature of ``text``, repeated as often as it occurs (see the module doc)."""
     found = words(text)
     out = [f"w:{w}" for w in found]
-    out += [f"b:{a} {b}" for a, b in zip(found, found[1:], strict=False)]
+    out += [f"b:{a} {b}" for a, b in itertools.pairwise(found)]
     for word in found:
         padded = f" {word} "
         size = len(padded)

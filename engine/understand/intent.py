@@ -76,8 +76,7 @@ _RULES: tuple[tuple[Intent, str, str, str], ...] = (
         "legal_threat",
         "lawyer",
         _B + r"(lawyers?|attorneys?|solicitors?|sue|suing|court|legal action|small claims"
-        r"|chargeback|юрист\w*|адвокат\w*|в суд\w*|судом|prawnik\w*|adwokat\w*|do sądu|pozew)"
-        + _E,
+        r"|chargeback|юрист\w*|адвокат\w*|в суд\w*|судом|prawnik\w*|adwokat\w*|do sądu|pozew)" + _E,
         "a lawyer, court or chargeback is threatened",
     ),
     (

@@ -126,10 +126,10 @@ class RequestAnalysis:
         for item in self.items:
             lines.append(f"item {item.scope}: {item.text!r}")
             lines += [f"  {c.rule}: {c.text!r} ({c.explanation})" for c in item.reasons]
+        if self.assessment is not None:
+            lines += self.assessment.explain()
         lines.append(
             f"language {self.language} ({self.language_method}, "
             f"confidence {self.language_confidence:.2f})"
         )
-        if self.assessment is not None:
-            lines += self.assessment.explain()
         return tuple(lines)

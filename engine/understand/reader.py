@@ -7,7 +7,7 @@ reader's probabilities (``statistical``), and decides:
 - **intent**: an intent rule that fired wins (a concrete change item counts as a
   revision request); otherwise the model's likeliest intent.
 - **scope**: ``none`` for an intent that asks no change; otherwise the rules' scope when
-  they found a concrete item, else the model's likeliest change scope.
+  they found a concrete item, else the model's likeliest scope (``none`` included).
 - **stage**: an explosion when the rules say so or the model's probability of one
   reaches ``EXPLOSION_AT``.
 
@@ -103,10 +103,9 @@ def _scope(
     if concrete or not use_model:
         by_rule = _rule_precision("scope.concrete" if concrete else "scope.vague")
         return analysis.scope, max(by_rule, _prob(model, analysis.scope)), "rules"
-    change = [(p, label) for label, p in model.probabilities if label in CHANGE_SCOPES]
-    total = sum(p for p, _ in change) or 1.0
-    p, label = max(change, key=lambda pl: (pl[0], pl[1]))
-    return label, p / total, "model"
+    # Nothing concrete found: the model's scope, ``none`` included (on dev this beat
+    # keeping the rules' ``vague`` or restricting the model to the change scopes).
+    return model.label, model.probability, "model"
 
 
 def assess(message: str, analysis: RequestAnalysis, use_model: bool = True) -> Assessment:
@@ -116,9 +115,7 @@ def assess(message: str, analysis: RequestAnalysis, use_model: bool = True) -> A
     no intent phrase means a revision request, the scope is the rules'.
     """
     readings = read_statistically(message)
-    intent, intent_conf, intent_by, cues = _intent(
-        message, analysis, readings["intent"], use_model
-    )
+    intent, intent_conf, intent_by, cues = _intent(message, analysis, readings["intent"], use_model)
     scope, scope_conf, scope_by = _scope(intent, analysis, readings["scope"], use_model)
     p_explosion = _prob(readings["stage"], "explosion")
     explodes = analysis.stage == "explosion" or (use_model and p_explosion >= EXPLOSION_AT)

@@ -120,7 +120,7 @@ def _scores(head: Head, vector: Vector) -> list[float]:
 def probabilities(head: Head, vector: Vector) -> tuple[float, ...]:
     """Calibrated class probabilities (``temperature`` 1: scikit-learn's predict_proba)."""
     scores = _scores(head, vector)
-    if len(head.classes) == 2 and len(scores) == 1:  # noqa: PLR2004
+    if len(head.classes) == 2 and len(scores) == 1:
         z = scores[0] / head.temperature
         p = 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
         return (1.0 - p, p)
@@ -136,7 +136,10 @@ def _evidence(head: Head, vector: Vector, label: int) -> tuple[tuple[str, float]
         row = head.weights[0]
     else:
         sign, row = 1.0, head.weights[label]
-    parts = [(sign * t * row[i], name) for t, i, name in zip(vector.tf, vector.index, vector.names)]
+    parts = [
+        (sign * t * row[i], name)
+        for t, i, name in zip(vector.tf, vector.index, vector.names, strict=True)
+    ]
     top = sorted((p for p in parts if p[0] > 0), key=lambda p: (-p[0], p[1]))[:EVIDENCE]
     return tuple((name, round(weight, 3)) for weight, name in top)
 
