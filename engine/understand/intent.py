@@ -75,8 +75,9 @@ _RULES: tuple[tuple[Intent, str, str, str], ...] = (
     (
         "legal_threat",
         "lawyer",
-        _B + r"(lawyers?|attorneys?|solicitors?|sue|suing|court|legal action|small claims"
-        r"|chargeback|юрист\w*|адвокат\w*|в суд\w*|судом|prawnik\w*|adwokat\w*|do sądu|pozew)" + _E,
+        _B + r"((my|our) (lawyers?|attorneys?|solicitors?|legal team)|sue|suing|to court"
+        r"|legal action|small claims|chargeback|(мой|наш\w*) (юрист\w*|адвокат\w*)|в суд\w*"
+        r"|судом|(mój|nasz\w*) (prawnik\w*|adwokat\w*)|do sądu|pozew)" + _E,
         "a lawyer, court or chargeback is threatened",
     ),
     (
@@ -101,7 +102,8 @@ _RULES: tuple[tuple[Intent, str, str, str], ...] = (
         "start_over",
         _B + r"(start(ing)? (all )?over|from scratch|start again|(completely|totally|entirely) "
         r"(new|different)|new concept|brand new|in the trash|throw (it|them|all)\w* "
-        r"(away|out)|(all|completely|totally) wrong|с нуля|заново|всё не так|все не так"
+        r"(away|out)|(all|completely|totally) wrong|redo (it|this|them|everything|the whole \w+)"
+        r"|с нуля|заново|всё не так|все не так"
         r"|od nowa|od zera|zupełnie inn\w*)" + _E,
         "the work is rejected as a whole",
     ),
@@ -117,7 +119,8 @@ _RULES: tuple[tuple[Intent, str, str, str], ...] = (
         "approval",
         "approved",
         _B + r"(approved?|approve it|sign(ed)? off|go ahead|good to go|ready to print"
-        r"|send (it )?to print|that['’]s (it|the one)|this one!|утвержд\w*|согласов\w*"
+        r"|send (it )?to print|that['’]s (it|the one)|this one!|accept(ed|ing)?|(go|going) with "
+        r"(this|that|the (first|second|third|last)) ?(one|version|option)?|утвержд\w*|согласов\w*"
         r"|принимаю|принято|zatwierdz\w*|akceptuj\w*|odobr\w*|potrjuj\w*|odobrav\w*)" + _E,
         "the work is accepted",
     ),
@@ -159,6 +162,11 @@ def intent_cues(text: str) -> list[Cue]:
 
 
 _RULE_INTENT = {f"intent.{rule}": intent for intent, rule, _, _ in _RULES}
+# A message that asks something ("please", "can you") is not approval or praise alone.
+_ASKS = re.compile(
+    r"\?|" + _B + r"(please|pls|can you|could you|would you|пожалуйста|сделайте|prosz\w*)" + _E,
+    re.IGNORECASE,
+)
 
 
 def rule_intent(text: str, asks_change: bool) -> IntentRuling:
@@ -170,9 +178,10 @@ def rule_intent(text: str, asks_change: bool) -> IntentRuling:
     """
     cues = tuple(intent_cues(text))
     fired = {_RULE_INTENT[c.rule] for c in cues}
+    if asks_change or _ASKS.search(text):
+        fired -= ONLY_WITHOUT_CHANGE
     if asks_change:
         fired.add("revision_request")
-        fired -= ONLY_WITHOUT_CHANGE
     if "praise" in fired and len(fired) > 1:
         fired.discard("praise")  # thanks around another intent is politeness
     for intent in PRECEDENCE:

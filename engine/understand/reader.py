@@ -8,8 +8,9 @@ reader's probabilities (``statistical``), and decides:
   revision request); otherwise the model's likeliest intent.
 - **scope**: ``none`` for an intent that asks no change; otherwise the rules' scope when
   they found a concrete item, else the model's likeliest scope (``none`` included).
-- **stage**: an explosion when the rules say so or the model's probability of one
-  reaches ``EXPLOSION_AT``.
+- **stage**: an explosion when the rules say so, when the model's probability of one
+  reaches ``EXPLOSION_AT``, or when the rules found some stage cue (short of their
+  threshold) and the model's probability reaches ``EXPLOSION_WITH_CUE``.
 
 Each decision carries a confidence: the model's calibrated probability of the chosen
 class, or, for a rule, that rule's precision on the training split (``rules`` in the
@@ -31,6 +32,9 @@ from engine.understand.statistical import HeadReading, read_statistically, reade
 # Chosen on dev: at most a fifth of dev messages go to review (docs/understanding.md).
 REVIEW_BELOW = 0.2
 EXPLOSION_AT = 0.9
+# ... or this sure when the rules found a stage cue short of their threshold (one "!!",
+# one shouted word): the two readers together (chosen on dev).
+EXPLOSION_WITH_CUE = 0.2
 CHANGE_SCOPES = ("in_scope", "out_of_scope", "free_fix", "vague", "mixed")
 
 
@@ -118,7 +122,10 @@ def assess(message: str, analysis: RequestAnalysis, use_model: bool = True) -> A
     intent, intent_conf, intent_by, cues = _intent(message, analysis, readings["intent"], use_model)
     scope, scope_conf, scope_by = _scope(intent, analysis, readings["scope"], use_model)
     p_explosion = _prob(readings["stage"], "explosion")
-    explodes = analysis.stage == "explosion" or (use_model and p_explosion >= EXPLOSION_AT)
+    with_cue = analysis.stage_score > 0 and p_explosion >= EXPLOSION_WITH_CUE
+    explodes = analysis.stage == "explosion" or (
+        use_model and (p_explosion >= EXPLOSION_AT or with_cue)
+    )
     stage = "explosion" if explodes else "calm"
     stage_conf = max(p_explosion, 1 - p_explosion) if use_model else 1.0
     reasons = []
