@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import statistics
 import subprocess
 import time
@@ -267,6 +268,17 @@ def timing(cases: list[Case]) -> tuple[float, float]:
     return per_message(False), per_message(True)
 
 
+def reference_ms() -> float:
+    """A fixed pure-Python workload (``sum(range(10**6))``, ~12 ms on an idle core of a
+    recent x86 machine), timed beside the reader: it says how loaded the machine was."""
+    best = math.inf
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def model_megabytes() -> float:
     """Memory the loaded model keeps (tracemalloc, in a fresh load)."""
     import tracemalloc
@@ -318,7 +330,8 @@ def main() -> None:
     sections["written"] = table(written, run(written))
     rules_ms, full_ms = timing(real_cases("dev"))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    render(sections, stamp, _commit(), (rules_ms, full_ms, model_megabytes()))
+    cost = (rules_ms, full_ms, model_megabytes(), reference_ms())
+    render(sections, stamp, _commit(), cost)
 
 
 def render(
@@ -364,7 +377,9 @@ def render(
         "",
         f"Time per message (median over the dev split, in-process, on a shared 2-core "
         f"machine): rules {cost[0]:.2f} ms, rules + model {cost[1]:.2f} ms. The loaded model "
-        f"keeps {cost[2]:.1f} MB (tracemalloc).",
+        f"keeps {cost[2]:.1f} MB (tracemalloc). Load check: `sum(range(10**6))` took "
+        f"{cost[3]:.0f} ms at the time (10–15 ms on an idle core), so the times above "
+        f"are inflated by roughly {cost[3] / 12:.1f}x by the other work on the machine.",
         end,
     ]
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else f"{start}\n{end}\n"

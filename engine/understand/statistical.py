@@ -16,6 +16,7 @@ which words made the model think so.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections import Counter
@@ -100,14 +101,14 @@ def reader_model() -> ReaderModel:
 
 def vectorise(text: str, model: ReaderModel) -> Vector:
     """``text`` as the model's TF-IDF vector (scikit-learn's ``sublinear_tf``, ``l2``)."""
-    counts = Counter(features(text))
     vocabulary, idf = model.vocabulary, model.idf
-    found = sorted((vocabulary[f], f, c) for f, c in counts.items() if f in vocabulary)
-    index = tuple(i for i, _, _ in found)
-    tf = [1.0 + math.log(c) for _, _, c in found]
-    norm = math.sqrt(sum((t * idf[i]) ** 2 for t, i in zip(tf, index, strict=True)))
+    found = [(f, c) for f, c in Counter(features(text)).items() if f in vocabulary]
+    index = tuple(vocabulary[f] for f, _ in found)
+    tf = [1.0 + math.log(c) if c > 1 else 1.0 for _, c in found]
+    weighted = list(map(mul, tf, map(idf.__getitem__, index)))
+    norm = math.sqrt(sum(map(mul, weighted, weighted)))
     scale = 1.0 / norm if norm else 0.0
-    return Vector(index, tuple(t * scale for t in tf), tuple(f for _, f, _ in found))
+    return Vector(index, tuple(t * scale for t in tf), tuple(f for f, _ in found))
 
 
 def _scores(head: Head, vector: Vector) -> list[float]:
@@ -136,11 +137,8 @@ def _evidence(head: Head, vector: Vector, label: int) -> tuple[tuple[str, float]
         row = head.weights[0]
     else:
         sign, row = 1.0, head.weights[label]
-    parts = [
-        (sign * t * row[i], name)
-        for t, i, name in zip(vector.tf, vector.index, vector.names, strict=True)
-    ]
-    top = sorted((p for p in parts if p[0] > 0), key=lambda p: (-p[0], p[1]))[:EVIDENCE]
+    parts = zip(map(mul, vector.tf, map(row.__getitem__, vector.index)), vector.names, strict=True)
+    top = heapq.nlargest(EVIDENCE, ((sign * w, name) for w, name in parts if sign * w > 0))
     return tuple((name, round(weight, 3)) for weight, name in top)
 
 
