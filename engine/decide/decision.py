@@ -83,6 +83,10 @@ class Decision(_Frozen):
     # unsure to act on: a decision that needs review is shown to the freelancer as a draft
     # to check, and nothing automatic may treat it as final until they confirm it.
     intent: str = "revision_request"
+    # The message's scope as the reader assessed it, ``none`` when it asks no change
+    # ("Approved, thanks!"); ``scope`` above stays the change items' scope, which the
+    # rules, the ledger and replay use.
+    assessed_scope: str | None = None
     intent_confidence: float | None = None
     scope_confidence: float | None = None
     needs_review: bool = False

@@ -166,6 +166,7 @@ def _assessed(assessment: Assessment | None, facts: Facts) -> dict[str, Any]:
     return {
         "route": route,
         "intent": assessment.intent,
+        "assessed_scope": assessment.scope,
         "intent_confidence": assessment.intent_confidence,
         "scope_confidence": assessment.scope_confidence,
         "needs_review": assessment.needs_review,

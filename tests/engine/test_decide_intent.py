@@ -19,6 +19,7 @@ NOW = at(15)
 def test_an_approval_proposes_the_approval_event() -> None:
     decision = judge(BAKERY, DRAFTS, "Approved, thanks!", NOW)
     assert decision.intent == "approval"
+    assert decision.assessed_scope == "none"
     assert decision.route is not None
     assert decision.route.proposed_event == "approved_explicitly"
     assert decision.route.confirm_first
