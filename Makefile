@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli fuzz clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli bench-understanding fuzz train clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -61,6 +61,14 @@ bench-fold: setup
 
 bench-render: setup
 	$(BIN)/python -m bench.render_bench
+
+# The message reader's model (engine/understand/models/reader.json) from corpus/ train.
+train: setup
+	$(BIN)/python -m bench.train_reader
+
+# Reading real client messages: dev and test figures into docs/understanding.md.
+bench-understanding: setup
+	$(BIN)/python -m bench.understanding
 
 bench-judge: setup
 	$(BIN)/python -m bench.judge_bench

@@ -26,6 +26,12 @@ def decision_text(terms: ContractTerms, decision: Decision) -> str:
         f"verdict: {decision.verdict}"
         + (f"  (parts: {parts})" if len(decision.verdicts) > 1 else ""),
         f"scope: {decision.scope} · stage: {decision.stage} · language: {decision.language}",
+        f"intent: {decision.intent} (message scope: {decision.assessed_scope or decision.scope})"
+        + (
+            "  (NEEDS REVIEW: " + "; ".join(decision.review_reasons) + ")"
+            if decision.needs_review
+            else ""
+        ),
         f"rounds: {decision.rounds_used} used of {decision.rounds_included} before this request; "
         f"{decision.rounds_left} left after it",
     ]

@@ -24,6 +24,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engine.decide.intent_route import IntentRoute
 from engine.ledger.events import Instant, Quote, RequestScope, Scope, Verdict
 from engine.rules.result import RuleResult
 
@@ -78,6 +79,21 @@ class Decision(_Frozen):
     explanation: str
     terms_sha256: str
     engine_version: str
+    # What the message is for (engine.understand.intent) and whether the reading is too
+    # unsure to act on: a decision that needs review is shown to the freelancer as a draft
+    # to check, and nothing automatic may treat it as final until they confirm it.
+    intent: str = "revision_request"
+    # The message's scope as the reader assessed it, ``none`` when it asks no change
+    # ("Approved, thanks!"); ``scope`` above stays the change items' scope, which the
+    # rules, the ledger and replay use.
+    assessed_scope: str | None = None
+    intent_confidence: float | None = None
+    scope_confidence: float | None = None
+    needs_review: bool = False
+    review_reasons: tuple[str, ...] = ()
+    # For an intent other than a revision request: the clauses it cites and the event it
+    # proposes (engine.decide.intent_route).
+    route: IntentRoute | None = None
 
     @property
     def billable(self) -> bool:

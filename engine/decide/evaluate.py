@@ -11,11 +11,13 @@ the explanation from the rules' own sentences. Nothing here reads a clock or a f
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from engine import ENGINE_VERSION
 from engine.decide.context import request_context
 from engine.decide.decision import Decision, ItemDecision, overall_verdict
 from engine.decide.explain import explanation, quote_parts
+from engine.decide.intent_route import intent_route
 from engine.decide.request import RevisionRequest
 from engine.errors import RequestError
 from engine.ledger import ContractState, DeliverableState, settle, settles_something
@@ -24,6 +26,7 @@ from engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, r
 from engine.rules.pricing import quote_of
 from engine.terms import ContractTerms, Deliverable, terms_sha256
 from engine.understand import ChangeItem, Cue, RequestAnalysis, analyse_request, overall_scope
+from engine.understand.reader import Assessment
 
 _ITEM_ORDER = (
     "after_approval",
@@ -126,6 +129,7 @@ def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: dateti
     consumes = "included" in verdicts
     quote = quote_of(facts, quote_parts(facts, items))
     state = facts.state
+    assessment = analysis.assessment
     return Decision(
         request_id=request_id,
         deliverable=facts.deliverable.id,
@@ -148,7 +152,26 @@ def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: dateti
         explanation=explanation(facts, verdicts, items, results, quote),
         terms_sha256=terms_sha256(facts.terms),
         engine_version=ENGINE_VERSION,
+        **_assessed(assessment, facts),
     )
+
+
+def _assessed(assessment: Assessment | None, facts: Facts) -> dict[str, Any]:
+    """The decision's intent, review and route fields from the reader's assessment."""
+    if assessment is None:
+        return {}
+    route = intent_route(
+        assessment.intent, facts.terms, facts.deliverable.id, assessment.needs_review
+    )
+    return {
+        "route": route,
+        "intent": assessment.intent,
+        "assessed_scope": assessment.scope,
+        "intent_confidence": assessment.intent_confidence,
+        "scope_confidence": assessment.scope_confidence,
+        "needs_review": assessment.needs_review,
+        "review_reasons": assessment.review_reasons,
+    }
 
 
 def _settled(contract: ContractTerms, state: ContractState, now: datetime) -> ContractState:

@@ -12,7 +12,7 @@ differ, and ``vague`` only when nothing concrete was asked: a side remark like
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from engine.understand.classify import (
     CONCRETE_KINDS,
@@ -34,6 +34,7 @@ from engine.understand.model import (
     Scope,
 )
 from engine.understand.prefilter import Screen
+from engine.understand.reader import assess
 from engine.understand.split import Span, split_message
 from engine.understand.stage import read_stage
 
@@ -196,12 +197,18 @@ def _from_message(
 
 
 def analyse_request(
-    message: str, context: RequestContext, items: Sequence[str] | None = None
+    message: str,
+    context: RequestContext,
+    items: Sequence[str] | None = None,
+    assessed: bool = True,
 ) -> RequestAnalysis:
     """Understand one client message: change items and their scope, stage and language.
 
     If ``items`` is given (the client listed the changes explicitly), each is classified
-    as it stands; the message is still used for the stage and the language.
+    as it stands; the message is still used for the stage and the language. With
+    ``assessed`` (the default) the result also carries the ``assessment``: intent, scope
+    with ``none``, calibrated confidences and needs_review (``engine.understand.reader``);
+    ``assessed=False`` gives the rules' reading alone.
     """
     book = cuebook()
     cc = contract_cues(context, book)
@@ -217,7 +224,7 @@ def analyse_request(
     stage = read_stage(whole, book, context.names, screen)
     priors = (context.client_language, context.contract_language)
     lang = detect_language(whole, book, priors, screen)
-    return RequestAnalysis(
+    analysis = RequestAnalysis(
         items=tuple(found),
         scope=overall_scope(found),
         stage=stage.stage,
@@ -229,3 +236,4 @@ def analyse_request(
         language_candidates=lang.candidates,
         context=rest,
     )
+    return replace(analysis, assessment=assess(whole, analysis)) if assessed else analysis

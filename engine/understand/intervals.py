@@ -87,6 +87,3 @@ def longer_overlap_in_other_group(spans: Sequence[Span], groups: Sequence[str]) 
             start, end = spans[i]
             trees[groups[i]].raise_to(bisect.bisect_left(starts, start), end)
     return result
-
-
-__all__ = ["Cover", "Span", "longer_overlap_in_other_group"]

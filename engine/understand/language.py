@@ -12,6 +12,11 @@ Order of evidence, cheapest and most certain first:
    "lahko", "prosim" against Serbian "da li", "molim".
 4. The prior — the client's language, then the contract's — decides short or ambiguous
    messages ("Hvala!", "OK, thanks").
+
+Cyrillic is Serbian only when it has no letter Serbian lacks: a Cyrillic text with
+я, ю, ь, ы, э, ъ, ё, й or щ and none of Serbian's own ђ, ј, љ, њ, ћ, џ is Russian
+(``ru``), which Roundwise reads but does not answer in (it is not in ``LANGUAGES``, so
+the assessment goes to the freelancer's review).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ _CYRILLIC = ((0x0400, 0x052F),)
 _SCRIPTS = (("ka", _GEORGIAN), ("el", _GREEK), ("sr", _CYRILLIC))
 _LATIN_CODES = ("en", "sl", "pl", "sr")
 _SERBO_CROATIAN = {"SR": "sr", "HR": "sr", "BS": "sr"}
+_RUSSIAN_ONLY = frozenset("яюьыэъёйщЯЮЬЫЭЪЁЙЩ")
+_SERBIAN_ONLY = frozenset("ђјљњћџЂЈЉЊЋЏ")
 DETECTOR_CONFIDENT = 0.6
 SHORT_WORDS = 4
 
@@ -176,6 +183,12 @@ def _by_markers(hits: Counter[str]) -> str | None:
     return ranked[0][0]
 
 
+def _russian(text: str) -> bool:
+    """Cyrillic with letters only Russian has and none only Serbian has."""
+    letters = set(text)
+    return bool(letters & _RUSSIAN_ONLY) and not letters & _SERBIAN_ONLY
+
+
 def detect_language(
     text: str, book: CueBook, priors: tuple[str | None, ...], within: Screen | None = None
 ) -> LanguageReading:
@@ -187,6 +200,8 @@ def detect_language(
     shares = script_shares(text)
     for code, share in sorted(shares.items(), key=lambda kv: -kv[1]):
         if share >= 0.5:
+            if code == "sr" and _russian(text):
+                code = "ru"
             return LanguageReading(code, round(share, 4), "script", ((code, round(share, 4)),))
     if not any(ch.isalpha() for ch in text):
         return LanguageReading(known[0], 0.0, "prior")

@@ -11,7 +11,10 @@ can see exactly which words made the engine think what it thinks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from engine.understand.reader import Assessment
 
 ItemScope = Literal["in_scope", "out_of_scope", "free_fix", "vague"]
 Scope = Literal["in_scope", "out_of_scope", "free_fix", "vague", "mixed"]
@@ -112,6 +115,9 @@ class RequestAnalysis:
     language_method: LanguageMethod
     language_candidates: tuple[tuple[str, float], ...] = ()
     context: tuple[str, ...] = ()
+    # Intent, scope with ``none``, calibrated confidences and needs_review: the rules and
+    # the statistical reader together (``engine.understand.reader``).
+    assessment: Assessment | None = None
 
     def explain(self) -> tuple[str, ...]:
         """One line per finding, in the order a person would read them."""
@@ -120,6 +126,8 @@ class RequestAnalysis:
         for item in self.items:
             lines.append(f"item {item.scope}: {item.text!r}")
             lines += [f"  {c.rule}: {c.text!r} ({c.explanation})" for c in item.reasons]
+        if self.assessment is not None:
+            lines += self.assessment.explain()
         lines.append(
             f"language {self.language} ({self.language_method}, "
             f"confidence {self.language_confidence:.2f})"

@@ -28,6 +28,7 @@ def test_every_record_is_well_formed() -> None:
 
 def test_ids_and_messages_are_unique() -> None:
     messages = load()
+    # Issue 16 asks for at least 300 real messages (338 since commit 04952f9).
     assert len(messages) >= 300
     ids = Counter(m.id for m in messages)
     texts = Counter(" ".join(m.message.split()) for m in messages)

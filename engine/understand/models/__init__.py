@@ -1,0 +1,1 @@
+"""Trained model data for engine.understand (``reader.json``, built by ``make train``)."""
