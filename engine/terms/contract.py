@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from babel import localedata
+from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.terms.bounds import Fraction, Size, SpecAmount
@@ -106,8 +106,13 @@ class ContractTerms(_Frozen):
     def _known_locale(cls, value: str | None) -> str | None:
         # Money and dates are formatted in this locale: one Babel does not know would
         # make every reply and document fail later.
-        if value is not None and not localedata.exists(value):
-            raise ValueError(f"no locale data for {value!r}")
+        # Parsed as Babel parses it (likely subtags included: ``sr_RS`` is ``sr_Cyrl_RS``).
+        if value is None:
+            return value
+        try:
+            Locale.parse(value, sep="-" if "-" in value else "_")
+        except (UnknownLocaleError, ValueError, TypeError) as exc:
+            raise ValueError(f"no locale data for {value!r}") from exc
         return value
 
     @model_validator(mode="after")
