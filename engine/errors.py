@@ -16,7 +16,8 @@
     ├── DocumentError                      document-error              contracts: no document
     │   ├── UnsafeResourceError            unsafe-resource             a refused URL was asked for
     │   └── DocumentNotFoundError          document-not-found          no such change order
-    └── AuthenticationError                unauthorized                api: no or a revoked key
+    ├── AuthenticationError                unauthorized                api: no or a revoked key
+    └── TooManyFailedAttemptsError         too-many-failed-attempts    api: auth limit reached
 
 ``UnsupportedLanguageError`` is also a ``LookupError`` (it was one before it joined the
 tree), so callers catching that keep working.

@@ -56,6 +56,10 @@ def test_english_when_nothing_else_can_be_phrased(
     decided: tuple[Decision, ContractTerms],
 ) -> None:
     decision, terms = decided
-    assert reply_language(decision.model_copy(update={"language": "fr"}), terms, "xx") == "en"
     state = fold(play()[:3], at(20), terms)
-    assert reply_document(decision, terms, state, "xx")["language"] == "en"
+    # Neither the message's, the client's nor the contract's language has phrase blocks.
+    client = terms.client.model_copy(update={"language": "de"})
+    foreign = terms.model_copy(update={"client": client, "language": "fr"})
+    unknown = decision.model_copy(update={"language": "fr"})
+    assert reply_language(unknown, foreign, "xx") == "en"
+    assert reply_document(unknown, foreign, state, "xx")["language"] == "en"
