@@ -34,18 +34,32 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(norm)]
 
 
-def features(text: str) -> list[str]:
-    """Every feature of ``text``, repeated as often as it occurs (see the module doc)."""
-    found = words(text)
-    out = [f"w:{w}" for w in found]
-    out += [f"b:{a} {b}" for a, b in itertools.pairwise(found)]
-    for word in found:
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(CHAR_MIN, min(CHAR_MAX, size) + 1):
-            out += [f"c:{padded[i : i + n]}" for i in range(size - n + 1)]
+def word_features(word: str) -> list[str]:
+    """The features one (lower-cased) word brings on its own: itself and its letter runs."""
+    out = [f"w:{word}"]
+    padded = f" {word} "
+    size = len(padded)
+    for n in range(CHAR_MIN, min(CHAR_MAX, size) + 1):
+        out += [f"c:{padded[i : i + n]}" for i in range(size - n + 1)]
+    return out
+
+
+def pair_features(found: list[str]) -> list[str]:
+    """The word pairs of a message's words, in order."""
+    return [f"b:{a} {b}" for a, b in itertools.pairwise(found)]
+
+
+def style_features(text: str) -> list[str]:
+    """Shouted words, runs of ``!``/``?`` and question marks of the raw text."""
     raw = unicodedata.normalize("NFKC", text)
-    out += ["s:caps" for w in _WORD.findall(raw) if len(w) >= SHOUT_LETTERS and w.isupper()]
+    out = ["s:caps" for w in _WORD.findall(raw) if len(w) >= SHOUT_LETTERS and w.isupper()]
     out += ["s:!!" for _ in _MARKS.finditer(raw)]
     out += ["s:?"] * raw.count("?")
     return out
+
+
+def features(text: str) -> list[str]:
+    """Every feature of ``text``, repeated as often as it occurs (see the module doc)."""
+    found = words(text)
+    out = [feature for word in found for feature in word_features(word)]
+    return out + pair_features(found) + style_features(text)
