@@ -169,6 +169,20 @@ def http_error_response(error: HTTPException, instance: str | None = None) -> JS
     )
 
 
+def unreadable_body(error: HTTPException) -> FieldProblem | None:
+    """Why FastAPI could not decode a JSON body it answers with a bare 400, as a problem of
+    the field ``body``: the decoder gives up on nesting (RecursionError) or on a number of
+    more digits than Python converts (ValueError), before any field can be named."""
+    if error.status_code != 400:
+        return None
+    cause = error.__cause__
+    if isinstance(cause, RecursionError):
+        return FieldProblem("body", "the JSON is nested too deeply to read")
+    if isinstance(cause, ValueError) and "digits" in str(cause):
+        return FieldProblem("body", "a number in the JSON has too many digits")
+    return None
+
+
 def field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     """``("body", "spec", "deliverables", 1, "unit")`` → ``spec.deliverables[1].unit``."""
     parts = list(loc)
@@ -200,6 +214,12 @@ def install(app: FastAPI) -> None:
 
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HTTPException)
+        unreadable = unreadable_body(exc)
+        if unreadable is not None:
+            detail = f"body: {unreadable.reason}"
+            return problem_response(
+                422, "validation-error", detail, request.url.path, (unreadable,)
+            )
         return http_error_response(exc, request.url.path)
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:

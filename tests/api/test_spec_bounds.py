@@ -248,3 +248,25 @@ def test_after_every_bad_spec_the_same_keep_alive_connection_serves_the_next_req
     response.read()
     assert connection.sock is first_socket
     connection.close()
+
+
+BODY_CASES = {
+    "5,000 nested [": (', "notes": ' + "[" * 5000 + "]" * 5000, "nested too deeply"),
+    "5,000-digit number": (', "notes": ' + "9" * 5000, "too many digits"),
+}
+
+
+@pytest.mark.parametrize(("extra", "reason"), BODY_CASES.values(), ids=BODY_CASES.keys())
+def test_a_spec_object_the_json_decoder_cannot_read_is_422_naming_the_body(
+    client: ASGIClient, auth: dict[str, str], extra: str, reason: str
+) -> None:
+    spec = json.dumps(example_spec())
+    raw = '{"spec": ' + spec[:-1] + extra + "}}"
+    headers = {**auth, "content-type": "application/json"}
+    response = client.post("/v1/contracts", content=raw.encode(), headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert [e["path"] for e in errors] == ["body"]
+    assert reason in errors[0]["reason"]
+    assert _contract_count(client, auth) == 0
