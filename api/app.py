@@ -19,27 +19,27 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from api import errors, openapi_docs
-from api.auth_limit import FailedAuthLimiter
-from api.collector import keep_survivors_frozen
-from api.encoding import Utf8JsonMiddleware
-from api.expiry import prune_expired_keys
-from api.logs import ProblemLogMiddleware, configure_logging
-from api.middleware import (
+from roundwise.api import errors, openapi_docs
+from roundwise.api.auth_limit import FailedAuthLimiter
+from roundwise.api.collector import keep_survivors_frozen
+from roundwise.api.encoding import Utf8JsonMiddleware
+from roundwise.api.expiry import prune_expired_keys
+from roundwise.api.logs import ProblemLogMiddleware, configure_logging
+from roundwise.api.middleware import (
     MAX_KEY_LENGTH,
     BodyLimitMiddleware,
     IdempotencyMiddleware,
     NulPathMiddleware,
     own_key_paths,
 )
-from api.routes import TAGS, routers
-from api.settings import Settings, get_settings
-from contracts.pool import RenderPool
-from engine import ENGINE_VERSION
-from engine.understand import RequestContext, analyse_request
-from store.async_pool import AsyncPool
-from store.db import Database
-from store.idempotency import KeyPolicy
+from roundwise.api.routes import TAGS, routers
+from roundwise.api.settings import Settings, get_settings
+from roundwise.contracts.pool import RenderPool
+from roundwise.engine import ENGINE_VERSION
+from roundwise.engine.understand import RequestContext, analyse_request
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.db import Database
+from roundwise.store.idempotency import KeyPolicy
 
 DESCRIPTION = """Roundwise judges client revision requests against a contract's revision terms.
 

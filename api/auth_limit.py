@@ -27,8 +27,8 @@ from typing import NoReturn
 
 from fastapi import Request
 
-from api.errors import AuthenticationError, TooManyFailedAttemptsError
-from store.accounts import key_prefix
+from roundwise.api.errors import AuthenticationError, TooManyFailedAttemptsError
+from roundwise.store.accounts import key_prefix
 
 log = logging.getLogger("roundwise.auth")
 

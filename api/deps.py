@@ -14,13 +14,13 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from api.auth_limit import refuse
-from api.errors import AuthenticationError
-from api.settings import Settings
-from contracts.pool import RenderPool
-from store.accounts import authenticate
-from store.async_pool import AsyncPool
-from store.db import Database
+from roundwise.api.auth_limit import refuse
+from roundwise.api.errors import AuthenticationError
+from roundwise.api.settings import Settings
+from roundwise.contracts.pool import RenderPool
+from roundwise.store.accounts import authenticate
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.db import Database
 
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key: `Bearer rw_…`.")
 

@@ -17,8 +17,8 @@ from email.message import Message as MimeMessage
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import http_error_response
-from api.middleware import header
+from roundwise.api.errors import http_error_response
+from roundwise.api.middleware import header
 
 
 class NotUtf8Json(HTTPException):

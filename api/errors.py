@@ -16,8 +16,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
-from engine.errors import (
+from roundwise.contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
+from roundwise.engine.errors import (
     FieldProblem,
     LedgerError,
     RequestError,
@@ -25,7 +25,7 @@ from engine.errors import (
     SpecError,
     UnsupportedLanguageError,
 )
-from store.errors import (
+from roundwise.store.errors import (
     ConflictError,
     IdempotencyKeyReusedError,
     NotFoundError,

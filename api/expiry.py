@@ -19,8 +19,8 @@ from datetime import timedelta
 from anyio import to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
-from store.base import utcnow
-from store.idempotency import purge_expired
+from roundwise.store.base import utcnow
+from roundwise.store.idempotency import purge_expired
 
 log = logging.getLogger("roundwise.expiry")
 

@@ -16,13 +16,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ContentTooLarge, error_response, http_error_response, problem_response
-from engine.errors import FieldProblem, RoundwiseError
-from store import idempotency
-from store.async_pool import AsyncPool
-from store.base import utcnow
-from store.db import Database
-from store.judging import KeyAsk, gateway_for
+from roundwise.api.errors import (
+    ContentTooLarge,
+    error_response,
+    http_error_response,
+    problem_response,
+)
+from roundwise.engine.errors import FieldProblem, RoundwiseError
+from roundwise.store import idempotency
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.judging import KeyAsk, gateway_for
 
 MAX_KEY_LENGTH = 255
 # The attribute that marks a route's endpoint as claiming its Idempotency-Key itself.

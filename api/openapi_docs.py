@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.errors import PROBLEM_MEDIA_TYPE
+from roundwise.api.errors import PROBLEM_MEDIA_TYPE
 
 Operation = dict[str, Any]
 PROBLEM = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}

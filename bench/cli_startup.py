@@ -48,14 +48,15 @@ import json, time
 marks = [("start", time.process_time())]
 def mark(name):
     marks.append((name, time.process_time()))
-import api.cli.main
+import roundwise.api.cli.main
+from roundwise import api
 mark("CLI and Typer imports")
 import engine.decide, engine.ledger, engine.terms, api.cli.policy_render
 mark("engine imports (terms, ledger, decide)")
-from api.cli.cache import cached_cuebook
+from roundwise.api.cli.cache import cached_cuebook
 book, how = cached_cuebook()
 mark("cue book read from the cache" if how == "cache" else "cue book built (no cache yet)")
-from engine.understand.language import detector_confidences, models_on_demand
+from roundwise.engine.understand.language import detector_confidences, models_on_demand
 with models_on_demand():
     detector_confidences("Could you make the opening paragraph shorter?")
 mark("language detector: lingua loads its models (first message)")

@@ -28,8 +28,8 @@ from pathlib import Path
 from types import ModuleType
 from zoneinfo import ZoneInfo
 
-from engine import ENGINE_VERSION
-from engine.ledger import (
+from roundwise.engine import ENGINE_VERSION
+from roundwise.engine.ledger import (
     ChangeOrderAccepted,
     ChangeOrderIssued,
     ContractSigned,
@@ -45,7 +45,7 @@ from engine.ledger import (
     fold,
     initial_state,
 )
-from engine.terms import ContractTerms, Money, parse_spec, terms_sha256
+from roundwise.engine.terms import ContractTerms, Money, parse_spec, terms_sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 TERMS_FILE = ROOT / "contracts" / "examples" / "bakery-web-copy.yaml"

@@ -32,9 +32,9 @@ from urllib.parse import quote
 import httpx
 from sqlalchemy import create_engine, text
 
-from store.accounts import create_account
-from store.db import Database
-from store.migrate import upgrade
+from roundwise.store.accounts import create_account
+from roundwise.store.db import Database
+from roundwise.store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = (
@@ -69,7 +69,7 @@ def _prepare(url: str) -> str:
 def _serve(url: str, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = os.environ | {"ROUNDWISE_DATABASE_URL": url, "ROUNDWISE_IDEMPOTENCY_PRUNE_SECONDS": "0"}
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "roundwise.api.app:create_app", "--factory"]
     command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -33,21 +33,21 @@ from urllib.parse import quote
 
 from sqlalchemy import create_engine, text
 
-from api.app import url_of
-from api.routes.revisions import RevisionRequestIn, _KeyedResponse
 from bench.load_workload import DELIVERABLES, SPEC, request_body
-from engine.decide import decision_events, evaluate
-from engine.ledger import fold
-from engine.replies import reply_document
-from engine.terms import parse_spec
-from store import contracts, idempotency, versions
-from store.accounts import create_account
-from store.async_pool import AsyncPool
-from store.base import utcnow
-from store.db import Database
-from store.judging import Judging, KeyAsk, Preread, gateway_for, judge, plan_read
-from store.ledger import load_events
-from store.migrate import upgrade
+from roundwise.api.app import url_of
+from roundwise.api.routes.revisions import RevisionRequestIn, _KeyedResponse
+from roundwise.engine.decide import decision_events, evaluate
+from roundwise.engine.ledger import fold
+from roundwise.engine.replies import reply_document
+from roundwise.engine.terms import parse_spec
+from roundwise.store import contracts, idempotency, versions
+from roundwise.store.accounts import create_account
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.judging import Judging, KeyAsk, Preread, gateway_for, judge, plan_read
+from roundwise.store.ledger import load_events
+from roundwise.store.migrate import upgrade
 
 CONTRACTS = 40
 

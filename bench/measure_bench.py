@@ -44,9 +44,9 @@ from bench.measure_report import (
     targets,
     write_section,
 )
-from engine.measure import MeasureOptions, measure
-from engine.measure.changes import forget_kept_old_texts
-from engine.measure.tokens import token_keys
+from roundwise.engine.measure import MeasureOptions, measure
+from roundwise.engine.measure.changes import forget_kept_old_texts
+from roundwise.engine.measure.tokens import token_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"

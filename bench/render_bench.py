@@ -28,10 +28,10 @@ from typing import Any
 
 import yaml
 
-from contracts.documents import DocumentKind, RenderedDocument, render_document
-from contracts.loading import read_ledger, read_spec
-from engine.ledger import Event
-from engine.terms import ContractTerms, load_spec
+from roundwise.contracts.documents import DocumentKind, RenderedDocument, render_document
+from roundwise.contracts.loading import read_ledger, read_spec
+from roundwise.engine.ledger import Event
+from roundwise.engine.terms import ContractTerms, load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "contracts" / "examples"
 CREATED = datetime(2026, 6, 2, 9, 0, tzinfo=UTC)
@@ -139,7 +139,7 @@ async def _loop_lag(renders: int, mode: str) -> tuple[float, float, float]:
     """
     from starlette.concurrency import run_in_threadpool
 
-    from contracts.pool import RenderPool
+    from roundwise.contracts.pool import RenderPool
 
     pool = RenderPool(2)
     terms, events = inputs(CASES[1])

@@ -35,7 +35,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from bench.real_messages import INTENTS, ROOT, SCOPES, STAGES, load, split_of
-from engine.understand.features import features
+from roundwise.engine.understand.features import features
 
 MODEL = ROOT / "engine" / "understand" / "models" / "reader.json"
 WRITTEN = (
@@ -170,8 +170,8 @@ def rule_precision() -> dict[str, float]:
     """How often each rule decision is right on ``train`` (smoothed): the confidence the
     reader gives a decision the rules take (``engine.understand.reader``)."""
     from bench.understanding import context_of
-    from engine.understand import analyse_request
-    from engine.understand.intent import NO_CHANGE, rule_intent
+    from roundwise.engine.understand import analyse_request
+    from roundwise.engine.understand.intent import NO_CHANGE, rule_intent
 
     fired: Counter[str] = Counter()
     right: Counter[str] = Counter()

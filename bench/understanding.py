@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bench.real_messages import ROOT, RealMessage, load, split_of
-from engine.understand import LANGUAGES, DeliverableInfo, RequestContext, analyse_request
-from engine.understand.reader import assess
+from roundwise.engine.understand import LANGUAGES, DeliverableInfo, RequestContext, analyse_request
+from roundwise.engine.understand.reader import assess
 
 DOC = ROOT / "docs" / "understanding.md"
 HOLDOUTS = tuple(sorted((ROOT / "tests" / "data").glob("requests_holdout*.yaml")))
@@ -283,7 +283,7 @@ def model_megabytes() -> float:
     """Memory the loaded model keeps (tracemalloc, in a fresh load)."""
     import tracemalloc
 
-    from engine.understand.statistical import reader_model
+    from roundwise.engine.understand.statistical import reader_model
 
     reader_model.cache_clear()
     tracemalloc.start()

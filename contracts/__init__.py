@@ -6,7 +6,7 @@ Templates and CSS live in ``contracts/templates/``; WeasyPrint may load nothing 
 (`contracts.fetcher.ConfinedFetcher`).
 """
 
-from contracts.documents import (
+from roundwise.contracts.documents import (
     DocumentKind,
     RenderedDocument,
     render_agreement,
@@ -14,8 +14,8 @@ from contracts.documents import (
     render_document,
     render_statement,
 )
-from contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
-from contracts.pdf import PAPER_SIZES, Paper
+from roundwise.contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
+from roundwise.contracts.pdf import PAPER_SIZES, Paper
 
 __all__ = [
     "PAPER_SIZES",

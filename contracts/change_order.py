@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from contracts import formatting as fmt
-from contracts.errors import DocumentNotFoundError
-from contracts.statement import VERDICT_CLAUSES, VERDICT_LABELS
-from contracts.views import DocumentHead, PartyView, document_head, party_view
-from engine.ledger import ChangeOrder, ContractState, Event, RequestRecord, fold
-from engine.terms import ClauseKey, ContractTerms, FlatRoundPrice, clause
+from roundwise.contracts import formatting as fmt
+from roundwise.contracts.errors import DocumentNotFoundError
+from roundwise.contracts.statement import VERDICT_CLAUSES, VERDICT_LABELS
+from roundwise.contracts.views import DocumentHead, PartyView, document_head, party_view
+from roundwise.engine.ledger import ChangeOrder, ContractState, Event, RequestRecord, fold
+from roundwise.engine.terms import ClauseKey, ContractTerms, FlatRoundPrice, clause
 
 
 @dataclass(frozen=True, slots=True)

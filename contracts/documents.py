@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from contracts.change_order import change_order_view
-from contracts.pdf import Paper, RenderedPdf, html_to_pdf
-from contracts.statement import statement_view
-from contracts.templating import render_html
-from contracts.views import AgreementView, agreement_view
-from engine.ledger import Event
-from engine.terms import ContractTerms
+from roundwise.contracts.change_order import change_order_view
+from roundwise.contracts.pdf import Paper, RenderedPdf, html_to_pdf
+from roundwise.contracts.statement import statement_view
+from roundwise.contracts.templating import render_html
+from roundwise.contracts.views import AgreementView, agreement_view
+from roundwise.engine.ledger import Event
+from roundwise.engine.terms import ContractTerms
 
 DocumentKind = Literal["agreement", "change-order", "statement"]
 

@@ -7,7 +7,7 @@ half-rendered PDF is ever written.
 
 from __future__ import annotations
 
-from engine.errors import RoundwiseError
+from roundwise.engine.errors import RoundwiseError
 
 
 class DocumentError(RoundwiseError):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
-from engine.terms import (
+from roundwise.engine.terms import (
     ContractTerms,
     FlatRoundPrice,
     Money,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from contracts.documents import DocumentKind, RenderedDocument, render_document
-from contracts.errors import DocumentError
-from contracts.pdf import Paper
-from engine.ledger import Event, load_events
-from engine.terms import ContractTerms, SpecFormat, parse_spec
+from roundwise.contracts.documents import DocumentKind, RenderedDocument, render_document
+from roundwise.contracts.errors import DocumentError
+from roundwise.contracts.pdf import Paper
+from roundwise.engine.ledger import Event, load_events
+from roundwise.engine.terms import ContractTerms, SpecFormat, parse_spec
 
 
 def read_spec(path: Path) -> ContractTerms:

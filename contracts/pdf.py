@@ -20,9 +20,9 @@ from typing import Literal
 from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from contracts.errors import UnsafeResourceError
-from contracts.fetcher import ConfinedFetcher
-from contracts.templating import TEMPLATES_DIR
+from roundwise.contracts.errors import UnsafeResourceError
+from roundwise.contracts.fetcher import ConfinedFetcher
+from roundwise.contracts.templating import TEMPLATES_DIR
 
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[Paper, str] = {"a4": "A4", "letter": "letter"}

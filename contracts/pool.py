@@ -18,10 +18,10 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
-from contracts.documents import DocumentKind, RenderedDocument, render_document
-from contracts.pdf import PAPER_SIZES, Paper, stylesheets
-from engine.ledger import Event
-from engine.terms import ContractTerms
+from roundwise.contracts.documents import DocumentKind, RenderedDocument, render_document
+from roundwise.contracts.pdf import PAPER_SIZES, Paper, stylesheets
+from roundwise.engine.ledger import Event
+from roundwise.engine.terms import ContractTerms
 
 
 def _warm_up() -> None:

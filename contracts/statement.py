@@ -12,9 +12,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from contracts import formatting as fmt
-from contracts.views import DocumentHead, PartyView, document_head, party_view
-from engine.ledger import (
+from roundwise.contracts import formatting as fmt
+from roundwise.contracts.views import DocumentHead, PartyView, document_head, party_view
+from roundwise.engine.ledger import (
     Approval,
     ContractState,
     DecisionMade,
@@ -24,7 +24,7 @@ from engine.ledger import (
     dump_events,
     fold,
 )
-from engine.terms import ClauseKey, ContractTerms, RevisionPolicy, clause, percent
+from roundwise.engine.terms import ClauseKey, ContractTerms, RevisionPolicy, clause, percent
 
 VERDICT_LABELS = {
     "included": "Included revision",

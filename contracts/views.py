@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from contracts import formatting as fmt
-from engine.terms import ContractTerms, Deliverable, Party, clauses, terms_sha256
+from roundwise.contracts import formatting as fmt
+from roundwise.engine.terms import ContractTerms, Deliverable, Party, clauses, terms_sha256
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ creep and composes replies. It does no I/O, reads no clock and no environment: e
 input, `now` included, is an argument, so every result is reproducible.
 """
 
-from engine.errors import RoundwiseError
+from roundwise.engine.errors import RoundwiseError
 
 ENGINE_VERSION = "0.1.0"
 

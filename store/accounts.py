@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store import statements
-from store.base import utcnow
-from store.errors import ConflictError, NotFoundError
-from store.ids import new_id
-from store.models import Account, ApiKey
+from roundwise.store import statements
+from roundwise.store.base import utcnow
+from roundwise.store.errors import ConflictError, NotFoundError
+from roundwise.store.ids import new_id
+from roundwise.store.models import Account, ApiKey
 
 KEY_SCHEME = "rw"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.base import utcnow
-from store.errors import NotFoundError
-from store.ids import new_id
-from store.models import Client
-from store.pagination import Page, decode_cursor, id_key, page_of
+from roundwise.store.base import utcnow
+from roundwise.store.errors import NotFoundError
+from roundwise.store.ids import new_id
+from roundwise.store.models import Client
+from roundwise.store.pagination import Page, decode_cursor, id_key, page_of
 
 
 def create_client(

@@ -20,22 +20,22 @@ from typing import Literal
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from engine.errors import FieldProblem, RequestError, SpecError
-from engine.ledger import ContractCompleted, ContractSigned, Event
-from engine.terms import ContractTerms, reload_spec, terms_sha256
-from store.base import utcnow
-from store.clients import get_client
-from store.db import SQLITE_BEGIN_OPTION
-from store.errors import (
+from roundwise.engine.errors import FieldProblem, RequestError, SpecError
+from roundwise.engine.ledger import ContractCompleted, ContractSigned, Event
+from roundwise.engine.terms import ContractTerms, reload_spec, terms_sha256
+from roundwise.store.base import utcnow
+from roundwise.store.clients import get_client
+from roundwise.store.db import SQLITE_BEGIN_OPTION
+from roundwise.store.errors import (
     ContractImmutableError,
     InvalidTransitionError,
     NotFoundError,
     StoredSpecInvalidError,
 )
-from store.ids import new_id
-from store.ledger import Clock, append_events, ledger_time
-from store.models import Contract, Deliverable
-from store.pagination import Page, decode_cursor, id_key, page_of
+from roundwise.store.ids import new_id
+from roundwise.store.ledger import Clock, append_events, ledger_time
+from roundwise.store.models import Contract, Deliverable
+from roundwise.store.pagination import Page, decode_cursor, id_key, page_of
 
 Status = Literal["draft", "sent", "signed", "completed"]
 NEXT_STATUS: dict[str, str] = {"draft": "sent", "sent": "signed", "signed": "completed"}

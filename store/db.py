@@ -24,7 +24,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import jsoncodec
+from roundwise.store import jsoncodec
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
 _TURN_KEY = "roundwise_writer_turn"

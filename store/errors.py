@@ -7,7 +7,7 @@ existed). They carry no HTTP knowledge; ``api/errors.py`` maps them to statuses.
 
 from __future__ import annotations
 
-from engine.errors import RoundwiseError
+from roundwise.engine.errors import RoundwiseError
 
 
 class NotFoundError(RoundwiseError):

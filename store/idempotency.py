@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import delete, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
-from store import statements
-from store.accounts import authenticate
-from store.db import Database
-from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
-from store.models import IdempotencyRecord
+from roundwise.store import statements
+from roundwise.store.accounts import authenticate
+from roundwise.store.db import Database
+from roundwise.store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
+from roundwise.store.models import IdempotencyRecord
 
 IN_FLIGHT = "in_flight"
 DONE = "done"

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.contracts import get_contract
-from store.errors import NotFoundError
-from store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
-from store.pagination import Page, decode_cursor, id_key, page_of
+from roundwise.store.contracts import get_contract
+from roundwise.store.errors import NotFoundError
+from roundwise.store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
+from roundwise.store.pagination import Page, decode_cursor, id_key, page_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.ledger import ContractState, Event, fold, parse_event
-from engine.terms import ContractTerms
-from store import jsoncodec, statements
-from store.base import utcnow
-from store.models import Contract, LedgerEvent
-from store.pagination import POSITION_KEY, Page, decode_cursor, page_of
+from roundwise.engine.ledger import ContractState, Event, fold, parse_event
+from roundwise.engine.terms import ContractTerms
+from roundwise.store import jsoncodec, statements
+from roundwise.store.base import utcnow
+from roundwise.store.models import Contract, LedgerEvent
+from roundwise.store.pagination import POSITION_KEY, Page, decode_cursor, page_of
 
 Clock = Callable[[], datetime]
 # Parsed events kept per process (a ledger event's JSON is ~1-2 kB; a few tens of MB in all).

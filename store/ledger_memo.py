@@ -24,10 +24,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engine.ledger import ContractState, Event, Folding, initial_state
-from engine.terms import ContractTerms
-from store.contracts import ContractHead
-from store.ledger import parsed_event
+from roundwise.engine.ledger import ContractState, Event, Folding, initial_state
+from roundwise.engine.terms import ContractTerms
+from roundwise.store.contracts import ContractHead
+from roundwise.store.ledger import parsed_event
 
 # Contracts whose folded ledger a process keeps (each entry is one ContractState).
 CONTRACTS_KEPT = 4096

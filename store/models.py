@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.base import Base, JSONDocument, UTCDateTime, utcnow
+from roundwise.store.base import Base, JSONDocument, UTCDateTime, utcnow
 
 ID = String(40)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from engine.errors import FieldProblem, RequestError
+from roundwise.engine.errors import FieldProblem, RequestError
 
 T = TypeVar("T")
 

@@ -28,8 +28,8 @@ from sqlalchemy import (
     update,
 )
 
-from store.base import table_of
-from store.models import ApiKey, Contract, IdempotencyRecord, LedgerEvent
+from roundwise.store.base import table_of
+from roundwise.store.models import ApiKey, Contract, IdempotencyRecord, LedgerEvent
 
 EVENT_COLUMNS = ("contract_id", "seq", "type", "payload", "occurred_at", "recorded_at")
 

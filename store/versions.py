@@ -13,14 +13,14 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.errors import FieldProblem, LedgerError, RequestError
-from engine.ledger import ApprovedExplicitly, Event, RevisionDelivered, VersionSubmitted
-from engine.terms import ContractTerms
-from store.errors import ConflictError
-from store.ids import new_id
-from store.ledger import Clock, append_checked, ledger_time
-from store.models import Contract, DeliverableVersion
-from store.pagination import POSITION_KEY, Page, decode_cursor, page_of
+from roundwise.engine.errors import FieldProblem, LedgerError, RequestError
+from roundwise.engine.ledger import ApprovedExplicitly, Event, RevisionDelivered, VersionSubmitted
+from roundwise.engine.terms import ContractTerms
+from roundwise.store.errors import ConflictError
+from roundwise.store.ids import new_id
+from roundwise.store.ledger import Clock, append_checked, ledger_time
+from roundwise.store.models import Contract, DeliverableVersion
+from roundwise.store.pagination import POSITION_KEY, Page, decode_cursor, page_of
 
 LIVE_STATUSES = frozenset({"signed"})
 

@@ -16,8 +16,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from store.db import Database
-from store.migrate import upgrade
+from roundwise.store.db import Database
+from roundwise.store.migrate import upgrade
 
 PG_URL = os.environ.get("ROUNDWISE_TEST_PG_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]

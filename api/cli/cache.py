@@ -37,15 +37,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engine.understand.cuebook import CueBook
+    from roundwise.engine.understand.cuebook import CueBook
 
 CACHE_DIR_VARIABLE = "ROUNDWISE_CACHE_DIR"
 NO_CACHE_VARIABLE = "ROUNDWISE_NO_CACHE"
 KEEP = 4  # cache files kept (checkouts of different versions can share one cache dir)
 _CODE = (
-    ("engine.understand", "cuebook.py"),
-    ("engine.understand", "prefilter.py"),
-    ("engine.understand", "fold.py"),
+    ("roundwise.engine.understand", "cuebook.py"),
+    ("roundwise.engine.understand", "prefilter.py"),
+    ("roundwise.engine.understand", "fold.py"),
     ("engine", "translation.py"),
 )
 
@@ -67,7 +67,7 @@ def cache_enabled() -> bool:
 def _sources() -> Iterable[tuple[str, bytes]]:
     for package, name in _CODE:
         yield f"{package}/{name}", resources.files(package).joinpath(name).read_bytes()
-    cues = resources.files("engine.understand.cues")
+    cues = resources.files("roundwise.engine.understand.cues")
     for entry in sorted(cues.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
             yield f"cues/{entry.name}", entry.read_bytes()
@@ -75,7 +75,7 @@ def _sources() -> Iterable[tuple[str, bytes]]:
 
 def cuebook_key() -> str:
     """The cache key of the packaged cue book (see the module docstring)."""
-    from engine.understand.cuebook import STATE_FORMAT
+    from roundwise.engine.understand.cuebook import STATE_FORMAT
 
     digest = hashlib.sha256(f"format {STATE_FORMAT}\n{sys.version}\n".encode())
     for name, data in _sources():
@@ -137,7 +137,7 @@ def cached_cuebook() -> tuple[CueBook, str]:
     Also says how it was obtained: "cache", "built" (and stored, if the directory
     allowed) or "uncached" (the cache is off).
     """
-    from engine.understand.cuebook import book_from_state, packaged_state
+    from roundwise.engine.understand.cuebook import book_from_state, packaged_state
 
     if not cache_enabled():
         return book_from_state(packaged_state()), "uncached"
@@ -162,8 +162,8 @@ def understanding() -> Iterator[str]:
 
     Yields how the cue book was obtained (see ``cached_cuebook``).
     """
-    from engine.understand.cuebook import using_cuebook
-    from engine.understand.language import models_on_demand
+    from roundwise.engine.understand.cuebook import using_cuebook
+    from roundwise.engine.understand.language import models_on_demand
 
     book, how = cached_cuebook()
     with models_on_demand(), using_cuebook(book):

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from engine.decide import RevisionRequest
-    from engine.ledger import Event
-    from engine.terms import ContractTerms
+    from roundwise.engine.decide import RevisionRequest
+    from roundwise.engine.ledger import Event
+    from roundwise.engine.terms import ContractTerms
 
 EXIT_BAD_INPUT = 2
 DEFAULT_MAX_INPUT_BYTES = 16 * 1024 * 1024
@@ -94,8 +94,8 @@ def _problem(error: BaseException) -> str:
     """What went wrong with a parsed input, in words (for the errors readers catch)."""
     from pydantic import ValidationError
 
-    from engine.errors import RoundwiseError
-    from engine.terms import format_path
+    from roundwise.engine.errors import RoundwiseError
+    from roundwise.engine.terms import format_path
 
     if isinstance(error, RoundwiseError):
         return error.message
@@ -117,8 +117,8 @@ _DATA_ERRORS = (ValueError, ArithmeticError, RecursionError)
 
 def load_terms(command: str, name: str) -> ContractTerms:
     """A contract spec file (``.json`` is JSON, anything else YAML) as validated terms."""
-    from engine.errors import RoundwiseError
-    from engine.terms import SpecFormat, parse_spec
+    from roundwise.engine.errors import RoundwiseError
+    from roundwise.engine.terms import SpecFormat, parse_spec
 
     text = read_text(command, name)
     fmt: SpecFormat = "json" if name.lower().endswith(".json") else "yaml"
@@ -132,8 +132,8 @@ def load_terms(command: str, name: str) -> ContractTerms:
 
 def load_ledger(command: str, name: str) -> tuple[Event, ...]:
     """A JSON-lines ledger file as events."""
-    from engine.errors import RoundwiseError
-    from engine.ledger import load_events
+    from roundwise.engine.errors import RoundwiseError
+    from roundwise.engine.ledger import load_events
 
     text = read_text(command, name)
     try:
@@ -148,7 +148,7 @@ def load_request(command: str, name: str) -> RevisionRequest:
     """A request file: a JSON object with ``deliverable``, ``message`` and optional fields."""
     from pydantic import ValidationError
 
-    from engine.decide import RevisionRequest
+    from roundwise.engine.decide import RevisionRequest
 
     text = read_text(command, name)
     try:

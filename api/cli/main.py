@@ -23,8 +23,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from api.cli import measure_cmd, policy_cmd, render_cmd, replies_cmd, server_cmd
-from api.cli.inputs import EXIT_BAD_INPUT, one_line
+from roundwise.api.cli import measure_cmd, policy_cmd, render_cmd, replies_cmd, server_cmd
+from roundwise.api.cli.inputs import EXIT_BAD_INPUT, one_line
 
 # Recent Typer carries its own copy of Click (``typer._click``), older Typer uses the
 # ``click`` package: the exceptions raised are those of the copy ``typer.BadParameter``
@@ -68,13 +68,13 @@ def _usage_line(error: Any) -> str:
 
 
 def _input_errors() -> tuple[type[BaseException], ...]:
-    from engine.errors import RoundwiseError
+    from roundwise.engine.errors import RoundwiseError
 
     return (RoundwiseError, OSError, UnicodeDecodeError, RecursionError, ArithmeticError)
 
 
 def _error_text(error: BaseException) -> str:
-    from engine.errors import RoundwiseError
+    from roundwise.engine.errors import RoundwiseError
 
     if isinstance(error, RoundwiseError):
         return error.message

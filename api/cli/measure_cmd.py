@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli.inputs import read_text
-from api.cli.terminal import colour_allowed, spinner
+from roundwise.api.cli.inputs import read_text
+from roundwise.api.cli.terminal import colour_allowed, spinner
 
 if TYPE_CHECKING:
-    from engine.measure import Measurement, Token
+    from roundwise.engine.measure import Measurement, Token
 
 _MOVES_LISTED = 10
 
@@ -38,7 +38,7 @@ def measure_command(
     ] = False,
 ) -> None:
     """Measure the word-level change from OLD_FILE to NEW_FILE (changed_share and redline)."""
-    from engine.measure import MeasureOptions, measure
+    from roundwise.engine.measure import MeasureOptions, measure
 
     old, new = read_text("measure", old_file), read_text("measure", new_file)
     options = MeasureOptions(ignore_case=ignore_case, ignore_punctuation=ignore_punctuation)
@@ -82,7 +82,7 @@ def _summary(result: Measurement) -> str:
 
 def _redline(old: str, new: str, result: Measurement, colour: bool) -> str:
     """The new text with each edit block shown as [-deleted-]{+inserted+} in place."""
-    from engine.measure import tokenize
+    from roundwise.engine.measure import tokenize
 
     old_tokens = tokenize(old, result.options)
     new_tokens = tokenize(new, result.options)

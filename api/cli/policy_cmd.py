@@ -17,8 +17,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now
-from api.cli.terminal import spinner
+from roundwise.api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now
+from roundwise.api.cli.terminal import spinner
 
 _EXIT_DIFFERS = 1
 
@@ -49,11 +49,11 @@ def evaluate_command(
     ] = False,
 ) -> None:
     """Judge a client's revision request against the contract and its ledger."""
-    from api.cli import policy_render as render
-    from api.cli.cache import understanding
-    from engine.decide import decision_events, decision_json, evaluate
-    from engine.errors import RoundwiseError
-    from engine.ledger import dump_events, fold
+    from roundwise.api.cli import policy_render as render
+    from roundwise.api.cli.cache import understanding
+    from roundwise.engine.decide import decision_events, decision_json, evaluate
+    from roundwise.engine.errors import RoundwiseError
+    from roundwise.engine.ledger import dump_events, fold
 
     command = "evaluate"
     terms = load_terms(command, spec)
@@ -80,9 +80,9 @@ def report_command(
     as_json: AsJson = False,
 ) -> None:
     """Print the scope report: rounds, cumulative change, unpaid asks, creep score, alerts."""
-    from api.cli import policy_render as render
-    from engine.errors import RoundwiseError
-    from engine.scope import report_dict, scope_report
+    from roundwise.api.cli import policy_render as render
+    from roundwise.engine.errors import RoundwiseError
+    from roundwise.engine.scope import report_dict, scope_report
 
     command = "report"
     terms = load_terms(command, spec)
@@ -105,10 +105,10 @@ def replay_command(
     as_json: AsJson = False,
 ) -> None:
     """Re-judge every recorded request; exit 1 if any decision would differ now."""
-    from api.cli import policy_render as render
-    from api.cli.cache import understanding
-    from engine.decide import replay
-    from engine.errors import RoundwiseError
+    from roundwise.api.cli import policy_render as render
+    from roundwise.api.cli.cache import understanding
+    from roundwise.engine.decide import replay
+    from roundwise.engine.errors import RoundwiseError
 
     command = "replay"
     terms = load_terms(command, spec)

@@ -6,13 +6,13 @@ import textwrap
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from engine.rules import share_text
-from engine.terms import money
+from roundwise.engine.rules import share_text
+from roundwise.engine.terms import money
 
 if TYPE_CHECKING:
-    from engine.decide import Decision, ReplayReport
-    from engine.scope import ScopeReport
-    from engine.terms import ContractTerms
+    from roundwise.engine.decide import Decision, ReplayReport
+    from roundwise.engine.scope import ScopeReport
+    from roundwise.engine.terms import ContractTerms
 
 
 def _wrap(text: str, indent: str = "", hang: str = "") -> str:

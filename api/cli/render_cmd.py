@@ -27,8 +27,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli.inputs import fail, load_ledger, load_terms
-from api.cli.terminal import spinner
+from roundwise.api.cli.inputs import fail, load_ledger, load_terms
+from roundwise.api.cli.terminal import spinner
 
 COMMAND = "render"
 
@@ -75,8 +75,8 @@ def render(
     events = load_ledger(COMMAND, str(ledger)) if ledger is not None else ()
     if document is not DocumentChoice.agreement and ledger is None:
         raise fail(COMMAND, f"the {document.value} is built from the ledger: pass --ledger FILE")
-    from contracts.documents import render_document
-    from engine.errors import RoundwiseError
+    from roundwise.contracts.documents import render_document
+    from roundwise.engine.errors import RoundwiseError
 
     try:
         with spinner(f"rendering the {document.value}"):

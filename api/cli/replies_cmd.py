@@ -14,13 +14,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from api.cli.choices import ReplyLanguage, Tone
-from api.cli.inputs import fail, load_ledger, load_request, load_terms, parse_now, read_text
-from api.cli.terminal import spinner
+from roundwise.api.cli.choices import ReplyLanguage, Tone
+from roundwise.api.cli.inputs import (
+    fail,
+    load_ledger,
+    load_request,
+    load_terms,
+    parse_now,
+    read_text,
+)
+from roundwise.api.cli.terminal import spinner
 
 if TYPE_CHECKING:
-    from engine.lint import Finding
-    from engine.replies import Reply, ReplySettings
+    from roundwise.engine.lint import Finding
+    from roundwise.engine.replies import Reply, ReplySettings
 
 _EXIT_FINDINGS = 1
 
@@ -38,7 +45,7 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 
 def _describe(name: str, text: str, finding: Finding) -> str:
-    from engine.replies import technique
+    from roundwise.engine.replies import technique
 
     line, column = _position(text, finding.start)
     used = technique(finding.technique)
@@ -56,7 +63,7 @@ def _describe(name: str, text: str, finding: Finding) -> str:
 
 
 def _as_json(name: str, text: str, findings: list[Finding]) -> str:
-    from engine.replies import technique
+    from roundwise.engine.replies import technique
 
     rows = []
     for finding in findings:
@@ -83,7 +90,7 @@ def lint_command(
     ] = None,
 ) -> None:
     """Lint a reply draft: each finding names the technique, why it hurts and what's better."""
-    from engine.lint import UnsupportedLanguageError, lint_reply
+    from roundwise.engine.lint import UnsupportedLanguageError, lint_reply
 
     text = read_text("lint", file)
     try:
@@ -104,7 +111,7 @@ def lint_command(
 def _settings(command: str, values: dict[str, object]) -> ReplySettings:
     from pydantic import ValidationError
 
-    from engine.replies import ReplySettings
+    from roundwise.engine.replies import ReplySettings
 
     try:
         return ReplySettings.model_validate(values)
@@ -153,11 +160,11 @@ def reply_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Judge a request and print the reply to send: polite, with the clause and options."""
-    from api.cli.cache import understanding
-    from engine.decide import decision_json, evaluate
-    from engine.errors import RoundwiseError, UnsupportedReplyLanguageError
-    from engine.ledger import fold
-    from engine.replies import compose_reply, reply_language
+    from roundwise.api.cli.cache import understanding
+    from roundwise.engine.decide import decision_json, evaluate
+    from roundwise.engine.errors import RoundwiseError, UnsupportedReplyLanguageError
+    from roundwise.engine.ledger import fold
+    from roundwise.engine.replies import compose_reply, reply_language
 
     command = "reply"
     settings = _settings(

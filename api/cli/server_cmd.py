@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from api.settings import Settings
-    from store.db import Database
+    from roundwise.api.settings import Settings
+    from roundwise.store.db import Database
 
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 account_app = typer.Typer(help="Accounts and their API keys.", no_args_is_help=True)
@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 def _database(settings: Settings) -> Database:
     """Open the configured database (imports stay lazy so other commands start fast)."""
-    from store.db import Database
+    from roundwise.store.db import Database
 
     return Database.connect(settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
 
@@ -43,9 +43,9 @@ def serve(
     """Migrate the database, make sure a local account exists, and serve the API."""
     import uvicorn
 
-    from api.cli import workers as workers_module
-    from api.settings import get_settings
-    from store.migrate import upgrade
+    from roundwise.api.cli import workers as workers_module
+    from roundwise.api.settings import get_settings
+    from roundwise.store.migrate import upgrade
 
     settings = get_settings()
     db = _database(settings)
@@ -68,7 +68,7 @@ def serve(
             raise typer.Exit(2) from exc
         raise typer.Exit(status)
     uvicorn.run(
-        "api.app:create_app",
+        "roundwise.api.app:create_app",
         factory=True,
         host=host,
         port=port,
@@ -86,7 +86,7 @@ def _safe_url(settings: Settings) -> str:
 
 def _announce_local_key(db: Database, settings: Settings) -> None:
     """Print the local account's key the first time; afterwards say where it is kept."""
-    from store.accounts import authenticate, create_account, find_account, issue_key
+    from roundwise.store.accounts import authenticate, create_account, find_account, issue_key
 
     path = settings.local_key_file
     existing = path.read_text(encoding="utf-8").strip() if path.exists() else ""
@@ -116,8 +116,8 @@ def _write_secret(path: Path, secret: str) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations to ROUNDWISE_DATABASE_URL (safe to run repeatedly)."""
-    from api.settings import get_settings
-    from store.migrate import current_revision, upgrade
+    from roundwise.api.settings import get_settings
+    from roundwise.store.migrate import current_revision, upgrade
 
     settings = get_settings()
     db = _database(settings)
@@ -131,10 +131,10 @@ def db_upgrade() -> None:
 @account_app.command("create")
 def account_create(name: Annotated[str, typer.Argument(help="A unique account name.")]) -> None:
     """Create an account and print its API key (shown only this once)."""
-    from api.settings import get_settings
-    from store.accounts import create_account
-    from store.errors import ConflictError
-    from store.migrate import upgrade
+    from roundwise.api.settings import get_settings
+    from roundwise.store.accounts import create_account
+    from roundwise.store.errors import ConflictError
+    from roundwise.store.migrate import upgrade
 
     db = _database(get_settings())
     try:
@@ -155,9 +155,9 @@ def account_revoke_key(
     key_or_prefix: Annotated[str, typer.Argument(help="The key, or its 12-digit prefix.")],
 ) -> None:
     """Revoke an API key; requests with it then get 401."""
-    from api.settings import get_settings
-    from store.accounts import key_prefix, revoke_key
-    from store.errors import NotFoundError
+    from roundwise.api.settings import get_settings
+    from roundwise.store.accounts import key_prefix, revoke_key
+    from roundwise.store.errors import NotFoundError
 
     prefix = key_prefix(key_or_prefix) or key_or_prefix
     db = _database(get_settings())
@@ -177,9 +177,9 @@ def db_prune() -> None:
     """Delete Idempotency-Key records older than ROUNDWISE_IDEMPOTENCY_TTL_HOURS."""
     from datetime import timedelta
 
-    from api.settings import get_settings
-    from store.base import utcnow
-    from store.idempotency import purge_expired
+    from roundwise.api.settings import get_settings
+    from roundwise.store.base import utcnow
+    from roundwise.store.idempotency import purge_expired
 
     settings = get_settings()
     db = _database(settings)

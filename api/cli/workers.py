@@ -56,7 +56,9 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
 
 def run_worker(host: str, port: int, options: Mapping[str, Any]) -> None:
     """A worker process: its own listening socket, one uvicorn server on it."""
-    config = uvicorn.Config("api.app:create_app", factory=True, host=host, port=port, **options)
+    config = uvicorn.Config(
+        "roundwise.api.app:create_app", factory=True, host=host, port=port, **options
+    )
     sock = reuse_port_socket(host, port)
     sock.listen(config.backlog)
     uvicorn.Server(config).run(sockets=[sock])

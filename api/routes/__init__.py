@@ -37,7 +37,7 @@ def routers() -> list[APIRouter]:
     """Every resource router, in matching order."""
     found = []
     for name in ROUTER_MODULES:
-        router = import_module(f"api.routes.{name}").router
+        router = import_module(f"roundwise.api.routes.{name}").router
         assert isinstance(router, APIRouter)
         found.append(router)
     return found

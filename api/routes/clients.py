@@ -7,10 +7,10 @@ from datetime import datetime
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
-from api.errors import problem_responses
-from api.schemas import PageOut, StoredIn
-from store import clients as repo
+from roundwise.api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
+from roundwise.api.errors import problem_responses
+from roundwise.api.schemas import PageOut, StoredIn
+from roundwise.store import clients as repo
 
 router = APIRouter(
     prefix="/clients", tags=["clients"], responses=problem_responses(400, 401, 413, 422)

@@ -8,14 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
-from api.errors import problem_responses
-from api.schemas import PageOut, StoredIn
-from engine.errors import FieldProblem, RequestError, SpecError
-from engine.terms import ContractTerms, load_spec, parse_spec
-from store import contracts as repo
-from store.base import utcnow
-from store.models import Contract
+from roundwise.api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
+from roundwise.api.errors import problem_responses
+from roundwise.api.schemas import PageOut, StoredIn
+from roundwise.engine.errors import FieldProblem, RequestError, SpecError
+from roundwise.engine.terms import ContractTerms, load_spec, parse_spec
+from roundwise.store import contracts as repo
+from roundwise.store.base import utcnow
+from roundwise.store.models import Contract
 
 router = APIRouter(
     prefix="/contracts", tags=["contracts"], responses=problem_responses(400, 401, 413, 422)

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
-from api.errors import problem_responses
-from api.schemas import DocumentText, PageOut, StoredIn
-from store import contracts, versions
-from store.base import utcnow
+from roundwise.api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
+from roundwise.api.errors import problem_responses
+from roundwise.api.schemas import DocumentText, PageOut, StoredIn
+from roundwise.store import contracts, versions
+from roundwise.store.base import utcnow
 
 router = APIRouter(
     prefix="/contracts/{contract_id}",

@@ -19,16 +19,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import AccountDep, DatabaseDep, RenderPoolDep
-from api.errors import problem_responses
-from contracts import DocumentKind, Paper
-from contracts.pool import RenderPool
-from contracts.statement import ledger_digest
-from engine.ledger import Event
-from engine.terms import ContractTerms, terms_sha256
-from store import contracts, ledger
-from store.base import utcnow
-from store.db import Database
+from roundwise.api.deps import AccountDep, DatabaseDep, RenderPoolDep
+from roundwise.api.errors import problem_responses
+from roundwise.contracts import DocumentKind, Paper
+from roundwise.contracts.pool import RenderPool
+from roundwise.contracts.statement import ledger_digest
+from roundwise.engine.ledger import Event
+from roundwise.engine.terms import ContractTerms, terms_sha256
+from roundwise.store import contracts, ledger
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
 
 router = APIRouter(
     prefix="/contracts/{contract_id}",

@@ -8,12 +8,12 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from api.deps import AccountDep, PageDep, SessionDep
-from api.errors import problem_responses
-from api.schemas import PageOut
-from engine.scope import report_dict, scope_report
-from store import contracts, ledger
-from store.base import utcnow
+from roundwise.api.deps import AccountDep, PageDep, SessionDep
+from roundwise.api.errors import problem_responses
+from roundwise.api.schemas import PageOut
+from roundwise.engine.scope import report_dict, scope_report
+from roundwise.store import contracts, ledger
+from roundwise.store.base import utcnow
 
 router = APIRouter(
     prefix="/contracts/{contract_id}",

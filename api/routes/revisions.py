@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import (
+from roundwise.api.deps import (
     AccountDep,
     PageDep,
     SessionDep,
@@ -21,9 +21,9 @@ from api.deps import (
     long_judging,
     open_async_pool,
 )
-from api.errors import AuthenticationError, error_response, problem_responses
-from api.middleware import claims_its_own_key, replayed, request_fingerprint
-from api.schemas import (
+from roundwise.api.errors import AuthenticationError, error_response, problem_responses
+from roundwise.api.middleware import claims_its_own_key, replayed, request_fingerprint
+from roundwise.api.schemas import (
     DocumentText,
     MessageText,
     PageOut,
@@ -32,12 +32,12 @@ from api.schemas import (
     StoredIn,
     judged_off_loop,
 )
-from engine.decide import Decision, RevisionRequest
-from engine.errors import RoundwiseError
-from store import idempotency, jsoncodec, judgements
-from store.base import utcnow
-from store.db import Database
-from store.judging import (
+from roundwise.engine.decide import Decision, RevisionRequest
+from roundwise.engine.errors import RoundwiseError
+from roundwise.store import idempotency, jsoncodec, judgements
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.judging import (
     Gateway,
     Judging,
     KeyAsk,

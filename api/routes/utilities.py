@@ -10,18 +10,23 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AccountDep
-from api.errors import problem_responses
-from api.routes.contracts import SpecIn, terms_from
-from api.routes.revisions import ReplyOut, RevisionRequestIn
-from api.schemas import RANGE_REASON, DocumentText, ServiceDatetime, datetimes_out_of_range
-from engine.decide import Decision, decision_events, evaluate
-from engine.errors import FieldProblem, LedgerError, RequestError
-from engine.ledger import Event, fold, parse_event
-from engine.lint import UnsupportedLanguageError, lint_reply, supported_languages
-from engine.measure import MeasureOptions, measure
-from engine.replies import reply_document
-from store.base import utcnow
+from roundwise.api.deps import AccountDep
+from roundwise.api.errors import problem_responses
+from roundwise.api.routes.contracts import SpecIn, terms_from
+from roundwise.api.routes.revisions import ReplyOut, RevisionRequestIn
+from roundwise.api.schemas import (
+    RANGE_REASON,
+    DocumentText,
+    ServiceDatetime,
+    datetimes_out_of_range,
+)
+from roundwise.engine.decide import Decision, decision_events, evaluate
+from roundwise.engine.errors import FieldProblem, LedgerError, RequestError
+from roundwise.engine.ledger import Event, fold, parse_event
+from roundwise.engine.lint import UnsupportedLanguageError, lint_reply, supported_languages
+from roundwise.engine.measure import MeasureOptions, measure
+from roundwise.engine.replies import reply_document
+from roundwise.store.base import utcnow
 
 router = APIRouter(tags=["utilities"], responses=problem_responses(400, 401, 413, 422))
 

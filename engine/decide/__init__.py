@@ -5,8 +5,8 @@ ledger events to append for a judged request, so the API and the CLI append the 
 things), the adapter from contract terms to the understanding context, and `replay`.
 """
 
-from engine.decide.context import request_context
-from engine.decide.decision import (
+from roundwise.engine.decide.context import request_context
+from roundwise.engine.decide.decision import (
     BILLABLE_VERDICTS,
     VERDICT_PRECEDENCE,
     Decision,
@@ -14,11 +14,11 @@ from engine.decide.decision import (
     decision_json,
     overall_verdict,
 )
-from engine.decide.evaluate import evaluate, understand
-from engine.decide.events import decision_events
-from engine.decide.replay import Difference, ReplayedDecision, ReplayReport, replay
-from engine.decide.request import RevisionRequest
-from engine.rules.result import ClauseRef, RuleResult
+from roundwise.engine.decide.evaluate import evaluate, understand
+from roundwise.engine.decide.events import decision_events
+from roundwise.engine.decide.replay import Difference, ReplayedDecision, ReplayReport, replay
+from roundwise.engine.decide.request import RevisionRequest
+from roundwise.engine.rules.result import ClauseRef, RuleResult
 
 __all__ = [
     "BILLABLE_VERDICTS",

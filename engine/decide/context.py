@@ -6,8 +6,8 @@ packages evolve independently; this is the one place that maps one to the other.
 
 from __future__ import annotations
 
-from engine.terms import ContractTerms, Deliverable
-from engine.understand import DeliverableInfo, RequestContext
+from roundwise.engine.terms import ContractTerms, Deliverable
+from roundwise.engine.understand import DeliverableInfo, RequestContext
 
 # Contexts of recently seen (terms, deliverable) objects, by identity: both are frozen, the
 # store shares one parsed terms object per stored spec, and building the context anew was

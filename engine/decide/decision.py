@@ -24,9 +24,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.decide.intent_route import IntentRoute
-from engine.ledger.events import Instant, Quote, RequestScope, Scope, Verdict
-from engine.rules.result import RuleResult
+from roundwise.engine.decide.intent_route import IntentRoute
+from roundwise.engine.ledger.events import Instant, Quote, RequestScope, Scope, Verdict
+from roundwise.engine.rules.result import RuleResult
 
 VERDICT_PRECEDENCE: tuple[Verdict, ...] = (
     "after_approval",

@@ -13,20 +13,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from engine import ENGINE_VERSION
-from engine.decide.context import request_context
-from engine.decide.decision import Decision, ItemDecision, overall_verdict
-from engine.decide.explain import explanation, quote_parts
-from engine.decide.intent_route import intent_route
-from engine.decide.request import RevisionRequest
-from engine.errors import RequestError
-from engine.ledger import ContractState, DeliverableState, settle, settles_something
-from engine.measure import measure
-from engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, run_rules
-from engine.rules.pricing import quote_of
-from engine.terms import ContractTerms, Deliverable, terms_sha256
-from engine.understand import ChangeItem, Cue, RequestAnalysis, analyse_request, overall_scope
-from engine.understand.reader import Assessment
+from roundwise.engine import ENGINE_VERSION
+from roundwise.engine.decide.context import request_context
+from roundwise.engine.decide.decision import Decision, ItemDecision, overall_verdict
+from roundwise.engine.decide.explain import explanation, quote_parts
+from roundwise.engine.decide.intent_route import intent_route
+from roundwise.engine.decide.request import RevisionRequest
+from roundwise.engine.errors import RequestError
+from roundwise.engine.ledger import ContractState, DeliverableState, settle, settles_something
+from roundwise.engine.measure import measure
+from roundwise.engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, run_rules
+from roundwise.engine.rules.pricing import quote_of
+from roundwise.engine.terms import ContractTerms, Deliverable, terms_sha256
+from roundwise.engine.understand import (
+    ChangeItem,
+    Cue,
+    RequestAnalysis,
+    analyse_request,
+    overall_scope,
+)
+from roundwise.engine.understand.reader import Assessment
 
 _ITEM_ORDER = (
     "after_approval",

@@ -6,9 +6,9 @@ ledger written by either replays the same way. Both are recorded at the decision
 
 from __future__ import annotations
 
-from engine.decide.decision import Decision
-from engine.decide.request import RevisionRequest
-from engine.ledger import DecisionMade, ItemVerdict, RevisionRequested
+from roundwise.engine.decide.decision import Decision
+from roundwise.engine.decide.request import RevisionRequest
+from roundwise.engine.ledger import DecisionMade, ItemVerdict, RevisionRequested
 
 
 def decision_events(

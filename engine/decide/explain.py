@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_CEILING, Decimal
 
-from engine.decide.decision import ItemDecision
-from engine.ledger.events import Quote, QuoteKind, QuotePart, Verdict
-from engine.rules import Facts, RuleResult, new_work_part, round_part
-from engine.terms import money
+from roundwise.engine.decide.decision import ItemDecision
+from roundwise.engine.ledger.events import Quote, QuoteKind, QuotePart, Verdict
+from roundwise.engine.rules import Facts, RuleResult, new_work_part, round_part
+from roundwise.engine.terms import money
 
 HEADLINES: dict[Verdict, str] = {
     "included": "Included: the request uses an included revision round",

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.rules.result import ClauseRef
-from engine.terms import ClauseKey, ContractTerms, clause, percent
+from roundwise.engine.rules.result import ClauseRef
+from roundwise.engine.terms import ClauseKey, ContractTerms, clause, percent
 
 
 class IntentRoute(BaseModel):

@@ -14,11 +14,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from engine.decide.evaluate import evaluate
-from engine.decide.events import decision_made, request_of
-from engine.errors import RoundwiseError
-from engine.ledger import ContractState, DecisionMade, Event, Folding, RevisionRequested
-from engine.terms import ContractTerms
+from roundwise.engine.decide.evaluate import evaluate
+from roundwise.engine.decide.events import decision_made, request_of
+from roundwise.engine.errors import RoundwiseError
+from roundwise.engine.ledger import ContractState, DecisionMade, Event, Folding, RevisionRequested
+from roundwise.engine.terms import ContractTerms
 
 COMPARED_FIELDS: tuple[str, ...] = (
     "verdict",

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.ledger.events import Instant
+from roundwise.engine.ledger.events import Instant
 
 # ``json.dumps(content, sort_keys=True, ensure_ascii=False)`` builds this very encoder on
 # every call; one made once encodes byte for byte the same.

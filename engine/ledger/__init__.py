@@ -6,7 +6,7 @@ step function `apply` (so folding a prefix and then the rest equals folding the 
 `Folding` is a fold in progress, for looking at the state between events in linear time.
 """
 
-from engine.ledger.events import (
+from roundwise.engine.ledger.events import (
     EVENT_TYPES,
     ApprovedExplicitly,
     ChangeOrderAccepted,
@@ -27,7 +27,7 @@ from engine.ledger.events import (
     VersionSubmitted,
     parse_event,
 )
-from engine.ledger.fold import (
+from roundwise.engine.ledger.fold import (
     Folding,
     apply,
     fold,
@@ -36,8 +36,8 @@ from engine.ledger.fold import (
     settle,
     settles_something,
 )
-from engine.ledger.jsonl import dump_event, dump_events, load_events
-from engine.ledger.state import (
+from roundwise.engine.ledger.jsonl import dump_event, dump_events, load_events
+from roundwise.engine.ledger.state import (
     APPROVAL_KINDS,
     Approval,
     ApprovalKind,

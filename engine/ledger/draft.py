@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from engine.errors import LedgerError
-from engine.ledger.state import (
+from roundwise.engine.errors import LedgerError
+from roundwise.engine.ledger.state import (
     Approval,
     ChangeOrder,
     ContractState,

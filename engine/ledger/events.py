@@ -26,9 +26,9 @@ from pydantic import (
     model_validator,
 )
 
-from engine.errors import FieldProblem, LedgerError
-from engine.terms import Money, format_path
-from engine.terms.money import ExactDecimal
+from roundwise.engine.errors import FieldProblem, LedgerError
+from roundwise.engine.terms import Money, format_path
+from roundwise.engine.terms.money import ExactDecimal
 
 Verdict = Literal[
     "included",

@@ -30,9 +30,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
-from engine.errors import LedgerError
-from engine.ledger.draft import ItemDraft, StateDraft
-from engine.ledger.events import (
+from roundwise.engine.errors import LedgerError
+from roundwise.engine.ledger.draft import ItemDraft, StateDraft
+from roundwise.engine.ledger.events import (
     ApprovedExplicitly,
     ChangeOrderAccepted,
     ChangeOrderIssued,
@@ -44,7 +44,7 @@ from engine.ledger.events import (
     RevisionRequested,
     VersionSubmitted,
 )
-from engine.ledger.state import (
+from roundwise.engine.ledger.state import (
     Approval,
     ChangeOrder,
     ContractState,
@@ -52,7 +52,7 @@ from engine.ledger.state import (
     RequestRecord,
     Version,
 )
-from engine.terms import ContractTerms, terms_sha256
+from roundwise.engine.terms import ContractTerms, terms_sha256
 
 
 def initial_state(terms: ContractTerms) -> ContractState:

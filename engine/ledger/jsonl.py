@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from engine.errors import FieldProblem, LedgerError
-from engine.ledger.events import Event, parse_event
+from roundwise.engine.errors import FieldProblem, LedgerError
+from roundwise.engine.ledger.events import Event, parse_event
 
 
 def dump_event(event: Event) -> str:

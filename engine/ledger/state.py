@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from engine.errors import LedgerError
-from engine.ledger.events import ChangeOrderIssued, DecisionMade
+from roundwise.engine.errors import LedgerError
+from roundwise.engine.ledger.events import ChangeOrderIssued, DecisionMade
 
 ApprovalKind = Literal["explicit", "deemed", "after_last_round"]
 APPROVAL_KINDS: tuple[ApprovalKind, ...] = ("explicit", "deemed", "after_last_round")

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from engine.errors import UnsupportedLanguageError
-from engine.lint.checks import CHECKS, Finding
-from engine.lint.patterns import LintRule, rules_for, supported_languages
-from engine.lint.script import span_end, split_tag, to_cyrillic, to_latin, to_latin_with_offsets
+from roundwise.engine.errors import UnsupportedLanguageError
+from roundwise.engine.lint.checks import CHECKS, Finding
+from roundwise.engine.lint.patterns import LintRule, rules_for, supported_languages
+from roundwise.engine.lint.script import (
+    span_end,
+    split_tag,
+    to_cyrillic,
+    to_latin,
+    to_latin_with_offsets,
+)
 
 
 def lint_reply(text: str, language: str = "en", client_name: str | None = None) -> list[Finding]:

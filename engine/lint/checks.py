@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import regex
 
-from engine.lint.patterns import LintRule, rules_for
-from engine.lint.screen import Literals, Screen, required_literals
+from roundwise.engine.lint.patterns import LintRule, rules_for
+from roundwise.engine.lint.screen import Literals, Screen, required_literals
 
 # Compiled once: the module-level regex functions look each pattern up per call.
 _LINE = regex.compile(r"[^\n]+")

@@ -14,8 +14,8 @@ from typing import Any, TypeAlias
 import regex
 import yaml
 
-from engine.errors import UnsupportedLanguageError as UnsupportedLanguageError
-from engine.lint.script import CYRILLIC_TAG, split_tag
+from roundwise.engine.errors import UnsupportedLanguageError as UnsupportedLanguageError
+from roundwise.engine.lint.script import CYRILLIC_TAG, split_tag
 
 Pattern: TypeAlias = regex.Pattern[str]
 
@@ -87,7 +87,7 @@ def parse_patterns(text: str) -> tuple[LintRule, ...]:
 @cache
 def pattern_files() -> tuple[str, ...]:
     """Languages with a shipped pattern file (ISO 639-1 codes)."""
-    folder = resources.files("engine.lint").joinpath("patterns")
+    folder = resources.files("roundwise.engine.lint").joinpath("patterns")
     names = (entry.name for entry in folder.iterdir())
     return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
 
@@ -109,5 +109,5 @@ def rules_for(language: str) -> tuple[LintRule, ...]:
     base, _ = split_tag(language)
     if base not in pattern_files():
         raise UnsupportedLanguageError(f"no lint patterns for language {language!r}")
-    path = resources.files("engine.lint").joinpath("patterns", f"{base}.yaml")
+    path = resources.files("roundwise.engine.lint").joinpath("patterns", f"{base}.yaml")
     return parse_patterns(path.read_text("utf-8"))

@@ -32,7 +32,7 @@ from typing import Any
 
 import regex
 
-from engine.translation import FilledTable
+from roundwise.engine.translation import FilledTable
 
 # Exact sets (every string a sub-pattern can match) are kept while they stay this small.
 _EXACT_LIMIT = 16

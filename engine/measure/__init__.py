@@ -8,10 +8,16 @@ ignore), ``align`` (why the diff is minimal and fast), ``moves`` (how moves coun
 ``changes`` (the share, empty originals). Pure: no I/O, no clock, no environment.
 """
 
-from engine.measure.changes import measure
-from engine.measure.model import MOVE_COST, EditBlock, Measurement, MeasureOptions, MovedBlock
-from engine.measure.moves import MIN_MOVE_WORDS
-from engine.measure.tokens import Token, tokenize
+from roundwise.engine.measure.changes import measure
+from roundwise.engine.measure.model import (
+    MOVE_COST,
+    EditBlock,
+    Measurement,
+    MeasureOptions,
+    MovedBlock,
+)
+from roundwise.engine.measure.moves import MIN_MOVE_WORDS
+from roundwise.engine.measure.tokens import Token, tokenize
 
 __all__ = [
     "MIN_MOVE_WORDS",

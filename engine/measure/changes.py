@@ -24,11 +24,17 @@ from collections.abc import Sequence
 from functools import lru_cache
 from itertools import count
 
-from engine.measure.align import align
-from engine.measure.model import MOVE_COST, EditBlock, Measurement, MeasureOptions, MovedBlock
-from engine.measure.moves import Gap, Move, find_moves
-from engine.measure.pairing import pair_blocks
-from engine.measure.tokens import token_keys
+from roundwise.engine.measure.align import align
+from roundwise.engine.measure.model import (
+    MOVE_COST,
+    EditBlock,
+    Measurement,
+    MeasureOptions,
+    MovedBlock,
+)
+from roundwise.engine.measure.moves import Gap, Move, find_moves
+from roundwise.engine.measure.pairing import pair_blocks
+from roundwise.engine.measure.tokens import token_keys
 
 # Tokens of recent ``old`` texts kept: every revision request on a deliverable measures
 # against the same current version, so its tokens are the same each time. Texts longer

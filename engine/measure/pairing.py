@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.measure.align import Match
+from roundwise.engine.measure.align import Match
 
 MAX_SEPARATION = 3
 """Longest equal run between two blocks that is reconsidered."""

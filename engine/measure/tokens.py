@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import regex
 
-from engine.measure.model import MeasureOptions
+from roundwise.engine.measure.model import MeasureOptions
 
 _PER_CHAR = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\u30FC"
 _WORD_CHAR = rf"[[\p{{L}}\p{{N}}\p{{M}}]--[{_PER_CHAR}]]"

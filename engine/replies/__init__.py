@@ -12,17 +12,31 @@ composes the reply to a decision in it, as JSON.
 
 from __future__ import annotations
 
-from engine.decide import Decision
-from engine.errors import UnsupportedReplyLanguageError
-from engine.ledger import ContractState
-from engine.replies.adapt import reply_facts_of
-from engine.replies.catalogue import STAGES, VERDICTS, Source, Technique, technique, techniques
-from engine.replies.compose import Reply, TechniqueUse, compose_facts
-from engine.replies.inputs import TONES, CitedClause, GroupFacts, ReplyFacts, ReplySettings, Tone
-from engine.replies.language import reply_document, reply_language
-from engine.replies.phrasebook import reply_languages
-from engine.terms import ContractTerms
-from engine.understand import RequestAnalysis
+from roundwise.engine.decide import Decision
+from roundwise.engine.errors import UnsupportedReplyLanguageError
+from roundwise.engine.ledger import ContractState
+from roundwise.engine.replies.adapt import reply_facts_of
+from roundwise.engine.replies.catalogue import (
+    STAGES,
+    VERDICTS,
+    Source,
+    Technique,
+    technique,
+    techniques,
+)
+from roundwise.engine.replies.compose import Reply, TechniqueUse, compose_facts
+from roundwise.engine.replies.inputs import (
+    TONES,
+    CitedClause,
+    GroupFacts,
+    ReplyFacts,
+    ReplySettings,
+    Tone,
+)
+from roundwise.engine.replies.language import reply_document, reply_language
+from roundwise.engine.replies.phrasebook import reply_languages
+from roundwise.engine.terms import ContractTerms
+from roundwise.engine.understand import RequestAnalysis
 
 
 def compose_reply(

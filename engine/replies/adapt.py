@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from engine.decide import Decision
-from engine.ledger import ContractState
-from engine.ledger.events import Quote
-from engine.replies.inputs import CitedClause, GroupFacts, ReplyFacts
-from engine.terms import ClauseKey, ContractTerms
-from engine.terms.clauses import clause_heading
-from engine.understand import RequestAnalysis
+from roundwise.engine.decide import Decision
+from roundwise.engine.ledger import ContractState
+from roundwise.engine.ledger.events import Quote
+from roundwise.engine.replies.inputs import CitedClause, GroupFacts, ReplyFacts
+from roundwise.engine.terms import ClauseKey, ContractTerms
+from roundwise.engine.terms.clauses import clause_heading
+from roundwise.engine.understand import RequestAnalysis
 
 # The clause a part of the reply cites when no fired rule named one for its verdict.
 _FALLBACK_CLAUSE: Mapping[str, ClauseKey] = {

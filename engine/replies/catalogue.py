@@ -107,7 +107,9 @@ def parse_catalogue(text: str) -> dict[str, Technique]:
 @cache
 def techniques() -> Mapping[str, Technique]:
     """The shipped catalogue, by technique id (read once; read-only, shared by callers)."""
-    text = resources.files("engine.replies").joinpath("techniques.yaml").read_text("utf-8")
+    text = (
+        resources.files("roundwise.engine.replies").joinpath("techniques.yaml").read_text("utf-8")
+    )
     return MappingProxyType(parse_catalogue(text))
 
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from engine.replies.catalogue import technique, techniques
-from engine.replies.inputs import ADDRESS_KEYS, GroupFacts, ReplyFacts, ReplySettings
-from engine.replies.phrasebook import (
+from roundwise.engine.replies.catalogue import technique, techniques
+from roundwise.engine.replies.inputs import ADDRESS_KEYS, GroupFacts, ReplyFacts, ReplySettings
+from roundwise.engine.replies.phrasebook import (
     Choice,
     Sentence,
     applies,
@@ -26,8 +26,8 @@ from engine.replies.phrasebook import (
     reply_tag,
     sentences,
 )
-from engine.replies.placeholders import group_facts, reply_facts
-from engine.terms import ContractTerms
+from roundwise.engine.replies.placeholders import group_facts, reply_facts
+from roundwise.engine.terms import ContractTerms
 
 # Good news first, then questions, then paid work: the client reads what is settled
 # before what costs money.

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.decide import Decision
-from engine.ledger import ContractState
-from engine.replies.adapt import reply_facts_of
-from engine.replies.compose import compose_facts
-from engine.replies.phrasebook import reply_languages
-from engine.terms import ContractTerms
+from roundwise.engine.decide import Decision
+from roundwise.engine.ledger import ContractState
+from roundwise.engine.replies.adapt import reply_facts_of
+from roundwise.engine.replies.compose import compose_facts
+from roundwise.engine.replies.phrasebook import reply_languages
+from roundwise.engine.terms import ContractTerms
 
 
 def reply_language(decision: Decision, terms: ContractTerms, override: str | None = None) -> str:

@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 from babel import Locale
 
-from engine.errors import UnsupportedReplyLanguageError as UnsupportedReplyLanguageError
-from engine.lint.script import CYRILLIC_TAG, split_tag, to_cyrillic
+from roundwise.engine.errors import UnsupportedReplyLanguageError as UnsupportedReplyLanguageError
+from roundwise.engine.lint.script import CYRILLIC_TAG, split_tag, to_cyrillic
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class Sentence:
 @cache
 def phrase_files() -> tuple[str, ...]:
     """Languages with a shipped phrase file (listed once: the package's files are fixed)."""
-    folder = resources.files("engine.replies").joinpath("phrases")
+    folder = resources.files("roundwise.engine.replies").joinpath("phrases")
     names = (entry.name for entry in folder.iterdir())
     return tuple(sorted(n.removesuffix(".yaml") for n in names if n.endswith(".yaml")))
 
@@ -74,7 +74,7 @@ def phrasebook(language: str) -> Mapping[str, Any]:
     base, cyrillic = split_tag(language)
     if base not in phrase_files():
         raise UnsupportedReplyLanguageError(f"no reply phrases for language {language!r}")
-    path = resources.files("engine.replies").joinpath("phrases", f"{base}.yaml")
+    path = resources.files("roundwise.engine.replies").joinpath("phrases", f"{base}.yaml")
     data: Mapping[str, Any] = yaml.safe_load(path.read_text("utf-8"))
     return _transliterated(data) if cyrillic else data
 

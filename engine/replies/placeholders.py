@@ -21,12 +21,12 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from engine.lint.checks import finds_any
-from engine.lint.script import split_tag, to_cyrillic, to_latin
-from engine.replies.address import name_forms
-from engine.replies.inputs import GroupFacts, ReplyFacts, ReplySettings
-from engine.replies.phrasebook import Choice, render
-from engine.terms import (
+from roundwise.engine.lint.checks import finds_any
+from roundwise.engine.lint.script import split_tag, to_cyrillic, to_latin
+from roundwise.engine.replies.address import name_forms
+from roundwise.engine.replies.inputs import GroupFacts, ReplyFacts, ReplySettings
+from roundwise.engine.replies.phrasebook import Choice, render
+from roundwise.engine.terms import (
     ClauseKey,
     ContractTerms,
     FlatRoundPrice,
@@ -34,7 +34,7 @@ from engine.terms import (
     PerWordRoundPrice,
     RevisionPolicy,
 )
-from engine.terms.clauses import clause_heading
+from roundwise.engine.terms.clauses import clause_heading
 
 _MAX_QUOTED = 160
 # Verdicts priced as extra rounds (the rest are change orders at the hourly rate).

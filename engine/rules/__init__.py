@@ -9,14 +9,14 @@ raises (`RequestError`): without a deliverable there is nothing to judge.
 
 from collections.abc import Callable
 
-from engine.rules.approval import check_after_approval
-from engine.rules.deliverable import check_unknown_deliverable
-from engine.rules.facts import Change, Facts, share_text
-from engine.rules.pricing import new_work_part, quote_of, round_part
-from engine.rules.result import ClauseRef, RuleResult
-from engine.rules.rounds import check_extra_round, check_included
-from engine.rules.scope import check_free_fix, check_out_of_scope, check_vague
-from engine.rules.size import check_too_large
+from roundwise.engine.rules.approval import check_after_approval
+from roundwise.engine.rules.deliverable import check_unknown_deliverable
+from roundwise.engine.rules.facts import Change, Facts, share_text
+from roundwise.engine.rules.pricing import new_work_part, quote_of, round_part
+from roundwise.engine.rules.result import ClauseRef, RuleResult
+from roundwise.engine.rules.rounds import check_extra_round, check_included
+from roundwise.engine.rules.scope import check_free_fix, check_out_of_scope, check_vague
+from roundwise.engine.rules.size import check_too_large
 
 Rule = Callable[[Facts], RuleResult]
 

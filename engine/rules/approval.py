@@ -7,9 +7,9 @@ judged as if on time. Own errors stay free even after approval (see ``free_fix``
 
 from __future__ import annotations
 
-from engine.rules.facts import Facts
-from engine.rules.result import RuleResult
-from engine.terms import ClauseKey
+from roundwise.engine.rules.facts import Facts
+from roundwise.engine.rules.result import RuleResult
+from roundwise.engine.terms import ClauseKey
 
 _KIND_TEXT = {
     "explicit": "approved by the client",

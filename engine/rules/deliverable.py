@@ -6,8 +6,8 @@ cannot be judged at all (`RequestError`), whereas every other finding is a verdi
 
 from __future__ import annotations
 
-from engine.errors import FieldProblem, RequestError
-from engine.terms import ContractTerms, Deliverable
+from roundwise.engine.errors import FieldProblem, RequestError
+from roundwise.engine.terms import ContractTerms, Deliverable
 
 
 def check_unknown_deliverable(terms: ContractTerms, deliverable_id: str) -> Deliverable:

@@ -12,11 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
-from engine.ledger.state import Approval, DeliverableState
-from engine.rules.result import ClauseRef
-from engine.terms import ClauseKey, ContractTerms, Deliverable, RevisionPolicy, percent
-from engine.terms.clauses import clause_heading
-from engine.understand import ChangeItem
+from roundwise.engine.ledger.state import Approval, DeliverableState
+from roundwise.engine.rules.result import ClauseRef
+from roundwise.engine.terms import ClauseKey, ContractTerms, Deliverable, RevisionPolicy, percent
+from roundwise.engine.terms.clauses import clause_heading
+from roundwise.engine.understand import ChangeItem
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from engine.ledger.events import Quote, QuoteKind, QuotePart
-from engine.rules.facts import Facts
-from engine.terms import FlatRoundPrice, Money, PerWordRoundPrice, money
+from roundwise.engine.ledger.events import Quote, QuoteKind, QuotePart
+from roundwise.engine.rules.facts import Facts
+from roundwise.engine.terms import FlatRoundPrice, Money, PerWordRoundPrice, money
 
 
 def _money(facts: Facts, amount: Decimal) -> Money:

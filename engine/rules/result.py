@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.ledger.events import Verdict
-from engine.terms import Clause
+from roundwise.engine.ledger.events import Verdict
+from roundwise.engine.terms import Clause
 
 
 class _Frozen(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.rules.facts import Facts
-from engine.rules.result import RuleResult
-from engine.terms import ClauseKey
+from roundwise.engine.rules.facts import Facts
+from roundwise.engine.rules.result import RuleResult
+from roundwise.engine.terms import ClauseKey
 
 
 def _rounds_phrase(facts: Facts) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.rules.facts import Facts
-from engine.rules.result import RuleResult
-from engine.terms import ClauseKey
+from roundwise.engine.rules.facts import Facts
+from roundwise.engine.rules.result import RuleResult
+from roundwise.engine.terms import ClauseKey
 
 
 def check_out_of_scope(facts: Facts) -> RuleResult:

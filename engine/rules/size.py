@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.rules.facts import Facts, share_text
-from engine.rules.result import RuleResult
-from engine.terms import ClauseKey
+from roundwise.engine.rules.facts import Facts, share_text
+from roundwise.engine.rules.result import RuleResult
+from roundwise.engine.terms import ClauseKey
 
 
 def check_too_large(facts: Facts) -> RuleResult:

@@ -4,8 +4,8 @@ The creep score's formula and the alert thresholds are documented in
 `engine.scope.report` (and printed with every report).
 """
 
-from engine.scope.model import Alert, Ask, DeliverableScope, ScopeReport, report_dict
-from engine.scope.report import ALERT_WINDOW, CREEP_FORMULA, scope_report
+from roundwise.engine.scope.model import Alert, Ask, DeliverableScope, ScopeReport, report_dict
+from roundwise.engine.scope.report import ALERT_WINDOW, CREEP_FORMULA, scope_report
 
 __all__ = [
     "ALERT_WINDOW",

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from engine.terms import Money
+from roundwise.engine.terms import Money
 
 
 @dataclass(frozen=True, slots=True)

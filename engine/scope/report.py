@@ -33,11 +33,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from engine.ledger import ContractState, DeliverableState, Event, RequestRecord, fold
-from engine.measure import measure
-from engine.rules import share_text
-from engine.scope.model import Alert, Ask, DeliverableScope, ScopeReport
-from engine.terms import (
+from roundwise.engine.ledger import ContractState, DeliverableState, Event, RequestRecord, fold
+from roundwise.engine.measure import measure
+from roundwise.engine.rules import share_text
+from roundwise.engine.scope.model import Alert, Ask, DeliverableScope, ScopeReport
+from roundwise.engine.terms import (
     ClauseKey,
     ContractTerms,
     FlatRoundPrice,

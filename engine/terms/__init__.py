@@ -7,8 +7,8 @@ and `engine.terms.intake`), read a stored one (`reload_spec`), the models (`Cont
 (`terms_sha256`).
 """
 
-from engine.terms.clauses import Clause, ClauseKey, clause, clauses, money, percent
-from engine.terms.contract import (
+from roundwise.engine.terms.clauses import Clause, ClauseKey, clause, clauses, money, percent
+from roundwise.engine.terms.contract import (
     ContractTerms,
     Deliverable,
     DeliverableKind,
@@ -16,9 +16,9 @@ from engine.terms.contract import (
     PaymentTerms,
     Unit,
 )
-from engine.terms.digest import canonical_terms_json, terms_sha256
-from engine.terms.money import Money
-from engine.terms.policy import (
+from roundwise.engine.terms.digest import canonical_terms_json, terms_sha256
+from roundwise.engine.terms.money import Money
+from roundwise.engine.terms.policy import (
     ExtraRoundPrice,
     FlatRoundPrice,
     HourlyRoundPrice,
@@ -28,8 +28,8 @@ from engine.terms.policy import (
     RevisionPolicy,
     effective_policy,
 )
-from engine.terms.reading import SpecFormat
-from engine.terms.spec import format_path, load_spec, parse_spec, reload_spec
+from roundwise.engine.terms.reading import SpecFormat
+from roundwise.engine.terms.spec import format_path, load_spec, parse_spec, reload_spec
 
 __all__ = [
     "Clause",

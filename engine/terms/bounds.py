@@ -18,7 +18,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from engine.terms.money import ExactDecimal
+from roundwise.engine.terms.money import ExactDecimal
 
 # Reading spec text (before any value is built).
 MAX_NESTING = 32  # a spec is 5 levels deep; 5,000 nested "[" once overflowed the stack

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from babel.numbers import format_currency, format_decimal
 
-from engine.terms.contract import ContractTerms
-from engine.terms.policy import (
+from roundwise.engine.terms.contract import ContractTerms
+from roundwise.engine.terms.policy import (
     FlatRoundPrice,
     HourlyRoundPrice,
     PerWordRoundPrice,

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from engine.terms.bounds import Fraction, Size, SpecAmount
-from engine.terms.money import CurrencyCode
-from engine.terms.policy import PolicyOverride, RevisionPolicy, effective_policy
+from roundwise.engine.terms.bounds import Fraction, Size, SpecAmount
+from roundwise.engine.terms.money import CurrencyCode
+from roundwise.engine.terms.policy import PolicyOverride, RevisionPolicy, effective_policy
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from engine.terms.contract import ContractTerms
+from roundwise.engine.terms.contract import ContractTerms
 
 # Digests of recently seen terms objects, by identity (terms are frozen, and the store
 # shares one parsed object per stored spec, so a contract's every request hits).

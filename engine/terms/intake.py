@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from babel.numbers import list_currencies
 
-from engine.errors import FieldProblem
-from engine.terms.bounds import (
+from roundwise.engine.errors import FieldProblem
+from roundwise.engine.terms.bounds import (
     FIRST_DATE,
     LAST_DATE,
     MAX_EXCLUSIONS,
@@ -26,8 +26,8 @@ from engine.terms.bounds import (
     MAX_SHARE,
     NOT_CURRENCIES,
 )
-from engine.terms.contract import ContractTerms
-from engine.terms.policy import PolicyOverride, RevisionPolicy
+from roundwise.engine.terms.contract import ContractTerms
+from roundwise.engine.terms.policy import PolicyOverride, RevisionPolicy
 
 
 def intake_problems(terms: ContractTerms) -> tuple[FieldProblem, ...]:

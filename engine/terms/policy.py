@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from engine.terms.bounds import ChangeItems, Hours, Share, SpecAmount
+from roundwise.engine.terms.bounds import ChangeItems, Hours, Share, SpecAmount
 
 
 class _Frozen(BaseModel):

@@ -25,8 +25,8 @@ import yaml
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from engine.errors import FieldProblem, SpecError
-from engine.terms.bounds import MAX_NESTING, MAX_NODES, MAX_NUMBER_DIGITS
+from roundwise.engine.errors import FieldProblem, SpecError
+from roundwise.engine.terms.bounds import MAX_NESTING, MAX_NODES, MAX_NUMBER_DIGITS
 
 SpecFormat = Literal["yaml", "json"]
 

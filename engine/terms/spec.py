@@ -21,10 +21,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine.errors import FieldProblem, SpecError
-from engine.terms.contract import ContractTerms
-from engine.terms.intake import intake_problems
-from engine.terms.reading import SpecFormat, decode, screen
+from roundwise.engine.errors import FieldProblem, SpecError
+from roundwise.engine.terms.contract import ContractTerms
+from roundwise.engine.terms.intake import intake_problems
+from roundwise.engine.terms.reading import SpecFormat, decode, screen
 
 
 def parse_spec(text: str, fmt: SpecFormat = "yaml") -> ContractTerms:

@@ -9,8 +9,8 @@ explanation) that produced it. Cue lists are per-language YAML data in ``cues/``
 (English, Slovenian, Polish, Serbian Latin, Greek, Georgian).
 """
 
-from engine.understand.analyse import analyse_request, overall_scope
-from engine.understand.model import (
+from roundwise.engine.understand.analyse import analyse_request, overall_scope
+from roundwise.engine.understand.model import (
     ITEM_SCOPES,
     LANGUAGES,
     SCOPES,

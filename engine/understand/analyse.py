@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from engine.understand.classify import (
+from roundwise.engine.understand.classify import (
     CONCRETE_KINDS,
     ContractCues,
     contract_cues,
@@ -22,10 +22,10 @@ from engine.understand.classify import (
     item_scope,
     read_clause,
 )
-from engine.understand.cuebook import CueBook, cuebook
-from engine.understand.fold import fold
-from engine.understand.language import detect_language
-from engine.understand.model import (
+from roundwise.engine.understand.cuebook import CueBook, cuebook
+from roundwise.engine.understand.fold import fold
+from roundwise.engine.understand.language import detect_language
+from roundwise.engine.understand.model import (
     ChangeItem,
     Cue,
     ItemScope,
@@ -33,10 +33,10 @@ from engine.understand.model import (
     RequestContext,
     Scope,
 )
-from engine.understand.prefilter import Screen
-from engine.understand.reader import assess
-from engine.understand.split import Span, split_message
-from engine.understand.stage import read_stage
+from roundwise.engine.understand.prefilter import Screen
+from roundwise.engine.understand.reader import assess
+from roundwise.engine.understand.split import Span, split_message
+from roundwise.engine.understand.stage import read_stage
 
 # A clause of at most this many words can be a follow-up to the item before it.
 FOLLOW_UP_WORDS = 4

@@ -38,9 +38,15 @@ from typing import Any
 
 import yaml
 
-from engine.understand.fold import fold_pattern
-from engine.understand.model import Cue
-from engine.understand.prefilter import EVERYTHING, Conditions, Prefilter, Screen, read_phrase
+from roundwise.engine.understand.fold import fold_pattern
+from roundwise.engine.understand.model import Cue
+from roundwise.engine.understand.prefilter import (
+    EVERYTHING,
+    Conditions,
+    Prefilter,
+    Screen,
+    read_phrase,
+)
 
 # A cue with at most this many possible phrases runs them one by one, not its alternation.
 PHRASES_ALONE = 4
@@ -318,7 +324,7 @@ def _language_patterns(data: Mapping[str, Any]) -> Iterator[tuple[str, list[Any]
 
 
 def _read(name: str) -> Any:
-    text = resources.files("engine.understand.cues").joinpath(name).read_text("utf-8")
+    text = resources.files("roundwise.engine.understand.cues").joinpath(name).read_text("utf-8")
     return yaml.load(text, Loader=_LOADER)
 
 

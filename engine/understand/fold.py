@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from engine.translation import FilledTable
+from roundwise.engine.translation import FilledTable
 
 _SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "ς": "σ", "ı": "i", "ŀ": "l", "’": "'", "ʼ": "'"}
 # Serbian Cyrillic folds to the Serbian Latin cue spelling, letter for letter, so one cue

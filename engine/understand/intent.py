@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from engine.understand.model import Cue
+from roundwise.engine.understand.model import Cue
 
 Intent = Literal[
     "revision_request",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from engine.understand.reader import Assessment
+    from roundwise.engine.understand.reader import Assessment
 
 ItemScope = Literal["in_scope", "out_of_scope", "free_fix", "vague"]
 Scope = Literal["in_scope", "out_of_scope", "free_fix", "vague", "mixed"]

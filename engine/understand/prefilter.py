@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.translation import FilledTable
+from roundwise.engine.translation import FilledTable
 
 # Exact sets (every string a sub-pattern can match) are kept while they stay this small.
 EXACT_LIMIT = 16

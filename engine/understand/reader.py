@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.understand.intent import NO_CHANGE, Intent, rule_intent
-from engine.understand.model import LANGUAGES, Cue, RequestAnalysis
-from engine.understand.statistical import HeadReading, read_statistically, reader_model
+from roundwise.engine.understand.intent import NO_CHANGE, Intent, rule_intent
+from roundwise.engine.understand.model import LANGUAGES, Cue, RequestAnalysis
+from roundwise.engine.understand.statistical import HeadReading, read_statistically, reader_model
 
 # Chosen on dev: at most a fifth of dev messages go to review (docs/understanding.md).
 REVIEW_BELOW = 0.2

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from engine.understand.features import pair_features, style_features, word_features, words
+from roundwise.engine.understand.features import pair_features, style_features, word_features, words
 
 Matrix = npt.NDArray[np.float64]
 
@@ -111,7 +111,11 @@ def parse_model(data: dict[str, Any]) -> ReaderModel:
 @lru_cache(maxsize=1)
 def reader_model() -> ReaderModel:
     """The packaged model, read and indexed once per process."""
-    text = resources.files("engine.understand.models").joinpath("reader.json").read_text("utf-8")
+    text = (
+        resources.files("roundwise.engine.understand.models")
+        .joinpath("reader.json")
+        .read_text("utf-8")
+    )
     return parse_model(json.loads(text))
 
 

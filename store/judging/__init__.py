@@ -19,12 +19,12 @@ Read in this order:
 
 from __future__ import annotations
 
-from store.async_pool import AsyncPool
-from store.db import Database
-from store.judging.gateway import Claimed, ContractRow, Gateway, KeyAsk, Reading, Storing
-from store.judging.postgres import PostgresGateway
-from store.judging.protocol import Judging, OffLoop, Preread, judge, plan_read
-from store.judging.sqlite import SqliteGateway
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.db import Database
+from roundwise.store.judging.gateway import Claimed, ContractRow, Gateway, KeyAsk, Reading, Storing
+from roundwise.store.judging.postgres import PostgresGateway
+from roundwise.store.judging.protocol import Judging, OffLoop, Preread, judge, plan_read
+from roundwise.store.judging.sqlite import SqliteGateway
 
 
 def gateway_for(db: Database, pool: AsyncPool | None) -> Gateway:

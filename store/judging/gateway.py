@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from engine.decide import Decision, RevisionRequest
-from engine.ledger import Event
-from store.base import utcnow
-from store.contracts import ContractHead, terms_from_text
-from store.idempotency import KeyCompletion, KeyPolicy, StoredResponse
-from store.ids import new_id
-from store.judgements import DecisionRow, Judged, ReplyRow, RequestRow
-from store.ledger import new_event_values
+from roundwise.engine.decide import Decision, RevisionRequest
+from roundwise.engine.ledger import Event
+from roundwise.store.base import utcnow
+from roundwise.store.contracts import ContractHead, terms_from_text
+from roundwise.store.idempotency import KeyCompletion, KeyPolicy, StoredResponse
+from roundwise.store.ids import new_id
+from roundwise.store.judgements import DecisionRow, Judged, ReplyRow, RequestRow
+from roundwise.store.ledger import new_event_values
 
 
 @dataclass(frozen=True, slots=True)

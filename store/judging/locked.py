@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from store import statements
-from store.base import table_of
-from store.db import Database
-from store.errors import NotFoundError
-from store.idempotency import complete_in
-from store.judgements import Judged, by_external_id
-from store.judging.gateway import ContractRow, Decide, Reading, Storing
-from store.ledger import ledger_texts
-from store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
+from roundwise.store import statements
+from roundwise.store.base import table_of
+from roundwise.store.db import Database
+from roundwise.store.errors import NotFoundError
+from roundwise.store.idempotency import complete_in
+from roundwise.store.judgements import Judged, by_external_id
+from roundwise.store.judging.gateway import ContractRow, Decide, Reading, Storing
+from roundwise.store.ledger import ledger_texts
+from roundwise.store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
 
 # The tables of ``Storing.rows()``, in the same (foreign-key) order.
 JUDGEMENT_TABLES = (

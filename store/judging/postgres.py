@@ -39,17 +39,22 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 from sqlalchemy import Table
 
-from store import jsoncodec
-from store.accounts import hash_key, key_prefix
-from store.async_pool import AsyncPool
-from store.base import table_of
-from store.db import Database
-from store.idempotency import IN_FLIGHT, KEY_COLUMNS, authenticate_and_claim, completion_values
-from store.judgements import Judged
-from store.judging import locked
-from store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading, Storing
-from store.models import ApiKey, Contract, IdempotencyRecord, LedgerEvent
-from store.statements import EVENT_COLUMNS
+from roundwise.store import jsoncodec
+from roundwise.store.accounts import hash_key, key_prefix
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.base import table_of
+from roundwise.store.db import Database
+from roundwise.store.idempotency import (
+    IN_FLIGHT,
+    KEY_COLUMNS,
+    authenticate_and_claim,
+    completion_values,
+)
+from roundwise.store.judgements import Judged
+from roundwise.store.judging import locked
+from roundwise.store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading, Storing
+from roundwise.store.models import ApiKey, Contract, IdempotencyRecord, LedgerEvent
+from roundwise.store.statements import EVENT_COLUMNS
 
 Row = TypeVar("Row")
 

@@ -28,14 +28,14 @@ from dataclasses import dataclass
 
 from anyio import CapacityLimiter, to_thread
 
-from engine.decide import RevisionRequest, decision_events, evaluate
-from engine.ledger import fold, settle
-from engine.replies import reply_document
-from store.contracts import ContractHead
-from store.errors import ConflictError, NotFoundError
-from store.ids import new_id
-from store.judgements import Judged
-from store.judging.gateway import (
+from roundwise.engine.decide import RevisionRequest, decision_events, evaluate
+from roundwise.engine.ledger import fold, settle
+from roundwise.engine.replies import reply_document
+from roundwise.store.contracts import ContractHead
+from roundwise.store.errors import ConflictError, NotFoundError
+from roundwise.store.ids import new_id
+from roundwise.store.judgements import Judged
+from roundwise.store.judging.gateway import (
     Completion,
     ContractRow,
     Gateway,
@@ -43,9 +43,9 @@ from store.judging.gateway import (
     Reading,
     Storing,
 )
-from store.ledger import Clock
-from store.ledger_memo import LEDGER_MEMO, FoldedPrefix, continued, from_start, read_from
-from store.versions import require_deliverable
+from roundwise.store.ledger import Clock
+from roundwise.store.ledger_memo import LEDGER_MEMO, FoldedPrefix, continued, from_start, read_from
+from roundwise.store.versions import require_deliverable
 
 JUDGED_STATUSES = frozenset({"signed", "completed"})
 OPTIMISTIC_ATTEMPTS = 2

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from anyio import to_thread
 
-from store.db import Database
-from store.idempotency import authenticate_and_claim
-from store.judgements import Judged
-from store.judging import locked
-from store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading, Storing
+from roundwise.store.db import Database
+from roundwise.store.idempotency import authenticate_and_claim
+from roundwise.store.judgements import Judged
+from roundwise.store.judging import locked
+from roundwise.store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading, Storing
 
 
 class SqliteGateway:

@@ -12,10 +12,10 @@ import pytest
 import yaml
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.settings import Settings
-from store.accounts import create_account
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.settings import Settings
+from roundwise.store.accounts import create_account
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient, served
 from tests.dbfixtures import database, db_url
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from store.accounts import hash_key, key_prefix, revoke_key
-from store.db import Database
-from store.models import ApiKey
+from roundwise.store.accounts import hash_key, key_prefix, revoke_key
+from roundwise.store.db import Database
+from roundwise.store.models import ApiKey
 from tests.api.asgiclient import ASGIClient
 
 

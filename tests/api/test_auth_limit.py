@@ -10,10 +10,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.auth_limit import FailedAuthLimiter
-from api.settings import Settings
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.auth_limit import FailedAuthLimiter
+from roundwise.api.settings import Settings
+from roundwise.store.db import Database
 from tests.api.conftest import new_account
 
 PER_ADDRESS, PER_PREFIX, WINDOW = 4, 2, 60.0

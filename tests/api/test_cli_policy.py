@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli.main import app
-from engine.ledger import dump_events, load_events
+from roundwise.api.cli.main import app
+from roundwise.engine.ledger import dump_events, load_events
 from tests.engine.bakery_project import play, tampered
 
 ROOT = Path(__file__).resolve().parents[2]

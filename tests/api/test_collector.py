@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from api.collector import freeze_survivors, keep_survivors_frozen
+from roundwise.api.collector import freeze_survivors, keep_survivors_frozen
 
 
 class Node:

@@ -10,11 +10,15 @@ import re
 
 import pytest
 
-import engine.errors
-from api.errors import AuthenticationError, error_response, status_of
-from contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
-from engine.errors import RoundwiseError, UnsupportedLanguageError, UnsupportedReplyLanguageError
-from store.errors import StoredSpecInvalidError
+from roundwise import engine
+from roundwise.api.errors import AuthenticationError, error_response, status_of
+from roundwise.contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
+from roundwise.engine.errors import (
+    RoundwiseError,
+    UnsupportedLanguageError,
+    UnsupportedReplyLanguageError,
+)
+from roundwise.store.errors import StoredSpecInvalidError
 
 
 def _tree() -> list[type[RoundwiseError]]:

@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from api import expiry
-from api.app import create_app
-from api.settings import Settings
-from store import idempotency
-from store.accounts import create_account
-from store.base import utcnow
-from store.db import Database
-from store.ids import new_id
-from store.models import IdempotencyRecord
+from roundwise.api import expiry
+from roundwise.api.app import create_app
+from roundwise.api.settings import Settings
+from roundwise.store import idempotency
+from roundwise.store.accounts import create_account
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.ids import new_id
+from roundwise.store.models import IdempotencyRecord
 from tests.api.asgiclient import served
 
 TTL = timedelta(hours=24)

@@ -25,9 +25,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.schemas import MESSAGE_MAX_CHARS, MESSAGE_MAX_WORDS
-from store.accounts import create_account
-from store.db import Database
+from roundwise.api.schemas import MESSAGE_MAX_CHARS, MESSAGE_MAX_WORDS
+from roundwise.store.accounts import create_account
+from roundwise.store.db import Database
 from tests.api.conftest import example_spec_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,7 +50,7 @@ def server(db_url: str) -> Iterator[str]:
         "ROUNDWISE_IDEMPOTENCY_PRUNE_SECONDS": "0",
         "ROUNDWISE_DB_POOL_SIZE": "4",  # the smallest: the test server shares PostgreSQL
     }
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "roundwise.api.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"

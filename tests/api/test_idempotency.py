@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from api.app import create_app
-from api.middleware import bearer_token
-from api.settings import Settings
-from store import idempotency
-from store.accounts import authenticate
-from store.base import utcnow
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.middleware import bearer_token
+from roundwise.api.settings import Settings
+from roundwise.store import idempotency
+from roundwise.store.accounts import authenticate
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient
 
 POLICY = idempotency.KeyPolicy(ttl=timedelta(hours=24), stale_after=timedelta(minutes=2))
@@ -47,7 +47,7 @@ def test_a_retry_while_the_first_is_in_flight_is_409(
     assert account_id is not None
     body = b'{"name":"Slow"}'
     scope = {"method": "POST", "path": "/v1/clients", "query_string": b""}
-    from api.middleware import request_fingerprint
+    from roundwise.api.middleware import request_fingerprint
 
     fingerprint = request_fingerprint(scope, body)
     claim = idempotency.authenticate_and_claim(
@@ -150,7 +150,7 @@ def test_a_judged_revision_request_stores_its_response_with_the_judgement(
     is byte for byte the one sent, and a retry replays it without judging again."""
     from sqlalchemy import select
 
-    from store.models import IdempotencyRecord
+    from roundwise.store.models import IdempotencyRecord
     from tests.api.test_revision_requests import delivered_contract
 
     contract_id = delivered_contract(client, auth)

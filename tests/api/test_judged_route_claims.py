@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from api.app import API_PREFIX
-from api.middleware import own_key_paths
-from api.routes import routers
-from store.judging.gateway import Gateway, KeyAsk, Reading
-from store.judging.postgres import PostgresGateway
-from store.judging.sqlite import SqliteGateway
+from roundwise.api.app import API_PREFIX
+from roundwise.api.middleware import own_key_paths
+from roundwise.api.routes import routers
+from roundwise.store.judging.gateway import Gateway, KeyAsk, Reading
+from roundwise.store.judging.postgres import PostgresGateway
+from roundwise.store.judging.sqlite import SqliteGateway
 from tests.api.asgiclient import ASGIClient
 from tests.api.test_revision_requests import ASK, delivered_contract
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from store.async_pool import AsyncPool
+from roundwise.store.async_pool import AsyncPool
 from tests.api.asgiclient import ASGIClient
 from tests.api.test_revision_requests import ASK, delivered_contract
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.routes import clients as clients_routes
-from api.schemas import DOCUMENT_MAX_CHARS, MESSAGE_MAX_CHARS, MESSAGE_MAX_WORDS
-from api.settings import Settings
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.routes import clients as clients_routes
+from roundwise.api.schemas import DOCUMENT_MAX_CHARS, MESSAGE_MAX_CHARS, MESSAGE_MAX_WORDS
+from roundwise.api.settings import Settings
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import BODY_LIMIT
 from tests.api.test_revision_requests import delivered_contract

@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from api.logs import JsonFormatter, RedactExceptions, configure_logging
-from api.routes import contracts as contract_routes
+from roundwise.api.logs import JsonFormatter, RedactExceptions, configure_logging
+from roundwise.api.routes import contracts as contract_routes
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import example_spec_text
 from tests.api.test_revision_requests import delivered_contract

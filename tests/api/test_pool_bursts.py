@@ -13,9 +13,9 @@ import time
 
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.settings import Settings
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.settings import Settings
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient, served
 from tests.api.conftest import new_account, signed_contract
 

@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from api.app import create_app
-from api.settings import Settings
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.settings import Settings
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import new_account
 

@@ -19,9 +19,9 @@ import pytest
 import uvicorn
 import yaml
 
-from api.app import create_app
-from api.settings import Settings
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.settings import Settings
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import example_spec, example_spec_text
 

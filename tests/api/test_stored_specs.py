@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from engine.terms import reload_spec, terms_sha256
-from store.db import Database
-from store.models import Contract
+from roundwise.engine.terms import reload_spec, terms_sha256
+from roundwise.store.db import Database
+from roundwise.store.models import Contract
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import example_spec, example_spec_text
 from tests.api.test_revision_requests import HOME_V1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.measure import measure
+from roundwise.engine.measure import measure
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import example_spec, example_spec_text
 from tests.api.test_revision_requests import ASK, HOME_V1, delivered_contract

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from api.cli.inputs import MAX_INPUT_VARIABLE
+from roundwise.api.cli.inputs import MAX_INPUT_VARIABLE
 from tests.cli.conftest import LEDGER, REQUEST, SPEC, invoke, run, write
 
 DEEP = 100_000

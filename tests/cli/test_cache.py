@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from api.cli import cache
-from engine.understand import RequestContext, analyse_request
-from engine.understand import cuebook as cuebook_module
-from engine.understand.cuebook import book_from_state, packaged_state
+from roundwise.api.cli import cache
+from roundwise.engine.understand import RequestContext, analyse_request
+from roundwise.engine.understand import cuebook as cuebook_module
+from roundwise.engine.understand.cuebook import book_from_state, packaged_state
 
 MESSAGES = (
     "Hi Ana, could you make the opening paragraph shorter and also write five Instagram posts?",
@@ -116,7 +116,7 @@ def test_no_cache_turns_it_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch)
 def test_understanding_uses_the_cached_book_and_lazy_models_only_within_the_block(
     cache_dir: Path,
 ) -> None:
-    from engine.understand import language
+    from roundwise.engine.understand import language
 
     before = cuebook_module.cuebook()
     with cache.understanding() as how:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import get_args
 
-from api.cli.choices import ReplyLanguage, Tone
-from engine.replies import reply_languages
-from engine.replies.inputs import Tone as EngineTone
+from roundwise.api.cli.choices import ReplyLanguage, Tone
+from roundwise.engine.replies import reply_languages
+from roundwise.engine.replies.inputs import Tone as EngineTone
 from tests.cli.conftest import REQUEST, SPEC, invoke, write
 
 

@@ -8,8 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli.main import RoundwiseGroup
-from engine.errors import SpecError
+from roundwise.api.cli.main import RoundwiseGroup
+from roundwise.engine.errors import SpecError
 
 
 def app_raising(error: BaseException) -> typer.Typer:

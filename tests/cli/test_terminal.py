@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import measure_cmd
-from api.cli.main import app
-from api.cli.terminal import colour_allowed, spinner
+from roundwise.api.cli import measure_cmd
+from roundwise.api.cli.main import app
+from roundwise.api.cli.terminal import colour_allowed, spinner
 from tests.cli.conftest import ROOT, invoke, run, write
 
 

@@ -17,10 +17,10 @@ import pypdf
 import pytest
 import yaml
 
-from contracts.documents import RenderedDocument, render_document
-from contracts.loading import read_ledger, read_spec
-from engine.ledger import Event
-from engine.terms import ContractTerms, load_spec
+from roundwise.contracts.documents import RenderedDocument, render_document
+from roundwise.contracts.loading import read_ledger, read_spec
+from roundwise.engine.ledger import Event
+from roundwise.engine.terms import ContractTerms, load_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 EXAMPLE_IDS = ("bakery-web-copy", "fox-logo", "manual-translation")

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from engine.decide import Decision, RevisionRequest, decision_events, evaluate
-from engine.ledger import (
+from roundwise.engine.decide import Decision, RevisionRequest, decision_events, evaluate
+from roundwise.engine.ledger import (
     ChangeOrderAccepted,
     ChangeOrderIssued,
     ContractSigned,
@@ -26,7 +26,7 @@ from engine.ledger import (
     dump_events,
     fold,
 )
-from engine.terms import parse_spec, terms_sha256
+from roundwise.engine.terms import parse_spec, terms_sha256
 
 EX = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 

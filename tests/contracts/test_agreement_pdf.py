@@ -8,8 +8,8 @@ import re
 import pikepdf
 import pytest
 
-from contracts.formatting import agreement_id
-from engine.terms import clauses, money, percent, terms_sha256
+from roundwise.contracts.formatting import agreement_id
+from roundwise.engine.terms import clauses, money, percent, terms_sha256
 from tests.contracts.conftest import EXAMPLE_IDS, ReadBack, example_terms, flat
 
 A4_POINTS = (595.28, 841.89)

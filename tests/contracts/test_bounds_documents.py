@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from contracts.documents import render_document
-from engine.terms import ContractTerms, load_spec, reload_spec
-from engine.terms.bounds import LAST_DATE, MAX_AMOUNT, MAX_HOURS, MAX_SIZE
+from roundwise.contracts.documents import render_document
+from roundwise.engine.terms import ContractTerms, load_spec, reload_spec
+from roundwise.engine.terms.bounds import LAST_DATE, MAX_AMOUNT, MAX_HOURS, MAX_SIZE
 from tests.contracts.conftest import CREATED, example_mapping, flat, read_back
 
 STEP = Decimal("0.0001")

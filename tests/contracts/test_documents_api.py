@@ -13,12 +13,12 @@ import pypdf
 import pytest
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.routes import documents
-from api.settings import Settings
-from store import contracts, ledger
-from store.accounts import create_account
-from store.db import Database
+from roundwise.api.app import create_app
+from roundwise.api.routes import documents
+from roundwise.api.settings import Settings
+from roundwise.store import contracts, ledger
+from roundwise.store.accounts import create_account
+from roundwise.store.db import Database
 from tests.api.asgiclient import ASGIClient, served
 from tests.contracts.conftest import example_events, example_terms
 from tests.dbfixtures import database, db_url

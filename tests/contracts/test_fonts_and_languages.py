@@ -7,8 +7,8 @@ import io
 import pikepdf
 import pytest
 
-from contracts.pdf import html_to_pdf
-from engine.terms import money
+from roundwise.contracts.pdf import html_to_pdf
+from roundwise.engine.terms import money
 from tests.contracts.conftest import ReadBack, flat, international_terms
 
 GEORGIAN = "ნინო ბერიძე"
@@ -63,7 +63,7 @@ def test_names_carry_their_own_language_and_money_follows_the_contract_locale(
 
 
 def test_the_markup_sets_lang_on_the_document_and_on_each_name() -> None:
-    from contracts.documents import agreement_html
+    from roundwise.contracts.documents import agreement_html
     from tests.contracts.conftest import CREATED
 
     _, html = agreement_html(international_terms(), CREATED)
@@ -88,7 +88,7 @@ def test_labels_are_capitalised_except_in_georgian_documents(lang: str, expected
 def test_only_fixed_english_labels_are_capitalised_never_user_text() -> None:
     import re
 
-    from contracts.documents import agreement_html
+    from roundwise.contracts.documents import agreement_html
     from tests.contracts.conftest import CREATED
 
     _, html = agreement_html(international_terms(), CREATED)

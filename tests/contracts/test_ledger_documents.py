@@ -7,12 +7,17 @@ import io
 import pikepdf
 import pytest
 
-from contracts.change_order import change_order_view
-from contracts.errors import DocumentNotFoundError
-from contracts.formatting import agreement_id, change_order_id, measured_share, money_value
-from contracts.statement import VERDICT_CLAUSES, ledger_digest, statement_view
-from engine.ledger import ChangeOrderIssued, DecisionMade, RevisionRequested, fold
-from engine.terms import clause, terms_sha256
+from roundwise.contracts.change_order import change_order_view
+from roundwise.contracts.errors import DocumentNotFoundError
+from roundwise.contracts.formatting import (
+    agreement_id,
+    change_order_id,
+    measured_share,
+    money_value,
+)
+from roundwise.contracts.statement import VERDICT_CLAUSES, ledger_digest, statement_view
+from roundwise.engine.ledger import ChangeOrderIssued, DecisionMade, RevisionRequested, fold
+from roundwise.engine.terms import clause, terms_sha256
 from tests.contracts.conftest import (
     CREATED,
     EXAMPLE_IDS,

@@ -10,7 +10,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli import render_cmd
+from roundwise.api.cli import render_cmd
 from tests.contracts.conftest import EXAMPLES
 
 app = typer.Typer()

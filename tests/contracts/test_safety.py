@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from contracts.documents import render_document
-from contracts.errors import UnsafeResourceError
-from contracts.fetcher import ConfinedFetcher, RefusedURLError
-from contracts.pdf import html_to_pdf
-from contracts.templating import TEMPLATES_DIR
-from engine.terms import load_spec
+from roundwise.contracts.documents import render_document
+from roundwise.contracts.errors import UnsafeResourceError
+from roundwise.contracts.fetcher import ConfinedFetcher, RefusedURLError
+from roundwise.contracts.pdf import html_to_pdf
+from roundwise.contracts.templating import TEMPLATES_DIR
+from roundwise.engine.terms import load_spec
 from tests.contracts.conftest import CREATED, example_mapping, read_back
 
 

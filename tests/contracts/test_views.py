@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from jinja2 import UndefinedError
 
-from contracts.documents import agreement_html
-from contracts.templating import environment, render_html
-from contracts.views import agreement_view
-from engine.terms import clauses, load_spec
+from roundwise.contracts.documents import agreement_html
+from roundwise.contracts.templating import environment, render_html
+from roundwise.contracts.views import agreement_view
+from roundwise.engine.terms import clauses, load_spec
 from tests.contracts.conftest import CREATED, example_mapping, example_terms
 
 
@@ -46,7 +46,7 @@ def test_a_template_using_an_undefined_name_fails_instead_of_printing_nothing() 
 
 
 def test_a_malformed_spec_fails_validation_before_anything_renders() -> None:
-    from engine.errors import SpecError
+    from roundwise.engine.errors import SpecError
 
     data = example_mapping("bakery-web-copy")
     data["deliverables"][1]["fee"] = "lots"
@@ -58,7 +58,7 @@ def test_a_malformed_spec_fails_validation_before_anything_renders() -> None:
 
 
 def test_a_statement_of_an_empty_ledger_says_nothing_has_happened_yet() -> None:
-    from contracts.statement import statement_view
+    from roundwise.contracts.statement import statement_view
 
     view = statement_view(example_terms("fox-logo"), (), CREATED)
     assert view.signed == "not recorded"

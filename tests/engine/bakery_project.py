@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from engine.decide import RevisionRequest, decision_events, evaluate
-from engine.ledger import (
+from roundwise.engine.decide import RevisionRequest, decision_events, evaluate
+from roundwise.engine.ledger import (
     ContractSigned,
     Event,
     RevisionDelivered,
@@ -21,7 +21,7 @@ from engine.ledger import (
     dump_events,
     fold,
 )
-from engine.terms import ContractTerms, parse_spec, terms_sha256
+from roundwise.engine.terms import ContractTerms, parse_spec, terms_sha256
 
 ROOT = Path(__file__).resolve().parents[2]
 LEDGERS = ROOT / "tests" / "data" / "ledgers"

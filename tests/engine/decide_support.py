@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from engine.decide import Decision, RevisionRequest, evaluate
-from engine.ledger import Event, fold
-from engine.terms import ContractTerms
+from roundwise.engine.decide import Decision, RevisionRequest, evaluate
+from roundwise.engine.ledger import Event, fold
+from roundwise.engine.terms import ContractTerms
 
 IN_SCOPE = (
     "Hi Ana, thanks for the draft! Could you make the opening paragraph a bit shorter and "

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from engine.ledger import (
+from roundwise.engine.ledger import (
     ContractSigned,
     DecisionMade,
     Event,
@@ -16,7 +16,7 @@ from engine.ledger import (
     RevisionRequested,
     VersionSubmitted,
 )
-from engine.terms import ContractTerms, parse_spec, terms_sha256
+from roundwise.engine.terms import ContractTerms, parse_spec, terms_sha256
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 LJUBLJANA = ZoneInfo("Europe/Ljubljana")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.measure import Measurement
+from roundwise.engine.measure import Measurement
 
 
 def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from engine.terms.bounds import (
+from roundwise.engine.terms.bounds import (
     FIRST_DATE,
     LAST_DATE,
     MAX_AMOUNT,
@@ -24,7 +24,7 @@ from engine.terms.bounds import (
     MAX_HOURS,
     MAX_SIZE,
 )
-from engine.terms.intake import iso_currencies
+from roundwise.engine.terms.intake import iso_currencies
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "contracts" / "examples" / "bakery-web-copy.yaml"
 STEP = Decimal("0.0001")  # the finest amount: four decimal places

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import ENGINE_VERSION
-from engine.decide import decision_events, decision_json, evaluate
-from engine.decide.request import RevisionRequest
-from engine.errors import RequestError
-from engine.ledger import ApprovedExplicitly, fold
-from engine.rules import RULES
-from engine.terms import load_spec, terms_sha256
+from roundwise.engine import ENGINE_VERSION
+from roundwise.engine.decide import decision_events, decision_json, evaluate
+from roundwise.engine.decide.request import RevisionRequest
+from roundwise.engine.errors import RequestError
+from roundwise.engine.ledger import ApprovedExplicitly, fold
+from roundwise.engine.rules import RULES
+from roundwise.engine.terms import load_spec, terms_sha256
 from tests.engine.decide_support import (
     FREE_FIX,
     IN_SCOPE,
@@ -292,7 +292,7 @@ def test_an_unchanged_revised_text_adds_nothing_to_judge() -> None:
 
 
 def test_a_decision_round_trips_through_its_json() -> None:
-    from engine.decide import Decision
+    from roundwise.engine.decide import Decision
 
     decision = judge(BAKERY, DRAFTS, MIXED, NOW, revised_text=replaced(100, 10))
     again = Decision.model_validate_json(decision_json(decision))

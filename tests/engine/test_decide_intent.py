@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.decide import decision_json
+from roundwise.engine.decide import decision_json
 from tests.engine.decide_support import IN_SCOPE, judge
 from tests.engine.ledger_support import at, example, signed, version
 

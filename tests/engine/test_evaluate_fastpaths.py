@@ -21,26 +21,40 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from engine.decide import RevisionRequest, decision_json, evaluate, request_context
-from engine.decide.context import build_request_context
-from engine.ledger import ContractState, Event, fold, load_events, settle, settles_something
-from engine.terms import ContractTerms, parse_spec
-from engine.understand.classify import _GROUP, drop_quoted, resolve_overlaps
-from engine.understand.cuebook import CueBook, cuebook
-from engine.understand.language import (
+from roundwise.engine.decide import RevisionRequest, decision_json, evaluate, request_context
+from roundwise.engine.decide.context import build_request_context
+from roundwise.engine.ledger import (
+    ContractState,
+    Event,
+    fold,
+    load_events,
+    settle,
+    settles_something,
+)
+from roundwise.engine.terms import ContractTerms, parse_spec
+from roundwise.engine.understand.classify import _GROUP, drop_quoted, resolve_overlaps
+from roundwise.engine.understand.cuebook import CueBook, cuebook
+from roundwise.engine.understand.language import (
     _LATIN_CODES,
     _SERBO_CROATIAN,
     _detector,
     detector_confidences,
 )
-from engine.understand.model import Cue
-from engine.understand.stage import _QUOTED, _WORD, _caps_runs, _is_capital, _is_name, name_words
+from roundwise.engine.understand.model import Cue
+from roundwise.engine.understand.stage import (
+    _QUOTED,
+    _WORD,
+    _caps_runs,
+    _is_capital,
+    _is_name,
+    name_words,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 NAMES = ("bakery-web-copy", "fox-logo", "manual-translation")
 BOOK = cuebook()
 # The module (``engine.decide.evaluate`` as an attribute is the function of that name).
-evaluate_module = importlib.import_module("engine.decide.evaluate")
+evaluate_module = importlib.import_module("roundwise.engine.decide.evaluate")
 
 
 def _example(name: str) -> tuple[ContractTerms, tuple[Event, ...]]:
@@ -145,7 +159,7 @@ def test_equal_terms_in_another_object_get_their_own_equal_context() -> None:
 
 
 def test_the_context_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import engine.decide.context as context_module
+    import roundwise.engine.decide.context as context_module
 
     monkeypatch.setattr(context_module, "_contexts", {})
     monkeypatch.setattr(context_module, "_CONTEXTS_KEPT", 2)

@@ -15,8 +15,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from engine.decide import RevisionRequest, decision_events, evaluate, understand
-from engine.ledger import (
+from roundwise.engine.decide import RevisionRequest, decision_events, evaluate, understand
+from roundwise.engine.ledger import (
     ApprovedExplicitly,
     ChangeOrderAccepted,
     ChangeOrderIssued,
@@ -30,8 +30,8 @@ from engine.ledger import (
     fold,
     load_events,
 )
-from engine.terms import Money
-from engine.understand import RequestAnalysis
+from roundwise.engine.terms import Money
+from roundwise.engine.understand import RequestAnalysis
 from tests.engine.decide_support import FREE_FIX, IN_SCOPE, MIXED, OUT_OF_SCOPE, VAGUE
 from tests.engine.ledger_support import at, example, signed
 

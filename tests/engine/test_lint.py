@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.lint import Finding, UnsupportedLanguageError, lint_reply, supported_languages
-from engine.lint.patterns import parse_patterns, rules_for
-from engine.replies.catalogue import techniques
+from roundwise.engine.lint import Finding, UnsupportedLanguageError, lint_reply, supported_languages
+from roundwise.engine.lint.patterns import parse_patterns, rules_for
+from roundwise.engine.replies.catalogue import techniques
 
 GOOD = "Hi Marko,\n\nThank you for the notes. I'll make both changes in this round.\n\nAna"
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.lint import lint_reply
+from roundwise.engine.lint import lint_reply
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LATER: list[dict[str, Any]] = [
@@ -73,7 +73,7 @@ def test_the_corpora_are_large_enough_to_mean_something() -> None:
 
 
 def test_every_rule_of_the_linter_is_exercised_by_the_bad_corpus() -> None:
-    from engine.lint.patterns import rules_for
+    from roundwise.engine.lint.patterns import rules_for
 
     labelled = {rule for sample in BAD for rule in sample["expect"]}
     assert {r.id for r in rules_for("en")} <= labelled

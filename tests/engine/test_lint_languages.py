@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.lint import lint_reply, supported_languages
-from engine.lint.script import to_cyrillic
-from engine.replies.catalogue import techniques
-from engine.understand.cuebook import cuebook
-from engine.understand.language import detect_language
+from roundwise.engine.lint import lint_reply, supported_languages
+from roundwise.engine.lint.script import to_cyrillic
+from roundwise.engine.replies.catalogue import techniques
+from roundwise.engine.understand.cuebook import cuebook
+from roundwise.engine.understand.language import detect_language
 
 # language -> (greeting line, thanks sentence, the client's name)
 OPENINGS = {

@@ -17,9 +17,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.lint.checks import CHECKS, _plan, finds_any
-from engine.lint.patterns import rules_for, supported_languages
-from engine.lint.screen import AVAILABLE, Screen, canonical, canonical_char, required_literals
+from roundwise.engine.lint.checks import CHECKS, _plan, finds_any
+from roundwise.engine.lint.patterns import rules_for, supported_languages
+from roundwise.engine.lint.screen import (
+    AVAILABLE,
+    Screen,
+    canonical,
+    canonical_char,
+    required_literals,
+)
 from tests.engine.corpus_text import strings
 
 DATA = Path(__file__).resolve().parents[1] / "data"

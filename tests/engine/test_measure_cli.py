@@ -9,8 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from api.cli import measure_cmd
-from engine.measure import measure
+from roundwise.api.cli import measure_cmd
+from roundwise.engine.measure import measure
 
 
 def _app() -> typer.Typer:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.measure
-from engine.measure import MOVE_COST, MeasureOptions, measure, tokenize
+from roundwise import engine
+from roundwise.engine.measure import MOVE_COST, MeasureOptions, measure, tokenize
 from tests.engine.measure_reference import apply_blocks
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "measure"

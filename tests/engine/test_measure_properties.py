@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from engine.measure import MeasureOptions, measure, tokenize
-from engine.measure import align as align_module
-from engine.measure import changes as changes_module
+from roundwise.engine.measure import MeasureOptions, measure, tokenize
+from roundwise.engine.measure import align as align_module
+from roundwise.engine.measure import changes as changes_module
 from tests.engine.measure_reference import apply_blocks, edit_cost, lcs_length
 
 TINY = ["a", "b", "c"]

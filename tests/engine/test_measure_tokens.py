@@ -9,8 +9,14 @@ import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.measure import MeasureOptions, tokenize
-from engine.measure.tokens import _EDGE_PUNCT, _MAYBE_PER_CHAR, _PER_CHAR, _PUNCT, token_keys
+from roundwise.engine.measure import MeasureOptions, tokenize
+from roundwise.engine.measure.tokens import (
+    _EDGE_PUNCT,
+    _MAYBE_PER_CHAR,
+    _PER_CHAR,
+    _PUNCT,
+    token_keys,
+)
 
 ALL_OPTIONS = [
     MeasureOptions(),

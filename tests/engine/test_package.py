@@ -1,6 +1,6 @@
 """The engine's public surface is pinned: additions are deliberate."""
 
-import engine
+from roundwise import engine
 
 
 def test_engine_exports_its_version_and_error_base() -> None:

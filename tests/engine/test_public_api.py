@@ -11,7 +11,7 @@ import pkgutil
 
 import pytest
 
-import engine
+from roundwise import engine
 
 PUBLIC: dict[str, frozenset[str]] = {
     "engine": frozenset(
@@ -20,7 +20,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "RoundwiseError",
         }
     ),
-    "engine.errors": frozenset(
+    "roundwise.engine.errors": frozenset(
         {
             "FieldProblem",
             "LedgerError",
@@ -31,7 +31,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "UnsupportedReplyLanguageError",
         }
     ),
-    "engine.decide": frozenset(
+    "roundwise.engine.decide": frozenset(
         {
             "BILLABLE_VERDICTS",
             "ClauseRef",
@@ -52,7 +52,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "understand",
         }
     ),
-    "engine.ledger": frozenset(
+    "roundwise.engine.ledger": frozenset(
         {
             "APPROVAL_KINDS",
             "Approval",
@@ -93,7 +93,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "settles_something",
         }
     ),
-    "engine.lint": frozenset(
+    "roundwise.engine.lint": frozenset(
         {
             "Finding",
             "LintRule",
@@ -102,7 +102,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "supported_languages",
         }
     ),
-    "engine.measure": frozenset(
+    "roundwise.engine.measure": frozenset(
         {
             "EditBlock",
             "MIN_MOVE_WORDS",
@@ -115,7 +115,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "tokenize",
         }
     ),
-    "engine.replies": frozenset(
+    "roundwise.engine.replies": frozenset(
         {
             "CitedClause",
             "GroupFacts",
@@ -140,7 +140,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "techniques",
         }
     ),
-    "engine.rules": frozenset(
+    "roundwise.engine.rules": frozenset(
         {
             "Change",
             "ClauseRef",
@@ -163,7 +163,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "share_text",
         }
     ),
-    "engine.scope": frozenset(
+    "roundwise.engine.scope": frozenset(
         {
             "ALERT_WINDOW",
             "Alert",
@@ -175,7 +175,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "scope_report",
         }
     ),
-    "engine.terms": frozenset(
+    "roundwise.engine.terms": frozenset(
         {
             "Clause",
             "ClauseKey",
@@ -207,7 +207,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "terms_sha256",
         }
     ),
-    "engine.understand": frozenset(
+    "roundwise.engine.understand": frozenset(
         {
             "ChangeItem",
             "Cue",
@@ -240,7 +240,7 @@ def test_a_public_package_exports_exactly_its_pinned_names_and_each_exists(name:
 
 def test_no_internal_engine_module_declares_all() -> None:
     declaring = []
-    for info in pkgutil.walk_packages(engine.__path__, "engine."):
+    for info in pkgutil.walk_packages(engine.__path__, "roundwise.engine."):
         module = importlib.import_module(info.name)
         if hasattr(module, "__all__") and not info.ispkg and info.name not in PUBLIC:
             declaring.append(info.name)
@@ -249,6 +249,8 @@ def test_no_internal_engine_module_declares_all() -> None:
 
 def test_every_engine_package_is_pinned() -> None:
     packages = {
-        info.name for info in pkgutil.iter_modules(engine.__path__, "engine.") if info.ispkg
+        info.name
+        for info in pkgutil.iter_modules(engine.__path__, "roundwise.engine.")
+        if info.ispkg
     }
     assert packages <= set(PUBLIC)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from engine.decide import replay
-from engine.ledger import dump_events, load_events
-from engine.terms import load_spec
+from roundwise.engine.decide import replay
+from roundwise.engine.ledger import dump_events, load_events
+from roundwise.engine.terms import load_spec
 from tests.engine.bakery_project import LEDGERS, bakery, play, tampered
 
 TERMS = bakery()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import engine.lint
-import engine.replies
+from roundwise import engine
 
 
 def test_the_replies_package_exports_exactly_its_public_names() -> None:

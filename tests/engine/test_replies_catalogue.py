@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.replies.catalogue import STAGES, VERDICTS, parse_catalogue, technique, techniques
+from roundwise.engine.replies.catalogue import (
+    STAGES,
+    VERDICTS,
+    parse_catalogue,
+    technique,
+    techniques,
+)
 
 
 def test_the_catalogue_holds_every_technique_from_t01_to_t26() -> None:

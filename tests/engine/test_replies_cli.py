@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from api.cli.main import app
+from roundwise.api.cli.main import app
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 BAKERY = str(EXAMPLES / "bakery-web-copy.yaml")

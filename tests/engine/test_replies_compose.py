@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from engine.decide import Decision
-from engine.replies import (
+from roundwise.engine.decide import Decision
+from roundwise.engine.replies import (
     CitedClause,
     GroupFacts,
     ReplyFacts,
@@ -16,8 +16,8 @@ from engine.replies import (
     compose_facts,
     reply_facts_of,
 )
-from engine.replies.placeholders import date_locale, share_text
-from engine.terms import ContractTerms, HourlyRoundPrice
+from roundwise.engine.replies.placeholders import date_locale, share_text
+from roundwise.engine.terms import ContractTerms, HourlyRoundPrice
 from tests.golden.scenarios import contract, scenario
 
 ROUNDS = CitedClause("6.1", "Revision rounds included")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.replies import Reply, ReplySettings, compose_reply
+from roundwise.engine.replies import Reply, ReplySettings, compose_reply
 from tests.golden.scenarios import scenario
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"

@@ -26,23 +26,23 @@ import yaml
 from babel import Locale
 from babel.numbers import format_currency
 
-from engine.decide import RevisionRequest, evaluate
-from engine.ledger import ContractSigned, Event, VersionSubmitted, fold
-from engine.lint import lint_reply
-from engine.lint.script import to_cyrillic, to_latin
-from engine.replies import (
+from roundwise.engine.decide import RevisionRequest, evaluate
+from roundwise.engine.ledger import ContractSigned, Event, VersionSubmitted, fold
+from roundwise.engine.lint import lint_reply
+from roundwise.engine.lint.script import to_cyrillic, to_latin
+from roundwise.engine.replies import (
     Reply,
     ReplySettings,
     UnsupportedReplyLanguageError,
     compose_facts,
     compose_reply,
 )
-from engine.replies.address import name_forms
-from engine.replies.phrasebook import phrase_files, reply_languages
-from engine.replies.placeholders import date_locale
-from engine.terms import ContractTerms, terms_sha256
-from engine.understand.cuebook import cuebook
-from engine.understand.language import detect_language
+from roundwise.engine.replies.address import name_forms
+from roundwise.engine.replies.phrasebook import phrase_files, reply_languages
+from roundwise.engine.replies.placeholders import date_locale
+from roundwise.engine.terms import ContractTerms, terms_sha256
+from roundwise.engine.understand.cuebook import cuebook
+from roundwise.engine.understand.language import detect_language
 from tests.golden.languages import (
     LANGUAGE_TAGS,
     LOCALS,

@@ -12,10 +12,10 @@ import pytest
 import regex
 from babel.numbers import get_currency_symbol
 
-from engine.decide import BILLABLE_VERDICTS
-from engine.lint import lint_reply
-from engine.replies import TONES, Reply, ReplySettings, compose_reply, techniques
-from engine.replies.placeholders import date_locale
+from roundwise.engine.decide import BILLABLE_VERDICTS
+from roundwise.engine.lint import lint_reply
+from roundwise.engine.replies import TONES, Reply, ReplySettings, compose_reply, techniques
+from roundwise.engine.replies.placeholders import date_locale
 from tests.golden.scenarios import CONTRACTS, VERDICTS, Scenario, scenario
 
 STAGES = ("calm", "explosion")
@@ -171,7 +171,7 @@ def test_billable_verdicts_are_the_decision_modules_own() -> None:
 
 
 def test_a_given_analysis_decides_the_stage_of_the_reply() -> None:
-    from engine.understand import RequestContext, analyse_request
+    from roundwise.engine.understand import RequestContext, analyse_request
 
     found = scenario("bakery-web-copy", "included")
     terms = found.contract

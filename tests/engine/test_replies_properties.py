@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.lint import lint_reply
-from engine.replies import (
+from roundwise.engine.lint import lint_reply
+from roundwise.engine.replies import (
     TONES,
     CitedClause,
     GroupFacts,
@@ -19,8 +19,8 @@ from engine.replies import (
     compose_facts,
     reply_languages,
 )
-from engine.replies.catalogue import VERDICTS, techniques
-from engine.replies.phrasebook import phrasebook
+from roundwise.engine.replies.catalogue import VERDICTS, techniques
+from roundwise.engine.replies.phrasebook import phrasebook
 from tests.golden.scenarios import CONTRACTS, contract
 
 CLAUSE = CitedClause("6.1", "Revision rounds included")

@@ -20,14 +20,14 @@ from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.lint import lint_reply
-from engine.lint.checks import CHECKS, Finding, check_capitals, check_phrase, finds_any
-from engine.lint.patterns import LintRule, rules_for
-from engine.replies import ReplySettings, compose_reply, reply_facts_of
-from engine.replies.compose import _FREE_TEXT, _body, _escaped, _has_markup, _values
-from engine.replies.phrasebook import phrasebook, reply_languages
-from engine.terms import ClauseKey, clause, money
-from engine.terms.clauses import clause_heading
+from roundwise.engine.lint import lint_reply
+from roundwise.engine.lint.checks import CHECKS, Finding, check_capitals, check_phrase, finds_any
+from roundwise.engine.lint.patterns import LintRule, rules_for
+from roundwise.engine.replies import ReplySettings, compose_reply, reply_facts_of
+from roundwise.engine.replies.compose import _FREE_TEXT, _body, _escaped, _has_markup, _values
+from roundwise.engine.replies.phrasebook import phrasebook, reply_languages
+from roundwise.engine.terms import ClauseKey, clause, money
+from roundwise.engine.terms.clauses import clause_heading
 from tests.engine.corpus_text import strings
 from tests.golden.scenarios import CONTRACTS, VERDICTS, contract, scenario
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.decide import Decision
-from engine.ledger import fold
-from engine.replies import language as policy
-from engine.replies import reply_document, reply_language
-from engine.terms import ContractTerms
+from roundwise.engine.decide import Decision
+from roundwise.engine.ledger import fold
+from roundwise.engine.replies import language as policy
+from roundwise.engine.replies import reply_document, reply_language
+from roundwise.engine.terms import ContractTerms
 from tests.engine.bakery_project import at, bakery, play
 from tests.engine.decide_support import IN_SCOPE, judge
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.ledger import Approval, DeliverableState
-from engine.rules import (
+from roundwise.engine.ledger import Approval, DeliverableState
+from roundwise.engine.rules import (
     Change,
     Facts,
     check_after_approval,
@@ -21,8 +21,8 @@ from engine.rules import (
     check_too_large,
     check_vague,
 )
-from engine.terms import ContractTerms, load_spec
-from engine.understand import ChangeItem
+from roundwise.engine.terms import ContractTerms, load_spec
+from roundwise.engine.understand import ChangeItem
 from tests.engine.ledger_support import at, example
 
 BAKERY = example("bakery-web-copy")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.ledger import ChangeOrderAccepted, ChangeOrderIssued, Event, load_events
-from engine.scope import CREEP_FORMULA, report_dict, scope_report
-from engine.terms import Money
+from roundwise.engine.ledger import ChangeOrderAccepted, ChangeOrderIssued, Event, load_events
+from roundwise.engine.scope import CREEP_FORMULA, report_dict, scope_report
+from roundwise.engine.terms import Money
 from tests.engine.bakery_project import LEDGERS, at, bakery
 
 TERMS = bakery()

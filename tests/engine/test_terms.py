@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from engine.errors import SpecError
-from engine.terms import (
+from roundwise.engine.errors import SpecError
+from roundwise.engine.terms import (
     ClauseKey,
     FlatRoundPrice,
     PerWordRoundPrice,

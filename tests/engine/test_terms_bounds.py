@@ -11,13 +11,13 @@ import pytest
 import yaml
 from hypothesis import given, settings
 
-from engine.decide import RevisionRequest, evaluate
-from engine.errors import SpecError
-from engine.ledger import fold
-from engine.replies import compose_reply
-from engine.terms import clauses, load_spec, parse_spec, reload_spec, terms_sha256
-from engine.terms.bounds import MAX_NESTING, MAX_NUMBER_DIGITS
-from engine.terms.reading import Refused, decode
+from roundwise.engine.decide import RevisionRequest, evaluate
+from roundwise.engine.errors import SpecError
+from roundwise.engine.ledger import fold
+from roundwise.engine.replies import compose_reply
+from roundwise.engine.terms import clauses, load_spec, parse_spec, reload_spec, terms_sha256
+from roundwise.engine.terms.bounds import MAX_NESTING, MAX_NUMBER_DIGITS
+from roundwise.engine.terms.reading import Refused, decode
 from tests.engine.decide_support import OUT_OF_SCOPE
 from tests.engine.ledger_support import signed, version, words
 from tests.engine.spec_strategies import OUTSIDE, example_spec, specs, with_value

@@ -1,4 +1,4 @@
-"""engine.understand against labelled client messages.
+"""roundwise.engine.understand against labelled client messages.
 
 The shared examples (a copy of ../shared/examples/requests.yaml kept in tests/data so the
 suite runs without shared/) must all come out right; the larger labelled set, written
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.understand import analyse_request
+from roundwise.engine.understand import analyse_request
 from tests.engine.understand_projects import (
     LABELLED,
     SHARED_COPY,

@@ -1,4 +1,4 @@
-"""engine.understand on the HELD-OUT batches: messages written to measure generalisation.
+"""roundwise.engine.understand on the HELD-OUT batches: messages written to measure generalisation.
 
 Each batch (``tests/data/requests_holdout*.yaml``) was written after the previous round of
 cue changes and measured before any change it could guide; batches 1-6 then guided one
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.understand import analyse_request
+from roundwise.engine.understand import analyse_request
 from tests.engine.understand_projects import (
     HOLDOUT,
     HOLDOUT2,

@@ -8,8 +8,8 @@ import time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.understand import RequestContext, analyse_request
-from engine.understand.intervals import Cover, longer_overlap_in_other_group
+from roundwise.engine.understand import RequestContext, analyse_request
+from roundwise.engine.understand.intervals import Cover, longer_overlap_in_other_group
 
 Spans = list[tuple[int, int]]
 

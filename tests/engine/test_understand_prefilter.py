@@ -22,11 +22,17 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-import engine.understand.analyse as analyse_module
-from engine.understand import analyse_request
-from engine.understand.cuebook import CueBook, CuePattern, _alternation, cuebook, phrase_regex
-from engine.understand.fold import fold
-from engine.understand.prefilter import (
+import roundwise.engine.understand.analyse as analyse_module
+from roundwise.engine.understand import analyse_request
+from roundwise.engine.understand.cuebook import (
+    CueBook,
+    CuePattern,
+    _alternation,
+    cuebook,
+    phrase_regex,
+)
+from roundwise.engine.understand.fold import fold
+from roundwise.engine.understand.prefilter import (
     AVAILABLE,
     DIGIT,
     SPACE,
@@ -34,7 +40,7 @@ from engine.understand.prefilter import (
     canonical_char,
     read_phrase,
 )
-from engine.understand.split import split_message
+from roundwise.engine.understand.split import split_message
 from tests.engine.understand_projects import (
     DATA,
     HOLDOUT,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from engine.understand import ITEM_SCOPES, LANGUAGES, SCOPES, analyse_request
-from engine.understand.cuebook import cuebook
-from engine.understand.fold import fold
-from engine.understand.split import split_message
+from roundwise.engine.understand import ITEM_SCOPES, LANGUAGES, SCOPES, analyse_request
+from roundwise.engine.understand.cuebook import cuebook
+from roundwise.engine.understand.fold import fold
+from roundwise.engine.understand.split import split_message
 from tests.engine.understand_projects import context_for
 
 CONTEXT = context_for("fox-logo", "final")

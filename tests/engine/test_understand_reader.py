@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
 
 from bench.train_reader import MODEL, dumps, head_json, new_vectoriser, train, vectoriser_json
-from engine.understand import RequestContext, analyse_request
-from engine.understand.reader import REVIEW_BELOW, assess
-from engine.understand.statistical import parse_model, read_statistically, vectorise
+from roundwise.engine.understand import RequestContext, analyse_request
+from roundwise.engine.understand.reader import REVIEW_BELOW, assess
+from roundwise.engine.understand.statistical import parse_model, read_statistically, vectorise
 
 CONTEXT = RequestContext(deliverable_id="home", deliverable_kind="text")
 TEXTS = (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-import engine.understand as understand
-from engine.understand import RequestContext, analyse_request
-from engine.understand.cuebook import cuebook
-from engine.understand.fold import fold
+import roundwise.engine.understand as understand
+from roundwise.engine.understand import RequestContext, analyse_request
+from roundwise.engine.understand.cuebook import cuebook
+from roundwise.engine.understand.fold import fold
 from tests.engine.understand_projects import context_for
 
 BAKERY_HOME = context_for("bakery-web-copy", "home")
@@ -284,7 +284,7 @@ def test_a_request_context_without_names_still_works_for_existing_callers() -> N
 
 
 def test_the_decide_adapter_passes_both_parties_names_and_businesses() -> None:
-    from engine.decide.context import request_context
+    from roundwise.engine.decide.context import request_context
     from tests.engine.bakery_project import bakery
 
     terms = bakery()

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from engine.understand import DeliverableInfo, RequestContext
+from roundwise.engine.understand import DeliverableInfo, RequestContext
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHARED_COPY = DATA / "requests_shared.yaml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 
-from engine.understand import analyse_request
+from roundwise.engine.understand import analyse_request
 from tests.engine.understand_projects import (
     HOLDOUT,
     HOLDOUT2,

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 
-from engine.replies import (
+from roundwise.engine.replies import (
     CitedClause,
     GroupFacts,
     Reply,
@@ -22,7 +22,7 @@ from engine.replies import (
     ReplySettings,
     compose_facts,
 )
-from engine.terms import ContractTerms
+from roundwise.engine.terms import ContractTerms
 
 LANGUAGE_TAGS = ("en", "sl", "pl", "sr", "sr-Cyrl", "el", "ka")
 VERDICTS = (

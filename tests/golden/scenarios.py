@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from engine.decide import Decision, RevisionRequest, decision_events, evaluate
-from engine.ledger import (
+from roundwise.engine.decide import Decision, RevisionRequest, decision_events, evaluate
+from roundwise.engine.ledger import (
     ApprovedExplicitly,
     ContractSigned,
     ContractState,
@@ -22,7 +22,7 @@ from engine.ledger import (
     VersionSubmitted,
     fold,
 )
-from engine.terms import ContractTerms, parse_spec, terms_sha256
+from roundwise.engine.terms import ContractTerms, parse_spec, terms_sha256
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "contracts" / "examples"
 CONTRACTS = ("bakery-web-copy", "fox-logo", "manual-translation")

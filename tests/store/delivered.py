@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.terms import parse_spec
-from store import contracts, versions
-from store.accounts import create_account
-from store.base import utcnow
-from store.db import Database
-from store.ids import new_id
+from roundwise.engine.terms import parse_spec
+from roundwise.store import contracts, versions
+from roundwise.store.accounts import create_account
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.ids import new_id
 
 SPEC = Path(__file__).resolve().parents[2] / "contracts" / "examples" / "bakery-web-copy.yaml"
 TERMS = parse_spec(SPEC.read_text(encoding="utf-8"))

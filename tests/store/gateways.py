@@ -7,9 +7,9 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from store.async_pool import AsyncPool
-from store.db import Database
-from store.judging import Gateway, gateway_for
+from roundwise.store.async_pool import AsyncPool
+from roundwise.store.db import Database
+from roundwise.store.judging import Gateway, gateway_for
 
 T = TypeVar("T")
 

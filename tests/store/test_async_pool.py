@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.async_pool import conninfo
+from roundwise.store.async_pool import conninfo
 
 
 def test_conninfo_is_the_libpq_uri_of_the_sqlalchemy_url() -> None:

@@ -9,14 +9,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from store import idempotency
-from store.accounts import create_account, key_prefix, revoke_key
-from store.base import utcnow
-from store.db import Database
-from store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
-from store.ids import new_id
-from store.judging import KeyAsk
-from store.models import IdempotencyRecord
+from roundwise.store import idempotency
+from roundwise.store.accounts import create_account, key_prefix, revoke_key
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.errors import IdempotencyInFlightError, IdempotencyKeyReusedError
+from roundwise.store.ids import new_id
+from roundwise.store.judging import KeyAsk
+from roundwise.store.models import IdempotencyRecord
 from tests.store.gateways import on_gateway
 
 POLICY = idempotency.KeyPolicy(ttl=timedelta(hours=24), stale_after=timedelta(minutes=2))

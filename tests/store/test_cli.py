@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.cli.main import app
-from api.cli.server_cmd import _announce_local_key
-from api.settings import Settings, get_settings
-from store.accounts import authenticate
-from store.db import Database
-from store.migrate import current_revision, upgrade
+from roundwise.api.cli.main import app
+from roundwise.api.cli.server_cmd import _announce_local_key
+from roundwise.api.settings import Settings, get_settings
+from roundwise.store.accounts import authenticate
+from roundwise.store.db import Database
+from roundwise.store.migrate import current_revision, upgrade
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from store import idempotency
-from store.accounts import create_account
-from store.base import utcnow
-from store.db import Database
-from store.ids import new_id
-from store.models import IdempotencyRecord
+from roundwise.store import idempotency
+from roundwise.store.accounts import create_account
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.ids import new_id
+from roundwise.store.models import IdempotencyRecord
 
 TTL = timedelta(hours=24)
 POLICY = idempotency.KeyPolicy(ttl=TTL, stale_after=timedelta(minutes=2))

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.ids import id_body, new_id
+from roundwise.store.ids import id_body, new_id
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 

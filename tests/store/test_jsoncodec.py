@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store import jsoncodec
+from roundwise.store import jsoncodec
 
 # Floats whose repr has no exponent, where both libraries spell them the same.
 PLAIN_FLOATS = st.floats(min_value=1e-4, max_value=1e15, allow_nan=False) | st.just(0.0)

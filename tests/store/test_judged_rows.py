@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from store.base import table_of
-from store.judgements import DecisionRow, ReplyRow, RequestRow
-from store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
+from roundwise.store.base import table_of
+from roundwise.store.judgements import DecisionRow, ReplyRow, RequestRow
+from roundwise.store.models import DecisionRecord, ReplyRecord, RevisionRequestRecord
 
 
 @pytest.mark.parametrize(

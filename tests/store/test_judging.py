@@ -3,12 +3,12 @@ computed against a ledger that moved on is not stored, and the locked step alway
 
 from __future__ import annotations
 
-from engine.decide import RevisionRequest
-from store.base import utcnow
-from store.db import Database
-from store.judging import Gateway, Judging, Storing, judge
-from store.judging.protocol import judge_locked, prepare
-from store.ledger import count_events
+from roundwise.engine.decide import RevisionRequest
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.judging import Gateway, Judging, Storing, judge
+from roundwise.store.judging.protocol import judge_locked, prepare
+from roundwise.store.ledger import count_events
 from tests.store.delivered import delivered_contract
 from tests.store.gateways import on_gateway
 

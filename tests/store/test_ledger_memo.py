@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from engine.decide import RevisionRequest
-from engine.ledger import fold, initial_state
-from store.base import utcnow
-from store.db import Database
-from store.judging import Gateway, Judging, judge
-from store.judging.gateway import Prepared
-from store.judging.protocol import prepare
-from store.ledger import load_events
-from store.ledger_memo import LEDGER_MEMO, PrefixMemo, empty_prefix, extend
+from roundwise.engine.decide import RevisionRequest
+from roundwise.engine.ledger import fold, initial_state
+from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.judging import Gateway, Judging, judge
+from roundwise.store.judging.gateway import Prepared
+from roundwise.store.judging.protocol import prepare
+from roundwise.store.ledger import load_events
+from roundwise.store.ledger_memo import LEDGER_MEMO, PrefixMemo, empty_prefix, extend
 from tests.store.delivered import TERMS, delivered_contract
 from tests.store.gateways import on_gateway
 

@@ -13,13 +13,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from engine.ledger import ContractCompleted
-from store.accounts import create_account
-from store.db import Database
-from store.ids import new_id
-from store.ledger import append_events, load_events
-from store.migrate import alembic_config, current_revision, upgrade
-from store.models import Base, Contract
+from roundwise.engine.ledger import ContractCompleted
+from roundwise.store.accounts import create_account
+from roundwise.store.db import Database
+from roundwise.store.ids import new_id
+from roundwise.store.ledger import append_events, load_events
+from roundwise.store.migrate import alembic_config, current_revision, upgrade
+from roundwise.store.models import Base, Contract
 
 ROOT = Path(__file__).resolve().parents[2]
 

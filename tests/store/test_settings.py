@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.settings import Settings
+from roundwise.api.settings import Settings
 
 
 def test_settings_come_from_roundwise_variables(monkeypatch: pytest.MonkeyPatch) -> None:
