@@ -26,23 +26,13 @@ from typing import Any
 
 import yaml
 
+from roundwise.engine.understand.intent import INTENTS as INTENTS
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 REAL = CORPUS / "real"
 SPLITS = CORPUS / "splits.yaml"
 
-INTENTS = (
-    "revision_request",
-    "approval",
-    "question",
-    "payment_dispute",
-    "cancellation",
-    "legal_threat",
-    "deadline_pressure",
-    "start_over",
-    "praise",
-    "other",
-)
 SCOPES = ("in_scope", "out_of_scope", "free_fix", "vague", "mixed", "none")
 ITEM_SCOPES = ("in_scope", "out_of_scope", "free_fix", "vague")
 STAGES = ("calm", "explosion")

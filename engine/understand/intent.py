@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 from roundwise.engine.understand.model import Cue
 
@@ -34,18 +34,7 @@ Intent = Literal[
     "praise",
     "other",
 ]
-INTENTS: tuple[Intent, ...] = (
-    "revision_request",
-    "approval",
-    "question",
-    "payment_dispute",
-    "cancellation",
-    "legal_threat",
-    "deadline_pressure",
-    "start_over",
-    "praise",
-    "other",
-)
+INTENTS: tuple[Intent, ...] = get_args(Intent)
 # Which intent the reply must answer first (docs/labelling.md).
 PRECEDENCE: tuple[Intent, ...] = (
     "legal_threat",
