@@ -197,3 +197,6 @@ def reply_command(
         typer.echo(json.dumps(body, ensure_ascii=False, sort_keys=True))
     else:
         typer.echo(_reply_text(reply))
+    if reply.needs_review:
+        reasons = "; ".join(decision.review_reasons)
+        typer.echo(f"roundwise reply: a draft to check before sending ({reasons})", err=True)

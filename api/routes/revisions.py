@@ -121,6 +121,11 @@ class ReplyOut(BaseModel):
     stage: str
     verdict: str
     techniques: list[TechniqueOut]
+    needs_review: bool = Field(
+        default=False,
+        description="A draft to check: the decision needs the freelancer's review "
+        "(decision.needs_review), so the text must not be sent as it stands.",
+    )
 
 
 class JudgedOut(BaseModel):

@@ -12,6 +12,8 @@ composes the reply to a decision in it, as JSON.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from roundwise.engine.decide import Decision
 from roundwise.engine.errors import UnsupportedReplyLanguageError
 from roundwise.engine.ledger import ContractState
@@ -54,7 +56,8 @@ def compose_reply(
     given, lets an after-approval reply name the approval date.
     """
     facts = reply_facts_of(decision, contract, analysis, state)
-    return compose_facts(facts, contract, language, settings)
+    reply = compose_facts(facts, contract, language, settings)
+    return replace(reply, needs_review=decision.needs_review)
 
 
 __all__ = [

@@ -62,6 +62,9 @@ class Reply:
     stage: str
     verdict: str
     techniques: tuple[TechniqueUse, ...]
+    # The decision it answers needs the freelancer's review (an unsure reading of the
+    # message): the text is a draft to check, never to be sent as it stands.
+    needs_review: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (the CLI's and the API's wire shape)."""
@@ -75,6 +78,7 @@ class Reply:
             "techniques": [
                 {"id": t.id, "name": t.name, "sources": list(t.sources)} for t in self.techniques
             ],
+            "needs_review": self.needs_review,
         }
 
 

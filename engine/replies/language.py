@@ -9,6 +9,7 @@ politely.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from roundwise.engine.decide import Decision
@@ -37,4 +38,5 @@ def reply_document(
     """The reply to ``decision`` in ``reply_language``, as its JSON wire shape."""
     language = reply_language(decision, terms, override)
     facts = reply_facts_of(decision, terms, None, state)
-    return dict(compose_facts(facts, terms, language, None).as_dict())
+    reply = compose_facts(facts, terms, language, None)
+    return dict(replace(reply, needs_review=decision.needs_review).as_dict())

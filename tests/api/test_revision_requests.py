@@ -140,3 +140,18 @@ def test_the_ledger_and_the_request_list_page_in_order_without_gaps(
         assert len(seen) == expected
     ledger = client.get(f"{url}/ledger", params={"limit": 100}, headers=auth).json()["items"]
     assert [e["seq"] for e in ledger] == list(range(1, 9))
+
+
+def test_an_unsure_reading_is_stored_with_a_reply_marked_as_a_draft_to_check(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    contract_id = delivered_contract(client, auth)
+    url = f"/v1/contracts/{contract_id}/revision-requests"
+    body = {"deliverable": "home", "message": "Переделайте всё, мне не нравится."}
+    response = client.post(url, json=body, headers=auth)
+    assert response.status_code == 201, response.text
+    judged = response.json()
+    assert judged["decision"]["needs_review"] is True
+    assert judged["reply"]["needs_review"] is True
+    stored = client.get(f"{url}/{judged['request']['id']}", headers=auth).json()
+    assert stored["reply"]["needs_review"] is True
