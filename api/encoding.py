@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from roundwise.api.errors import http_error_response
-from roundwise.api.middleware import header
+from roundwise.api.middleware import header, refusing_while_streaming
 
 
 class NotUtf8Json(HTTPException):
@@ -78,7 +78,6 @@ class Utf8JsonMiddleware:
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send) -> None:
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
-        started = False
 
         async def checking_receive() -> Message:
             message = await receive()
@@ -92,17 +91,7 @@ class Utf8JsonMiddleware:
                     raise NotUtf8Json("it is not valid UTF-8") from None
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, checking_receive, tracking_send)
-        except NotUtf8Json as exc:
-            if started:
-                raise
-            await http_error_response(exc, scope["path"])(scope, receive, send)
+        await refusing_while_streaming(self.app, scope, receive, send, checking_receive)
 
 
 __all__ = ["NotUtf8Json", "Utf8JsonMiddleware", "check_charset", "json_charset"]

@@ -12,6 +12,7 @@ from re import Pattern
 from typing import Any, TypeVar
 
 from anyio import to_thread
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -96,7 +97,7 @@ class BodyLimitMiddleware:
         await self._limited(scope, receive, send)
 
     async def _limited(self, scope: Scope, receive: Receive, send: Send) -> None:
-        received, started = 0, False
+        received = 0
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -107,17 +108,28 @@ class BodyLimitMiddleware:
                     raise ContentTooLarge(self.limit)
             return message
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        await refusing_while_streaming(self.app, scope, receive, send, limited_receive)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except ContentTooLarge as exc:
-            if started:
-                raise
-            await http_error_response(exc, scope["path"])(scope, receive, send)
+
+async def refusing_while_streaming(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, checked: Receive
+) -> None:
+    """Run ``app`` reading the body through ``checked``, which raises an ``HTTPException``
+    for a body it refuses (too large, not UTF-8): answered as a problem if the response
+    has not started yet, else re-raised (the connection is then cut)."""
+    started = False
+
+    async def tracking_send(message: Message) -> None:
+        nonlocal started
+        started = started or message["type"] == "http.response.start"
+        await send(message)
+
+    try:
+        await app(scope, checked, tracking_send)
+    except HTTPException as exc:
+        if started:
+            raise
+        await http_error_response(exc, scope["path"])(scope, receive, send)
 
 
 async def read_body(receive: Receive) -> bytes:
