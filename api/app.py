@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -112,42 +113,42 @@ def url_of(database: Database) -> str:
     return database.engine.url.render_as_string(hide_password=False)
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
-    """Build the app on ``db`` (or a database opened from ``settings``)."""
-    settings = settings or get_settings()
-    owns_db = db is None
-    database = db or Database.connect(
-        settings.database_url,
-        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
-        pool_size=settings.db_pool_size,
-    )
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """What the app owns and its lifespan starts and stops."""
 
-    # PostgreSQL: the judging hot path awaits its statements on the loop (store.async_pool).
-    pg_pool = None if database.is_sqlite else AsyncPool(url_of(database), settings.db_pool_size)
-    # PDF renders run in worker processes, started on the first render (contracts.pool).
-    render_pool = RenderPool(settings.render_processes)
-    policy = KeyPolicy(
-        ttl=timedelta(hours=settings.idempotency_ttl_hours),
-        stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
-    )
+    settings: Settings
+    database: Database
+    owns_db: bool
+    pg_pool: AsyncPool | None
+    render_pool: RenderPool
+    policy: KeyPolicy
+
+
+def _chores(parts: _Parts) -> list[asyncio.Task[None]]:
+    """The background tasks of a served worker: GC freezing and key pruning, if set."""
+    settings, chores = parts.settings, []
+    if settings.gc_freeze_seconds > 0:
+        freezing = keep_survivors_frozen(settings.gc_freeze_seconds, settings.gc_full_every)
+        chores.append(asyncio.create_task(freezing))
+    if settings.idempotency_prune_seconds > 0:
+        ttl, every = parts.policy.ttl, settings.idempotency_prune_seconds
+        chores.append(asyncio.create_task(prune_expired_keys(parts.database.writes, ttl, every)))
+    return chores
+
+
+def _lifespan(parts: _Parts) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start what a served app needs (logging, threads, models, pools, chores); stop it."""
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging()
-        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
-        _app.state.long_judging = CapacityLimiter(1)  # api.deps.long_judging
+        to_thread.current_default_thread_limiter().total_tokens = parts.settings.worker_threads
+        app.state.long_judging = CapacityLimiter(1)  # api.deps.long_judging
         await to_thread.run_sync(warm_up)
-        if pg_pool is not None:
-            await pg_pool.open()
-        chores: list[asyncio.Task[None]] = []
-        if settings.gc_freeze_seconds > 0:
-            freezing = keep_survivors_frozen(settings.gc_freeze_seconds, settings.gc_full_every)
-            chores.append(asyncio.create_task(freezing))
-        if settings.idempotency_prune_seconds > 0:
-            pruning = prune_expired_keys(
-                database.writes, policy.ttl, settings.idempotency_prune_seconds
-            )
-            chores.append(asyncio.create_task(pruning))
+        if parts.pg_pool is not None:
+            await parts.pg_pool.open()
+        chores = _chores(parts)
         try:
             yield
         finally:
@@ -156,21 +157,72 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             await asyncio.gather(*chores, return_exceptions=True)
             # uvicorn ends a SIGTERM'd process by re-raising the signal after the lifespan,
             # so exit hooks never run: without this the render workers would be orphaned.
-            await to_thread.run_sync(render_pool.shutdown)
-            if pg_pool is not None:
-                await pg_pool.close()
-            if owns_db:
-                database.dispose()
+            await to_thread.run_sync(parts.render_pool.shutdown)
+            if parts.pg_pool is not None:
+                await parts.pg_pool.close()
+            if parts.owns_db:
+                parts.database.dispose()
 
+    return lifespan
+
+
+def _add_middleware(app: FastAPI, parts: _Parts) -> None:
+    """The middleware stack, innermost first."""
+    # Routes that claim their Idempotency-Key themselves (the judged route, which claims
+    # it in the statement that reads its contract); the middleware claims for all others.
+    own_keys = [p for router in routers() for p in own_key_paths(router.routes, API_PREFIX)]
+    app.add_middleware(
+        IdempotencyMiddleware,
+        db=parts.database,
+        policy=parts.policy,
+        pool=parts.pg_pool,
+        own_key_paths=own_keys,
+    )
+    app.add_middleware(BodyLimitMiddleware, limit=parts.settings.max_body_bytes)
+    app.add_middleware(Utf8JsonMiddleware)
+    app.add_middleware(NulPathMiddleware)
+    app.add_middleware(ProblemLogMiddleware)
+
+
+async def health() -> dict[str, str]:
+    """Liveness: the process answers (no database round trip).
+
+    On the event loop, not in the thread pool: a health check must not queue behind
+    the routes that keep the pool's threads busy (issue 22).
+    """
+    return {"status": "ok", "engine_version": ENGINE_VERSION}
+
+
+def _parts(settings: Settings, db: Database | None) -> _Parts:
+    database = db or Database.connect(
+        settings.database_url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.db_pool_size,
+    )
+    # PostgreSQL: the judging hot path awaits its statements on the loop (store.async_pool).
+    pg_pool = None if database.is_sqlite else AsyncPool(url_of(database), settings.db_pool_size)
+    policy = KeyPolicy(
+        ttl=timedelta(hours=settings.idempotency_ttl_hours),
+        stale_after=timedelta(seconds=settings.idempotency_stale_seconds),
+    )
+    # PDF renders run in worker processes, started on the first render (contracts.pool).
+    render_pool = RenderPool(settings.render_processes)
+    return _Parts(settings, database, db is None, pg_pool, render_pool, policy)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    """Build the app on ``db`` (or a database opened from ``settings``)."""
+    parts = _parts(settings or get_settings(), db)
+    settings = parts.settings
     app = FastAPI(
         title="Roundwise",
         version=ENGINE_VERSION,
         description=DESCRIPTION,
-        lifespan=lifespan,
+        lifespan=_lifespan(parts),
         openapi_tags=[{"name": tag} for tag in TAGS],
     )
-    app.state.settings, app.state.db, app.state.pg_pool = settings, database, pg_pool
-    app.state.render_pool = render_pool
+    app.state.settings, app.state.db, app.state.pg_pool = settings, parts.database, parts.pg_pool
+    app.state.render_pool, app.state.key_policy = parts.render_pool, parts.policy
     app.state.auth_limiter = FailedAuthLimiter(
         settings.auth_failures_per_address,
         settings.auth_failures_per_key_prefix,
@@ -179,29 +231,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)
-    # Routes that claim their Idempotency-Key themselves (the judged route, which claims
-    # it in the statement that reads its contract); the middleware claims for all others.
-    own_keys = [p for router in routers() for p in own_key_paths(router.routes, API_PREFIX)]
-    app.state.key_policy = policy
-    app.add_middleware(
-        IdempotencyMiddleware, db=database, policy=policy, pool=pg_pool, own_key_paths=own_keys
-    )
-    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
-    app.add_middleware(Utf8JsonMiddleware)
-    app.add_middleware(NulPathMiddleware)
-    app.add_middleware(ProblemLogMiddleware)
-
+    _add_middleware(app, parts)
     document_idempotency_key(app)
-
-    @app.get("/health", tags=["service"])
-    async def health() -> dict[str, str]:
-        """Liveness: the process answers (no database round trip).
-
-        On the event loop, not in the thread pool: a health check must not queue behind
-        the routes that keep the pool's threads busy (issue 22).
-        """
-        return {"status": "ok", "engine_version": ENGINE_VERSION}
-
+    app.add_api_route("/health", health, methods=["GET"], tags=["service"])
     return app
 
 
