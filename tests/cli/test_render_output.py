@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 
 from tests.cli.conftest import SPEC, invoke
@@ -35,22 +36,35 @@ def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
 def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
+    # The read end is open before the render starts (a reader thread that had not yet
+    # reached its open() made the render see "nobody is reading" now and then).
+    read_end = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
     received: list[bytes] = []
+    rendered = threading.Event()
 
     def read() -> None:
-        with fifo.open("rb") as stream:
-            received.append(stream.read())
+        while True:
+            try:
+                data = os.read(read_end, 1 << 16)
+            except BlockingIOError:  # a writer is there, nothing written yet
+                data = None
+            if data:
+                received.append(data)
+            elif data == b"" and rendered.is_set():  # drained, and the writer is gone
+                return
+            else:
+                time.sleep(0.005)
 
     reader = threading.Thread(target=read)
     reader.start()
     try:
         result = invoke("render", str(SPEC), "-o", str(fifo))
     finally:
-        if reader.is_alive():  # unblock the reader if nothing was written
-            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        rendered.set()
         reader.join(timeout=30)
+        os.close(read_end)
     assert result.exit_code == 0, result.output
-    assert received[0].startswith(b"%PDF-")
+    assert b"".join(received).startswith(b"%PDF-")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert "RW-AGR-" in result.stderr  # what was written is said on stderr, not into the PDF
 
