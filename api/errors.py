@@ -16,7 +16,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from roundwise.contracts.errors import DocumentError, DocumentNotFoundError, UnsafeResourceError
+from roundwise.contracts.errors import (
+    DocumentError,
+    DocumentNotFoundError,
+    UnsafeResourceError,
+    UnsignedLedgerError,
+)
 from roundwise.engine.errors import (
     FieldProblem,
     LedgerError,
@@ -71,6 +76,7 @@ STATUS_BY_ERROR: dict[type[RoundwiseError], int] = {
     DocumentError: 422,
     DocumentNotFoundError: 404,
     UnsafeResourceError: 500,
+    UnsignedLedgerError: 409,
     RoundwiseError: 400,
 }
 

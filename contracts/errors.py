@@ -1,5 +1,5 @@
 """Errors of the document renderer: their place in the one tree is drawn in
-``engine/errors.py`` (``DocumentError`` and its two subclasses).
+``engine/errors.py`` (``DocumentError`` and its subclasses).
 
 A malformed spec raises the engine's ``SpecError`` before any rendering starts, so no
 half-rendered PDF is ever written.
@@ -28,4 +28,11 @@ class DocumentNotFoundError(DocumentError):
     code = "document-not-found"
 
 
-__all__ = ["DocumentError", "DocumentNotFoundError", "UnsafeResourceError"]
+class UnsignedLedgerError(DocumentError):
+    """A document that proves a signed contract (the evidence bundle) was asked of a
+    ledger without a ``contract_signed`` event."""
+
+    code = "ledger-not-signed"
+
+
+__all__ = ["DocumentError", "DocumentNotFoundError", "UnsafeResourceError", "UnsignedLedgerError"]

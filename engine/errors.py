@@ -15,7 +15,8 @@
     ├── IdempotencyKeyReusedError          idempotency-key-reused      same key, other body
     ├── DocumentError                      document-error              contracts: no document
     │   ├── UnsafeResourceError            unsafe-resource             a refused URL was asked for
-    │   └── DocumentNotFoundError          document-not-found          no such change order
+    │   ├── DocumentNotFoundError          document-not-found          no such change order
+    │   └── UnsignedLedgerError            ledger-not-signed           evidence of an unsigned one
     ├── AuthenticationError                unauthorized                api: no or a revoked key
     └── TooManyFailedAttemptsError         too-many-failed-attempts    api: auth limit reached
 
