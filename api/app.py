@@ -23,6 +23,7 @@ from fastapi.openapi.utils import get_openapi
 from roundwise.api import errors, openapi_docs
 from roundwise.api.auth_limit import FailedAuthLimiter
 from roundwise.api.collector import keep_survivors_frozen
+from roundwise.api.docs_pages import install_docs
 from roundwise.api.encoding import Utf8JsonMiddleware
 from roundwise.api.expiry import prune_expired_keys
 from roundwise.api.logs import ProblemLogMiddleware, configure_logging
@@ -220,6 +221,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description=DESCRIPTION,
         lifespan=_lifespan(parts),
         openapi_tags=[{"name": tag} for tag in TAGS],
+        docs_url=None,  # served by install_docs, from local assets
+        redoc_url=None,
     )
     app.state.settings, app.state.db, app.state.pg_pool = settings, parts.database, parts.pg_pool
     app.state.render_pool, app.state.key_policy = parts.render_pool, parts.policy
@@ -234,6 +237,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _add_middleware(app, parts)
     document_idempotency_key(app)
     app.add_api_route("/health", health, methods=["GET"], tags=["service"])
+    install_docs(app)
     return app
 
 

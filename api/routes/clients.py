@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roundwise.api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.examples import examples
 from roundwise.api.schemas import PageOut, StoredIn
 from roundwise.store import clients as repo
 
@@ -20,11 +21,24 @@ router = APIRouter(
 class ClientIn(StoredIn):
     """A new client."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {
+            "name": "Marko Horvat",
+            "email": "marko@horvat-bakery.example",
+            "company": "Horvat Bakery",
+        },
+        {"name": "Ελένη Παπαδοπούλου"},
+    )
 
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(default=None, max_length=320)
-    company: str | None = Field(default=None, max_length=200)
+    name: str = Field(
+        min_length=1, max_length=200, description="The client's name: a person or a business."
+    )
+    email: str | None = Field(
+        default=None, max_length=320, description="The client's e-mail address, if you keep it."
+    )
+    company: str | None = Field(
+        default=None, max_length=200, description="The client's business, if any."
+    )
 
 
 class ClientOut(BaseModel):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roundwise.api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.examples import EXAMPLE_SPEC, EXAMPLE_SPEC_TEXT, examples
 from roundwise.api.schemas import PageOut, StoredIn
 from roundwise.engine.errors import FieldProblem, RequestError, SpecError
 from roundwise.engine.terms import ContractTerms, load_spec, parse_spec
@@ -27,11 +28,17 @@ SPEC_TEXT_LIMIT = 1_000_000
 class SpecIn(StoredIn):
     """A contract spec: a JSON object in ``spec``, or YAML/JSON text in ``spec_text``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {"spec_text": EXAMPLE_SPEC_TEXT, "format": "yaml"}, {"spec": EXAMPLE_SPEC}
+    )
 
-    spec: dict[str, Any] | None = Field(default=None, description="The spec as a JSON object.")
+    spec: dict[str, Any] | None = Field(
+        default=None, description="The spec as a JSON object (give this or `spec_text`)."
+    )
     spec_text: str | None = Field(
-        default=None, max_length=SPEC_TEXT_LIMIT, description="The spec file's text."
+        default=None,
+        max_length=SPEC_TEXT_LIMIT,
+        description="The spec file's text, YAML or JSON (give this or `spec`).",
     )
     format: Literal["yaml", "json"] = Field(default="yaml", description="Format of spec_text.")
 
@@ -39,15 +46,26 @@ class SpecIn(StoredIn):
 class ContractIn(SpecIn):
     """A new contract (a draft) for one of your clients."""
 
-    client_id: str | None = Field(default=None, max_length=40)
+    model_config = examples(
+        {"spec_text": EXAMPLE_SPEC_TEXT, "format": "yaml"}, {"spec": EXAMPLE_SPEC}
+    )
+
+    client_id: str | None = Field(
+        default=None,
+        max_length=40,
+        description="One of your clients (the `id` `POST /v1/clients` returned), if any.",
+    )
 
 
 class StatusIn(BaseModel):
     """The next status: draft → sent → signed → completed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples({"status": "sent"}, {"status": "signed"})
 
-    status: Literal["sent", "signed", "completed"]
+    status: Literal["sent", "signed", "completed"] = Field(
+        description="The next status, one step at a time: `sent` after `draft`, `signed` "
+        "after `sent` (which pins the terms' SHA-256), `completed` after `signed`."
+    )
 
 
 class ContractOut(BaseModel):

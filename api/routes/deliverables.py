@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roundwise.api.deps import AccountDep, PageDep, SessionDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.examples import HOME_V1, examples
 from roundwise.api.schemas import DocumentText, PageOut, StoredIn
 from roundwise.store import contracts, versions
 from roundwise.store.base import utcnow
@@ -26,11 +27,28 @@ DeliverableKey = Annotated[str, Path(max_length=64, description="The spec's deli
 class VersionIn(StoredIn):
     """A delivered version: the text, or for visual work the file's SHA-256 and a note."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {"text": HOME_V1},
+        {
+            "file_sha256": "4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f640b7e4729b49fce",
+            "note": "Three logo concepts, sent as concepts-v1.pdf",
+        },
+        {"text": HOME_V1, "request_id": "req_01hq7m8x2v4b"},
+    )
 
-    text: DocumentText | None = None
-    file_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    note: str | None = Field(default=None, max_length=2000)
+    text: DocumentText | None = Field(
+        default=None,
+        description="The delivered text (text deliverables); at most 200000 characters.",
+    )
+    file_sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Visual work: the SHA-256 (lowercase hex) of the delivered file, "
+        "which stays with you; give this or `text`.",
+    )
+    note: str | None = Field(
+        default=None, max_length=2000, description="A note on this version (what it holds)."
+    )
     request_id: str | None = Field(
         default=None, max_length=200, description="The revision request this version answers."
     )
@@ -59,10 +77,14 @@ class VersionOut(BaseModel):
 class ApprovalIn(StoredIn):
     """The client approved a deliverable (optionally naming the version)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples({"deliverable": "home", "version": 2}, {"deliverable": "home"})
 
-    deliverable: str = Field(min_length=1, max_length=64)
-    version: int | None = Field(default=None, ge=1)
+    deliverable: str = Field(
+        min_length=1, max_length=64, description="The spec's id of the approved deliverable."
+    )
+    version: int | None = Field(
+        default=None, ge=1, description="The version approved (default: the latest delivered)."
+    )
 
 
 class ApprovalOut(BaseModel):

@@ -9,7 +9,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from roundwise.api.deps import (
     AccountDep,
@@ -22,6 +22,7 @@ from roundwise.api.deps import (
     open_async_pool,
 )
 from roundwise.api.errors import AuthenticationError, error_response, problem_responses
+from roundwise.api.examples import EXAMPLE_REQUEST, examples
 from roundwise.api.middleware import claims_its_own_key, replayed, request_fingerprint
 from roundwise.api.schemas import (
     DocumentText,
@@ -60,16 +61,32 @@ JSON = "application/json"
 class RevisionRequestIn(StoredIn):
     """What the client asked: their message, optionally the revised text or explicit items."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        EXAMPLE_REQUEST,
+        {
+            "deliverable": "home",
+            "message": "Could you also write five Instagram posts about the rye sourdough?",
+            "items": ["Five Instagram posts about the rye sourdough"],
+        },
+    )
 
     deliverable: str = Field(min_length=1, max_length=64, description="The spec's deliverable id.")
     message: MessageText
-    revised_text: DocumentText | None = None
+    revised_text: DocumentText | None = Field(
+        default=None,
+        description="The client's own edit of the text, if they sent one: measured against "
+        "the latest delivered version. At most 200000 characters.",
+    )
     items: RequestItems = Field(default_factory=list)
     received_at: ServiceDatetime | None = Field(
         default=None, description="When the client sent it (default: now)."
     )
-    channel: str = Field(default="api", min_length=1, max_length=40)
+    channel: str = Field(
+        default="api",
+        min_length=1,
+        max_length=40,
+        description="How the request reached you (`email`, `phone`, `api`, …).",
+    )
     external_id: str | None = Field(
         default=None,
         min_length=1,

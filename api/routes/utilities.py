@@ -8,10 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from roundwise.api.deps import AccountDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.examples import (
+    EXAMPLE_LEDGER,
+    EXAMPLE_REQUEST,
+    EXAMPLE_SPEC,
+    HOME_V1,
+    examples,
+)
 from roundwise.api.routes.contracts import SpecIn, terms_from
 from roundwise.api.routes.revisions import ReplyOut, RevisionRequestIn
 from roundwise.api.schemas import (
@@ -34,19 +41,42 @@ router = APIRouter(tags=["utilities"], responses=problem_responses(400, 401, 413
 class MeasureIn(BaseModel):
     """Two versions of a text and what the comparison may ignore."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {
+            "old": HOME_V1,
+            "new": HOME_V1.replace("the same stone oven", "one stone oven since 1962"),
+            "ignore_case": False,
+            "ignore_punctuation": False,
+        }
+    )
 
-    old: DocumentText
-    new: DocumentText
-    ignore_case: bool = False
-    ignore_punctuation: bool = False
+    old: DocumentText = Field(description="The earlier version; at most 200000 characters.")
+    new: DocumentText = Field(description="The later version; at most 200000 characters.")
+    ignore_case: bool = Field(default=False, description="Compare case-folded words.")
+    ignore_punctuation: bool = Field(
+        default=False, description="Compare words without punctuation; drop lone punctuation."
+    )
 
 
 class EvaluateIn(SpecIn):
     """A spec, the ledger so far (events as JSON), a request and the evaluation time."""
 
-    ledger: list[dict[str, Any]] = Field(default_factory=list, max_length=10_000)
-    request: RevisionRequestIn
+    model_config = examples(
+        {
+            "spec": EXAMPLE_SPEC,
+            "ledger": EXAMPLE_LEDGER,
+            "request": EXAMPLE_REQUEST,
+            "now": "2026-03-14T10:00:00+01:00",
+        }
+    )
+
+    ledger: list[dict[str, Any]] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="The contract's events so far, oldest first, as the ledger's JSON lines "
+        "hold them (each with its `type` and `at`); at most 10000.",
+    )
+    request: RevisionRequestIn = Field(description="The client's request to judge.")
     now: ServiceDatetime | None = Field(default=None, description="Default: the server's clock.")
 
 
@@ -61,11 +91,24 @@ class EvaluateOut(BaseModel):
 class LintIn(BaseModel):
     """A reply the freelancer wrote, to check against the reply rules."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {
+            "text": "Hi Marko, unfortunately that is just not possible. Sorry for any "
+            "inconvenience!",
+            "language": "en",
+            "client_name": "Marko",
+        }
+    )
 
-    text: str = Field(min_length=1, max_length=200_000)
-    language: str = Field(default="en", pattern=r"^[a-z]{2,3}$")
-    client_name: str | None = Field(default=None, max_length=200)
+    text: str = Field(min_length=1, max_length=200_000, description="Your draft reply.")
+    language: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2,3}$",
+        description="The reply's language, an ISO 639 code with lint rules (`en`, `sl`, …).",
+    )
+    client_name: str | None = Field(
+        default=None, max_length=200, description="The client's name, as the reply greets them."
+    )
 
 
 class LintOut(BaseModel):
