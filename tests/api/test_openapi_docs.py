@@ -237,3 +237,13 @@ def test_the_oauth2_redirect_page_is_self_contained(client: ASGIClient) -> None:
 
 def test_the_docs_routes_stay_out_of_the_api_schema(document: Schema) -> None:
     assert not [path for path in document["paths"] if path.startswith(("/docs", "/redoc"))]
+
+
+@pytest.mark.parametrize(
+    "path", ["/docs-assets/nothing.js", "/docs-assets/%2e%2e/core.py", "/docs-assets/"]
+)
+def test_only_the_shipped_assets_are_served(client: ASGIClient, path: str) -> None:
+    """An unknown name, or a way out of the assets folder, is the usual problem+json 404."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["type"] == "/problems/not-found"
