@@ -17,6 +17,7 @@
     │   ├── UnsafeResourceError            unsafe-resource             a refused URL was asked for
     │   └── DocumentNotFoundError          document-not-found          no such change order
     ├── AuthenticationError                unauthorized                api: no or a revoked key
+    │   └── InvalidSignatureError          invalid-signature           api: bad webhook signature
     └── TooManyFailedAttemptsError         too-many-failed-attempts    api: auth limit reached
 
 ``UnsupportedLanguageError`` is also a ``LookupError`` (it was one before it joined the

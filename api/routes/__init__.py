@@ -20,6 +20,8 @@ ROUTER_MODULES = (
     "ledger",
     "documents",
     "utilities",
+    "integrations",
+    "hooks",
 )
 TAGS = (
     "clients",
@@ -29,6 +31,8 @@ TAGS = (
     "revision requests",
     "documents",
     "utilities",
+    "integrations",
+    "hooks",
     "service",
 )
 
