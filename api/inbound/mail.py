@@ -136,7 +136,7 @@ class _TextOfHtml(HTMLParser):
     """HTML to plain text: block elements end lines; scripts, styles and quoted blocks
     (``<blockquote>``, Gmail's ``gmail_quote``) are left out."""
 
-    BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
+    BLOCKS = frozenset({"p", "div", "br", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
     SKIPPED = frozenset({"script", "style", "head", "title", "blockquote"})
 
     def __init__(self) -> None:
@@ -155,8 +155,8 @@ class _TextOfHtml(HTMLParser):
             return
         if tag in self.BLOCKS:
             self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("- ")
+        if tag == "li":  # one line per item, no blank line between items
+            self.parts.append("\n- ")
 
     def handle_endtag(self, tag: str) -> None:
         if self.skipping:

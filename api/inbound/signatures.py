@@ -38,7 +38,8 @@ class InvalidSignatureError(AuthenticationError):
 
 
 def _header(headers: Mapping[str, str], name: str) -> bytes:
-    value = headers.get(name)
+    """A signature header (``headers``: Starlette's, case-insensitive, or lower-cased)."""
+    value = headers.get(name.lower())
     if not value:
         raise InvalidSignatureError(f"the {name} header is missing")
     return value.strip().encode("latin-1", errors="replace")
