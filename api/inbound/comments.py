@@ -210,13 +210,13 @@ READERS: dict[str, Callable[[dict[str, Any], Headers], Read]] = {
     "generic": read_generic,
 }
 
-# The header that names a delivery, per provider (Trello sends none: its action id is one).
+# The header that names a delivery, per provider (Trello sends none: its action id is one;
+# an e-mail's is its Message-ID).
 DELIVERY_HEADERS = {
     "github": "x-github-delivery",
     "jira": "x-atlassian-webhook-identifier",
     "linear": "linear-delivery",
     "generic": "webhook-id",
-    "email": "webhook-id",
 }
 
 

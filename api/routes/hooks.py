@@ -41,6 +41,7 @@ from roundwise.api.inbound.comments import (
     screen,
 )
 from roundwise.api.inbound.mail import read_mail
+from roundwise.api.middleware import claims_its_own_key
 from roundwise.api.routes.revisions import RevisionRequestIn
 from roundwise.api.schemas import judged_off_loop
 from roundwise.engine.errors import RoundwiseError
@@ -49,7 +50,7 @@ from roundwise.store.base import utcnow
 from roundwise.store.db import Database
 from roundwise.store.judging import Judging, OffLoop, gateway_for, judge
 
-router = APIRouter(prefix="/hooks", tags=["hooks"], responses=problem_responses(401, 404, 413))
+router = APIRouter(prefix="/hooks", tags=["hooks"], responses=problem_responses(401, 404, 413, 422))
 
 Provider = Literal["github", "trello", "jira", "linear", "email", "generic"]
 EXTERNAL_ID_MAX = 200
@@ -64,16 +65,21 @@ class HookOut(BaseModel):
     delivery: str = Field(description="The entry in the integration's delivery log.")
 
 
-@router.head("/{provider}/{integration_id}", responses=problem_responses(404))
+@router.head("/{provider}/{integration_id}", responses=problem_responses(404, 422))
 async def check_hook(provider: Provider, integration_id: str, request: Request) -> Response:
     """200 for an integration's hook URL (Trello checks it with HEAD before it posts)."""
     await _integration(database_of(request), provider, integration_id)
     return Response(status_code=200)
 
 
-@router.post("/{provider}/{integration_id}", responses=problem_responses(401, 404, 413))
+@router.post("/{provider}/{integration_id}", responses=problem_responses(401, 404, 413, 422))
+@claims_its_own_key
 async def receive_hook(provider: Provider, integration_id: str, request: Request) -> HookOut:
-    """A provider's webhook: verified, read, and judged or ignored (see the module)."""
+    """A provider's webhook: verified, read, and judged or ignored (see the module).
+
+    Its own idempotency is the delivery id and the comment id, so an ``Idempotency-Key``
+    a sender adds is left alone (the middleware would ask for an API key with it).
+    """
     body = await request.body()
     db = database_of(request)
     integration = await _integration(db, provider, integration_id)

@@ -421,3 +421,15 @@ def test_a_jira_document_body_is_read_as_text(client: ASGIClient, auth: dict[str
     assert answer["outcome"] == "created"
     [judged] = requests_of(client, auth, created["contract_id"])
     assert judged["request"]["message"] == "Could you shorten the intro\nand mention the rye?"
+
+
+def test_an_idempotency_key_a_sender_adds_is_no_reason_to_ask_for_an_api_key(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    created = integration(client, auth, "generic")
+    body = dumps(client_comment("generic"))
+    headers = signed("generic", created, body) | {"Idempotency-Key": "zap-1"}
+    first = client.post(hook_path(created), content=body, headers=headers)
+    again = client.post(hook_path(created), content=body, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert (first.json()["outcome"], again.json()["outcome"]) == ("created", "duplicate")
