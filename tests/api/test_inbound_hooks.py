@@ -433,3 +433,21 @@ def test_an_idempotency_key_a_sender_adds_is_no_reason_to_ask_for_an_api_key(
     again = client.post(hook_path(created), content=body, headers=headers)
     assert first.status_code == again.status_code == 200
     assert (first.json()["outcome"], again.json()["outcome"]) == ("created", "duplicate")
+
+
+def test_the_body_limit_applies_and_an_unreadable_body_is_ignored(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    created = integration(client, auth, "github")
+    huge = dumps(github_comment(body="word " * 20_000))
+    response = client.post(
+        hook_path(created), content=huge, headers=github_headers(created["secret"], huge)
+    )
+    assert response.status_code == 413
+    assert deliveries_of(client, auth, created) == []
+    form = b"payload=%7B%22action%22%3A%22created%22%7D"
+    headers = github_headers(created["secret"], form)
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    answer = client.post(hook_path(created), content=form, headers=headers).json()
+    assert (answer["outcome"], answer["reason"]) == ("ignored", "the payload is not a JSON object")
+    assert requests_of(client, auth, created["contract_id"]) == []
