@@ -93,11 +93,37 @@ def body_text(message: MimeMessage) -> str | None:
 
 
 def new_text(text: str) -> str:
-    """Only the reply: quoted history, attribution lines and signatures cut."""
-    reader = EmailMessage(text=text, languages=list(REPLY_LANGUAGES), keep_hyphen_lists=True)
+    """Only the reply: quoted history, attribution lines and signatures cut.
+
+    The reply parser's attribution patterns take time quadratic (or worse) in the length
+    of a line that starts like one ("On …" of 10,000 characters: 6 s), and anyone can
+    send a mailbox such a line. So it reads at most ``PARSED_CHARS`` (a message is at
+    most 20,000 characters; past that is history), and each line longer than
+    ``PARSED_LINE_CHARS`` (no attribution line is) as a short placeholder, put back after.
+    """
+    masked, long_lines = _masked(text[:PARSED_CHARS])
+    reader = EmailMessage(text=masked, languages=list(REPLY_LANGUAGES), keep_hyphen_lists=True)
     replies = reader.read().replies
-    kept = replies[0].body if replies else text
+    kept = replies[0].body if replies else masked
+    kept = LONG_LINE.sub(lambda found: long_lines[int(found.group(1))], kept)
     return drop_trailing_quote(kept).strip()
+
+
+PARSED_CHARS = 30_000
+PARSED_LINE_CHARS = 200
+LONG_LINE = re.compile("\u27e6(\\d+)\u27e7")  # ⟦n⟧: matches no pattern of the parser
+
+
+def _masked(text: str) -> tuple[str, list[str]]:
+    """``text`` with each line over ``PARSED_LINE_CHARS`` replaced by ``⟦n⟧``, and the
+    lines replaced (stripped, as the parser strips every line)."""
+    long_lines: list[str] = []
+    lines = text.replace("\r\n", "\n").split("\n")
+    for index, line in enumerate(lines):
+        if len(line) > PARSED_LINE_CHARS:
+            lines[index] = f"\u27e6{len(long_lines)}\u27e7"
+            long_lines.append(line.strip())
+    return "\n".join(lines), long_lines
 
 
 def drop_trailing_quote(text: str) -> str:
