@@ -181,11 +181,13 @@ def checked_secret(provider: str, given: str | None) -> str:
 
 
 def _standard_secret(secret: str) -> bool:
+    """``whsec_`` (optional, as the package reads it) + base64 of at least 16 bytes."""
     body = secret.removeprefix("whsec_")
     try:
-        return len(base64.b64decode(body + "==", validate=False)) >= 16 and body.isascii()
-    except ValueError:
+        key = base64.b64decode(body + "=" * (-len(body) % 4), validate=True)
+    except ValueError:  # binascii.Error is one
         return False
+    return len(key) >= 16
 
 
 def check_external_ref(provider: str, external_ref: str) -> None:
