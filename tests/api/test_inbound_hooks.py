@@ -451,3 +451,22 @@ def test_the_body_limit_applies_and_an_unreadable_body_is_ignored(
     answer = client.post(hook_path(created), content=form, headers=headers).json()
     assert (answer["outcome"], answer["reason"]) == ("ignored", "the payload is not a JSON object")
     assert requests_of(client, auth, created["contract_id"]) == []
+
+
+@pytest.mark.parametrize("provider", ["github", "trello", "linear"])
+def test_a_comment_beyond_ascii_verifies_on_its_utf8_bytes(
+    client: ASGIClient, auth: dict[str, str], provider: str
+) -> None:
+    """The signature covers the body's bytes as sent (UTF-8), not a re-encoding; Trello
+    signed high code points differently once, and fixed it (trello-archive/api-docs#26)."""
+    created = integration(client, auth, provider)
+    text = "Prosim, skrajšajte uvodni odstavek in omenite rženi kruh 🍞"
+    payload = {
+        "github": lambda: github_comment(body=text),
+        "trello": lambda: trello_comment(text=text),
+        "linear": lambda: linear_comment(body=text),
+    }[provider]()
+    answer = deliver(client, provider, created, payload)
+    assert answer["outcome"] == "created", answer
+    [judged] = requests_of(client, auth, created["contract_id"])
+    assert judged["request"]["message"] == text
