@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         description="Where `roundwise serve` keeps the local account's API key (mode 0600).",
     )
     local_account_name: str = "local"
+    public_url: str | None = Field(
+        default=None,
+        max_length=300,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="The service's public base URL (https://roundwise.example.com), the base of "
+        "an integration's hook_url; default: the URL the creating request reached.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -18,6 +18,7 @@
     │   ├── DocumentNotFoundError          document-not-found          no such change order
     │   └── UnsignedLedgerError            ledger-not-signed           evidence of an unsigned one
     ├── AuthenticationError                unauthorized                api: no or a revoked key
+    │   └── InvalidSignatureError          invalid-signature           api: bad webhook signature
     └── TooManyFailedAttemptsError         too-many-failed-attempts    api: auth limit reached
 
 ``UnsupportedLanguageError`` is also a ``LookupError`` (it was one before it joined the

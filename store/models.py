@@ -12,7 +12,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roundwise.store.base import Base, JSONDocument, UTCDateTime, utcnow
@@ -184,6 +193,47 @@ class IdempotencyRecord(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
+class Integration(Base):
+    """A link from a client's tool (GitHub, Trello, Jira, Linear, a mailbox, or a generic
+    sender) to a contract: who counts as the client there, and the secret that signs its
+    webhooks (issue 19; ``store/integrations.py`` says how the secret is kept)."""
+
+    __tablename__ = "integrations"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"), index=True)
+    provider: Mapped[str] = mapped_column(String(20))
+    deliverable: Mapped[str] = mapped_column(String(64))
+    external_ref: Mapped[str] = mapped_column(String(320))
+    client_ids: Mapped[list[str]] = mapped_column(JSONDocument)
+    freelancer_ids: Mapped[list[str]] = mapped_column(JSONDocument)
+    hook_url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(200))  # never returned after creation
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    secret_rotated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class InboundDelivery(Base):
+    """One verified webhook delivery and what became of it (a request, a duplicate, or
+    ignored with a reason); unverified deliveries are refused and leave no row."""
+
+    __tablename__ = "inbound_deliveries"
+    __table_args__ = (Index("ix_inbound_deliveries_integration_id_id", "integration_id", "id"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    integration_id: Mapped[str] = mapped_column(ForeignKey("integrations.id"))
+    provider: Mapped[str] = mapped_column(String(20))
+    delivery_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    outcome: Mapped[str] = mapped_column(String(20))  # created | duplicate | ignored | refused
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    request_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 __all__ = [
     "Account",
     "ApiKey",
@@ -194,6 +244,8 @@ __all__ = [
     "Deliverable",
     "DeliverableVersion",
     "IdempotencyRecord",
+    "InboundDelivery",
+    "Integration",
     "LedgerEvent",
     "ReplyRecord",
     "RevisionRequestRecord",

@@ -21,6 +21,8 @@ ROUTER_MODULES = (
     "documents",
     "utilities",
     "evidence",
+    "integrations",
+    "hooks",
 )
 TAGS = (
     "clients",
@@ -30,6 +32,8 @@ TAGS = (
     "revision requests",
     "documents",
     "utilities",
+    "integrations",
+    "hooks",
     "service",
 )
 

@@ -164,12 +164,16 @@ def test_a_known_external_id_is_replayed_with_its_200(
     assert again.headers["idempotent-replayed"] == "true"
 
 
-def test_only_the_judged_route_claims_its_own_key() -> None:
+def test_only_the_judged_route_and_the_inbound_hooks_claim_their_own_key() -> None:
+    """The inbound hooks (issue 19) have no API key: their idempotency is the provider's
+    delivery and comment ids, so an Idempotency-Key a sender adds is left to them."""
     patterns = [p for router in routers() for p in own_key_paths(router.routes, API_PREFIX)]
-    assert len(patterns) == 1
-    assert patterns[0].match("/v1/contracts/ctr_1/revision-requests")
-    assert not patterns[0].match("/v1/contracts/ctr_1/revision-requests/req_1")
-    assert not patterns[0].match("/v1/clients")
+    assert len(patterns) == 2
+    judged, hooks = patterns
+    assert judged.match("/v1/contracts/ctr_1/revision-requests")
+    assert not judged.match("/v1/contracts/ctr_1/revision-requests/req_1")
+    assert hooks.match("/v1/hooks/github/int_1")
+    assert not any(p.match("/v1/clients") or p.match("/v1/integrations") for p in patterns)
 
 
 def test_the_middleware_claims_nothing_for_the_judged_route(
