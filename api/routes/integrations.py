@@ -11,11 +11,12 @@ import secrets
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Body, Request, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from roundwise.api.deps import AccountDep, PageDep, SessionDep, SettingsDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.examples import examples
 from roundwise.api.schemas import PageOut, StoredIn
 from roundwise.engine.errors import FieldProblem, RequestError
 from roundwise.store import integrations as repo
@@ -58,10 +59,21 @@ SECRET_REQUIRED = frozenset({"trello"})
 class IntegrationIn(StoredIn):
     """A new integration."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {
+            "provider": "github",
+            "contract_id": "ctr_example",
+            "deliverable": "home",
+            "external_ref": "bakery/site#12",
+            "client_ids": ["ana-client"],
+            "freelancer_ids": ["maja-writes"],
+        }
+    )
 
-    provider: Provider
-    contract_id: str = Field(min_length=1, max_length=40)
+    provider: Provider = Field(description="Where the comments are written.")
+    contract_id: str = Field(
+        min_length=1, max_length=40, description="The contract the comments are requests on."
+    )
     deliverable: str = Field(
         min_length=1, max_length=64, description="The deliverable a comment is about by default."
     )
@@ -76,7 +88,11 @@ class IntegrationIn(StoredIn):
         max_length=50,
         description="The client's logins, account ids or e-mail addresses there.",
     )
-    freelancer_ids: list[PersonId] = Field(default_factory=list, max_length=50)
+    freelancer_ids: list[PersonId] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The freelancer's own logins or addresses there: their comments are ignored.",
+    )
     secret: SecretIn | None = Field(
         default=None,
         description="A secret the provider issued (Trello: the application's secret, required; "
@@ -87,19 +103,30 @@ class IntegrationIn(StoredIn):
 class IntegrationPatch(StoredIn):
     """Pause or resume an integration, or change who counts as the client."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples({"paused": True}, {"client_ids": ["ana-client", "ana@bakery.example"]})
 
-    paused: bool | None = None
-    client_ids: list[PersonId] | None = Field(default=None, min_length=1, max_length=50)
-    freelancer_ids: list[PersonId] | None = Field(default=None, max_length=50)
+    paused: bool | None = Field(
+        default=None, description="True: deliveries are acknowledged and ignored until resumed."
+    )
+    client_ids: list[PersonId] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="Replaces the list of the client's logins, account ids or addresses.",
+    )
+    freelancer_ids: list[PersonId] | None = Field(
+        default=None, max_length=50, description="Replaces the list of the freelancer's own ids."
+    )
 
 
 class RotateIn(StoredIn):
     """A provider-issued secret to rotate to (default: a new one is made)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples({})
 
-    secret: SecretIn | None = None
+    secret: SecretIn | None = Field(
+        default=None, description="The provider's new signing secret; default: one is made."
+    )
 
 
 class IntegrationOut(BaseModel):
@@ -272,7 +299,7 @@ def rotate_secret(
     integration_id: str,
     account: AccountDep,
     session: WriteSessionDep,
-    body: RotateIn | None = None,
+    body: Annotated[RotateIn | None, Body(examples=[{}])] = None,
 ) -> IntegrationWithSecretOut:
     """A new secret (shown once); deliveries signed with the old one are refused."""
     row = repo.get_integration(session, account, integration_id)
