@@ -3,7 +3,8 @@
 Public surface: the event models (past tense, tagged by ``type``), `parse_event` and the
 JSON-lines text functions, and `fold(events, now, terms) -> ContractState` built from the
 step function `apply` (so folding a prefix and then the rest equals folding the whole);
-`Folding` is a fold in progress, for looking at the state between events in linear time.
+`Folding` is a fold in progress, for looking at the state between events in linear time;
+`money_summary` adds up the money events (invoices, payments, cancellation and kill fee).
 """
 
 from roundwise.engine.ledger.events import (
@@ -15,7 +16,10 @@ from roundwise.engine.ledger.events import (
     ContractSigned,
     DecisionMade,
     Event,
+    InvoiceIssued,
     ItemVerdict,
+    PaymentReceived,
+    ProjectCancelled,
     Quote,
     QuoteKind,
     QuotePart,
@@ -37,6 +41,8 @@ from roundwise.engine.ledger.fold import (
     settles_something,
 )
 from roundwise.engine.ledger.jsonl import dump_event, dump_events, load_events
+from roundwise.engine.ledger.money import MoneySummary, money_summary
+from roundwise.engine.ledger.money_state import Cancellation, Invoice, KillFeeLine, MoneyState
 from roundwise.engine.ledger.state import (
     APPROVAL_KINDS,
     Approval,
@@ -54,6 +60,7 @@ __all__ = [
     "Approval",
     "ApprovalKind",
     "ApprovedExplicitly",
+    "Cancellation",
     "ChangeOrder",
     "ChangeOrderAccepted",
     "ChangeOrderIssued",
@@ -64,7 +71,14 @@ __all__ = [
     "DeliverableState",
     "Event",
     "Folding",
+    "Invoice",
+    "InvoiceIssued",
     "ItemVerdict",
+    "KillFeeLine",
+    "MoneyState",
+    "MoneySummary",
+    "PaymentReceived",
+    "ProjectCancelled",
     "Quote",
     "QuoteKind",
     "QuotePart",
@@ -82,6 +96,7 @@ __all__ = [
     "fold",
     "initial_state",
     "load_events",
+    "money_summary",
     "parse_event",
     "review_deadline",
     "settle",

@@ -27,6 +27,7 @@ from roundwise.engine.terms.bounds import (
     NOT_CURRENCIES,
 )
 from roundwise.engine.terms.contract import ContractTerms
+from roundwise.engine.terms.holiday_calendar import supported_countries
 from roundwise.engine.terms.policy import PolicyOverride, RevisionPolicy
 
 
@@ -45,6 +46,7 @@ def intake_problems(terms: ContractTerms) -> tuple[FieldProblem, ...]:
             )
         ),
         *_lists(terms),
+        *_holiday_country(terms),
     )
 
 
@@ -94,6 +96,24 @@ def _policy(path: str, policy: RevisionPolicy | PolicyOverride) -> Iterator[Fiel
 def _lists(terms: ContractTerms) -> Iterator[FieldProblem]:
     if len(terms.exclusions) > MAX_EXCLUSIONS:
         yield FieldProblem("exclusions", f"at most {MAX_EXCLUSIONS} exclusions")
+
+
+def _holiday_country(terms: ContractTerms) -> Iterator[FieldProblem]:
+    """Business-day review windows skip the public holidays of a country the ``holidays``
+    package knows: a spec using them must say which (``country``, or a locale's territory)."""
+    country = terms.holiday_country
+    if country is not None and country not in supported_countries():
+        field = "country" if terms.country is not None else "locale"
+        yield FieldProblem(field, f"no public-holiday calendar for the country {country!r}")
+    policies = [terms.revision_policy] + [
+        terms.policy_for(d.id) for d in terms.deliverables if d.revision_policy is not None
+    ]
+    if country is None and any(p.review_days == "business" for p in policies):
+        yield FieldProblem(
+            "country",
+            "business-day review windows need the contract's country (e.g. SI), "
+            "or a locale with a territory (e.g. sl_SI)",
+        )
 
 
 def _plain(value: Decimal) -> str:
