@@ -20,12 +20,14 @@ ROUTER_MODULES = (
     "ledger",
     "documents",
     "utilities",
+    "money",
 )
 TAGS = (
     "clients",
     "contracts",
     "deliverables",
     "ledger",
+    "money",
     "revision requests",
     "documents",
     "utilities",

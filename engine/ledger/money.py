@@ -126,6 +126,8 @@ class MoneySummary:
     owed: Decimal
     kill_fee_if_cancelled_now: Decimal | None
     invoices: tuple[Invoice, ...]
+    tracked: bool
+    """Whether the ledger records any money event (else the figures are only the terms')."""
 
 
 def deposit_due(terms: ContractTerms) -> Decimal | None:
@@ -161,6 +163,7 @@ def money_summary(terms: ContractTerms, state: ContractState) -> MoneySummary:
             None if cancellation is not None else sum((x.amount for x in now_lines), ZERO)
         ),
         invoices=money.invoices,
+        tracked=bool(money.invoices or money.payments or cancellation),
     )
 
 
