@@ -21,6 +21,7 @@ ROUTER_MODULES = (
     "documents",
     "utilities",
     "money",
+    "reminders",
 )
 TAGS = (
     "clients",
@@ -28,6 +29,7 @@ TAGS = (
     "deliverables",
     "ledger",
     "money",
+    "reminders",
     "revision requests",
     "documents",
     "utilities",

@@ -43,6 +43,7 @@ from roundwise.engine.ledger.fold import (
 from roundwise.engine.ledger.jsonl import dump_event, dump_events, load_events
 from roundwise.engine.ledger.money import MoneySummary, money_summary
 from roundwise.engine.ledger.money_state import Cancellation, Invoice, KillFeeLine, MoneyState
+from roundwise.engine.ledger.reminders import REMINDER_KINDS, Reminder, ReminderKind, reminders
 from roundwise.engine.ledger.state import (
     APPROVAL_KINDS,
     Approval,
@@ -57,6 +58,7 @@ from roundwise.engine.ledger.state import (
 __all__ = [
     "APPROVAL_KINDS",
     "EVENT_TYPES",
+    "REMINDER_KINDS",
     "Approval",
     "ApprovalKind",
     "ApprovedExplicitly",
@@ -82,6 +84,8 @@ __all__ = [
     "Quote",
     "QuoteKind",
     "QuotePart",
+    "Reminder",
+    "ReminderKind",
     "RequestRecord",
     "RequestScope",
     "RevisionDelivered",
@@ -98,6 +102,7 @@ __all__ = [
     "load_events",
     "money_summary",
     "parse_event",
+    "reminders",
     "review_deadline",
     "settle",
     "settles_something",

@@ -64,7 +64,11 @@ PUBLIC: dict[str, frozenset[str]] = {
             "MoneySummary",
             "PaymentReceived",
             "ProjectCancelled",
+            "REMINDER_KINDS",
+            "Reminder",
+            "ReminderKind",
             "money_summary",
+            "reminders",
             "ApprovalKind",
             "ApprovedExplicitly",
             "ChangeOrder",
@@ -127,6 +131,8 @@ PUBLIC: dict[str, frozenset[str]] = {
     "roundwise.engine.replies": frozenset(
         {
             "CitedClause",
+            "Notice",
+            "deemed_approval_notice",
             "GroupFacts",
             "Reply",
             "ReplyFacts",
