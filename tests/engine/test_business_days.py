@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from roundwise.engine.errors import SpecError
 from roundwise.engine.ledger import fold, review_deadline
-from roundwise.engine.terms import ContractTerms, parse_spec, terms_sha256
+from roundwise.engine.terms import ContractTerms, clauses, parse_spec, reload_spec, terms_sha256
 from roundwise.engine.terms.business_days import WorkingCalendar, add_business_days
 from roundwise.engine.terms.holiday_calendar import working_calendar
 from tests.engine.ledger_support import EXAMPLES, example, signed, version
@@ -152,3 +152,12 @@ def test_the_country_comes_from_the_locale_territory_and_is_checked() -> None:
     with pytest.raises(SpecError) as unknown:
         parse_spec(spec + "country: QQ\n")
     assert "country" in [p.path for p in unknown.value.problems]
+
+
+def test_the_review_clause_says_business_days_and_the_hash_covers_them() -> None:
+    terms = business_terms("PL")
+    review = next(c for c in clauses(terms) if c.key == "revisions.review")
+    assert "3 business days" in review.text
+    assert "public holidays in PL" in review.text
+    assert terms_sha256(terms) != terms_sha256(business_terms("SI"))
+    assert terms_sha256(reload_spec(terms.model_dump(mode="json"))) == terms_sha256(terms)

@@ -200,3 +200,14 @@ def test_the_kill_fee_is_the_exact_sum_of_fee_times_the_share_of_the_stage(
     assert cancellation.kill_fee == expected
     assert cancellation.kill_fee <= sum(fees, Decimal(0))
     assert money_summary(terms, state).owed == expected
+
+
+def test_the_new_terms_are_in_the_hash_when_used_and_survive_storing() -> None:
+    from roundwise.engine.terms import reload_spec, terms_sha256
+
+    plain = example("bakery-web-copy")
+    staged_terms = staged(plain, ("0.25", "0.5", "0.75"))
+    assert terms_sha256(staged_terms) != terms_sha256(plain)
+    for terms in (plain, staged_terms):
+        stored = terms.model_dump(mode="json")
+        assert terms_sha256(reload_spec(stored)) == terms_sha256(terms)
