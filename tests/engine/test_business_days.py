@@ -161,3 +161,12 @@ def test_the_review_clause_says_business_days_and_the_hash_covers_them() -> None
     assert "public holidays in PL" in review.text
     assert terms_sha256(terms) != terms_sha256(business_terms("SI"))
     assert terms_sha256(reload_spec(terms.model_dump(mode="json"))) == terms_sha256(terms)
+
+
+def test_a_reply_never_states_a_business_day_window_as_calendar_days() -> None:
+    from roundwise.engine.replies import compose_facts
+    from tests.engine.test_replies_compose import _facts
+
+    facts = _facts("included", rounds_included=2, rounds_left=1, rounds_left_after=1)
+    assert "days to review" in compose_facts(facts, example("bakery-web-copy")).text
+    assert "to review" not in compose_facts(facts, business_terms("SI", days=7)).text
