@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from roundwise.engine.errors import FieldProblem, RequestError
 from roundwise.engine.ledger import (
+    CancelledBy,
     ContractState,
     Event,
     InvoiceIssued,
+    InvoiceKind,
     PaymentReceived,
     ProjectCancelled,
 )
-from roundwise.engine.ledger.events import CancelledBy, InvoiceKind
 from roundwise.engine.terms import ContractTerms, Money
 from roundwise.store.errors import ConflictError
 from roundwise.store.ledger import Clock, append_events, fold_with, ledger_time

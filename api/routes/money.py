@@ -18,11 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from roundwise.api.deps import AccountDep, SessionDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
 from roundwise.api.schemas import StoredIn
-from roundwise.engine.ledger import ContractState, Invoice, money_summary
-from roundwise.engine.ledger.events import CancelledBy, InvoiceKind
+from roundwise.engine.ledger import (
+    CancelledBy,
+    ContractState,
+    Invoice,
+    InvoiceKind,
+    money_summary,
+)
 from roundwise.engine.terms import ContractTerms
-from roundwise.engine.terms.bounds import MAX_AMOUNT, MAX_DECIMAL_PLACES
-from roundwise.engine.terms.money import ExactDecimal
 from roundwise.store import contracts, money
 from roundwise.store.base import utcnow
 
@@ -32,9 +35,10 @@ router = APIRouter(
     responses=problem_responses(400, 401, 404, 413, 422),
 )
 
+# The bounds of a spec's amounts (engine.terms.bounds): up to 10^12, four decimal places.
 Amount = Annotated[
-    ExactDecimal,
-    Field(gt=0, le=MAX_AMOUNT, decimal_places=MAX_DECIMAL_PLACES, examples=["480.00"]),
+    Decimal,
+    Field(gt=0, le=Decimal(10) ** 12, decimal_places=4, allow_inf_nan=False, examples=["480.00"]),
 ]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="Must be the contract's.")]
 InvoiceNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]

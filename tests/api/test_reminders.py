@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.api.asgiclient import ASGIClient
-from tests.api.conftest import signed_contract
+from tests.api.conftest import example_spec_text, signed_contract
 
 
 def _ahead(days: int) -> str:
@@ -94,3 +94,17 @@ def test_bad_reminder_parameters_name_the_field(client: ASGIClient, auth: dict[s
     assert forged.status_code == 422
     assert forged.json()["errors"][0]["path"] == "cursor"
     assert client.get("/v1/reminders").status_code == 401
+
+
+def test_a_business_day_window_without_a_country_is_refused_naming_it(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    spec = example_spec_text().replace("locale: en_IE\n", "")
+    spec = spec.replace("  silence_means_approval: true\n", "  review_days: business\n", 1)
+    refused = client.post("/v1/contracts", json={"spec_text": spec}, headers=auth)
+    assert refused.status_code == 422
+    assert [e["path"] for e in refused.json()["errors"]] == ["spec_text.country"]
+    accepted = client.post(
+        "/v1/contracts", json={"spec_text": spec + "country: GE\n"}, headers=auth
+    )
+    assert accepted.status_code == 201, accepted.text
