@@ -99,20 +99,28 @@ def _lists(terms: ContractTerms) -> Iterator[FieldProblem]:
 
 
 def _holiday_country(terms: ContractTerms) -> Iterator[FieldProblem]:
-    """Business-day review windows skip the public holidays of a country the ``holidays``
-    package knows: a spec using them must say which (``country``, or a locale's territory)."""
-    country = terms.holiday_country
-    if country is not None and country not in supported_countries():
-        field = "country" if terms.country is not None else "locale"
-        yield FieldProblem(field, f"no public-holiday calendar for the country {country!r}")
+    """A named ``country`` must have a public-holiday calendar in the ``holidays`` package;
+    business-day review windows need one (``country``, or the locale's territory)."""
+    if terms.country is not None and terms.country not in supported_countries():
+        yield FieldProblem("country", f"no public-holiday calendar for {terms.country!r}")
+        return
     policies = [terms.revision_policy] + [
         terms.policy_for(d.id) for d in terms.deliverables if d.revision_policy is not None
     ]
-    if country is None and any(p.review_days == "business" for p in policies):
+    if not any(p.review_days == "business" for p in policies):
+        return
+    country = terms.holiday_country
+    if country is None:
         yield FieldProblem(
             "country",
             "business-day review windows need the contract's country (e.g. SI), "
             "or a locale with a territory (e.g. sl_SI)",
+        )
+    elif country not in supported_countries():
+        yield FieldProblem(
+            "country",
+            f"no public-holiday calendar for the locale's territory {country!r}; "
+            "name the country whose holidays count",
         )
 
 

@@ -170,3 +170,14 @@ def test_a_reply_never_states_a_business_day_window_as_calendar_days() -> None:
     facts = _facts("included", rounds_included=2, rounds_left=1, rounds_left_after=1)
     assert "days to review" in compose_facts(facts, example("bakery-web-copy")).text
     assert "to review" not in compose_facts(facts, business_terms("SI", days=7)).text
+
+
+def test_a_locale_territory_without_a_calendar_matters_only_for_business_days() -> None:
+    spec = (EXAMPLES / "bakery-web-copy.yaml").read_text(encoding="utf-8")
+    spec = spec.replace("locale: en_IE\n", "locale: es_IC\n")  # Canary Islands: no calendar
+    assert parse_spec(spec).holiday_country == "IC"
+    business = spec.replace("  silence_means_approval: true\n", "  review_days: business\n", 1)
+    with pytest.raises(SpecError) as refused:
+        parse_spec(business)
+    assert [p.path for p in refused.value.problems] == ["country"]
+    assert parse_spec(business + "country: ES\n").holiday_country == "ES"
