@@ -83,9 +83,10 @@ def _windows(terms: ContractTerms, state: ContractState, lead_days: int) -> Iter
             deadline = item.review_deadline
         else:
             continue
+        delivered = next((v.at for v in item.versions if v.number == version), deadline)
         yield Reminder(
             "review_window_ending",
-            deadline - lead,
+            max(deadline - lead, delivered),  # a lead longer than the window: at delivery
             f"{item.id}/v{version}",
             f"{_title(terms, item.id)}: the review window for version {version} ends "
             f"{deadline.astimezone(terms.zone).isoformat(timespec='minutes')}.",

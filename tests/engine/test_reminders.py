@@ -72,6 +72,9 @@ def test_each_kind_of_reminder_is_due_when_the_terms_say() -> None:
     deposit = found[("deposit_unpaid", "deposit")]
     assert deposit.at == at(2) + timedelta(days=14)
 
+    long_lead = {(r.kind, r.subject): r for r in reminders(terms, state, 30, 5)}
+    assert long_lead[("review_window_ending", "home/v1")].at == at(9)  # not before delivery
+
     later = fold(events, at(28), terms)
     kinds = [(r.kind, r.subject) for r in reminders(terms, later, 2, 5)]
     assert ("deemed_approval", "home/v1") in kinds
