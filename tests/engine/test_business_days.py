@@ -181,3 +181,22 @@ def test_a_locale_territory_without_a_calendar_matters_only_for_business_days() 
         parse_spec(business)
     assert [p.path for p in refused.value.problems] == ["country"]
     assert parse_spec(business + "country: ES\n").holiday_country == "ES"
+
+
+def test_calendar_day_contracts_never_load_the_holiday_package() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from roundwise.engine.ledger import fold\n"
+        "from tests.engine.ledger_support import at, example, signed, version\n"
+        "t = example('bakery-web-copy')\n"
+        "fold([signed(t, at(2)), version('home', 1, at(9))], at(30), t)\n"
+        "print('holidays' in sys.modules)\n"
+    )
+    root = EXAMPLES.parents[1]
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120
+    )
+    assert result.stdout.strip() == "False", result.stderr
