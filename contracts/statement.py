@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from roundwise.contracts import formatting as fmt
+from roundwise.contracts.statement_money import MoneyView, money_view
 from roundwise.contracts.views import DocumentHead, PartyView, document_head, party_view
 from roundwise.engine.ledger import (
     Approval,
@@ -97,6 +98,7 @@ class StatementView:
     deliverables: tuple[DeliverableSummary, ...]
     change_orders: tuple[tuple[str, str, str, str], ...]
     event_count: int
+    money: MoneyView | None = None
 
 
 def ledger_digest(events: tuple[Event, ...]) -> str:
@@ -130,6 +132,7 @@ def statement_view(
             for co in state.change_orders
         ),
         event_count=state.event_count,
+        money=money_view(terms, state),
     )
 
 

@@ -165,7 +165,8 @@ def _deliverable_row(terms: ContractTerms, deliverable: Deliverable) -> Delivera
 def _policy_row(terms: ContractTerms, deliverable: Deliverable) -> PolicyRow:
     policy = terms.policy_for(deliverable.id)
     days = policy.review_window_days
-    review = f"{days} days" + (", then deemed approved" if policy.silence_means_approval else "")
+    unit = "business days" if policy.review_days == "business" else "days"
+    review = f"{days} {unit}" + (", then deemed approved" if policy.silence_means_approval else "")
     hourly = fmt.amount(terms, policy.out_of_scope.hourly_rate)
     return PolicyRow(
         title=deliverable.title,

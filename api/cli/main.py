@@ -26,6 +26,7 @@ from typer.core import TyperGroup
 from roundwise.api.cli import (
     evidence_cmd,
     measure_cmd,
+    money_cmd,
     policy_cmd,
     render_cmd,
     replies_cmd,
@@ -190,7 +191,15 @@ def root(
     """Roundwise: measure, judge and answer client revision requests against the contract."""
 
 
-for module in (measure_cmd, policy_cmd, replies_cmd, render_cmd, evidence_cmd, server_cmd):
+for module in (
+    measure_cmd,
+    policy_cmd,
+    replies_cmd,
+    render_cmd,
+    evidence_cmd,
+    money_cmd,
+    server_cmd,
+):
     module.register(app)
 
 

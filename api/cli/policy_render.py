@@ -86,6 +86,12 @@ def report_text(terms: ContractTerms, report: ScopeReport) -> str:
     terms_text = ", ".join(f"{name} {points}" for name, points in report.creep_terms)
     lines.append(f"Creep score: {report.creep_score}/100 ({report.creep_level}): {terms_text}")
     lines.append(_wrap(f"Formula: {report.creep_formula}"))
+    if report.money is not None and report.money.tracked:
+        m = report.money
+        lines.append(
+            f"Money: invoiced {money(terms, m.invoiced)}, paid {money(terms, m.paid)}, "
+            f"owed now {money(terms, m.owed)}"
+        )
     lines.append("Alerts:" if report.alerts else "Alerts: none")
     lines += [_wrap(f"! {alert.message}", "  ", "  ") for alert in report.alerts]
     return "\n".join(lines)

@@ -23,12 +23,16 @@ ROUTER_MODULES = (
     "evidence",
     "integrations",
     "hooks",
+    "money",
+    "reminders",
 )
 TAGS = (
     "clients",
     "contracts",
     "deliverables",
     "ledger",
+    "money",
+    "reminders",
     "revision requests",
     "documents",
     "utilities",

@@ -3,19 +3,25 @@
 Public surface: the event models (past tense, tagged by ``type``), `parse_event` and the
 JSON-lines text functions, and `fold(events, now, terms) -> ContractState` built from the
 step function `apply` (so folding a prefix and then the rest equals folding the whole);
-`Folding` is a fold in progress, for looking at the state between events in linear time.
+`Folding` is a fold in progress, for looking at the state between events in linear time;
+`money_summary` adds up the money events (invoices, payments, cancellation and kill fee).
 """
 
 from roundwise.engine.ledger.events import (
     EVENT_TYPES,
     ApprovedExplicitly,
+    CancelledBy,
     ChangeOrderAccepted,
     ChangeOrderIssued,
     ContractCompleted,
     ContractSigned,
     DecisionMade,
     Event,
+    InvoiceIssued,
+    InvoiceKind,
     ItemVerdict,
+    PaymentReceived,
+    ProjectCancelled,
     Quote,
     QuoteKind,
     QuotePart,
@@ -37,6 +43,9 @@ from roundwise.engine.ledger.fold import (
     settles_something,
 )
 from roundwise.engine.ledger.jsonl import dump_event, dump_events, load_events
+from roundwise.engine.ledger.money import MoneySummary, money_summary
+from roundwise.engine.ledger.money_state import Cancellation, Invoice, KillFeeLine, MoneyState
+from roundwise.engine.ledger.reminders import REMINDER_KINDS, Reminder, ReminderKind, reminders
 from roundwise.engine.ledger.state import (
     APPROVAL_KINDS,
     Approval,
@@ -51,9 +60,12 @@ from roundwise.engine.ledger.state import (
 __all__ = [
     "APPROVAL_KINDS",
     "EVENT_TYPES",
+    "REMINDER_KINDS",
     "Approval",
     "ApprovalKind",
     "ApprovedExplicitly",
+    "Cancellation",
+    "CancelledBy",
     "ChangeOrder",
     "ChangeOrderAccepted",
     "ChangeOrderIssued",
@@ -64,10 +76,20 @@ __all__ = [
     "DeliverableState",
     "Event",
     "Folding",
+    "Invoice",
+    "InvoiceIssued",
+    "InvoiceKind",
     "ItemVerdict",
+    "KillFeeLine",
+    "MoneyState",
+    "MoneySummary",
+    "PaymentReceived",
+    "ProjectCancelled",
     "Quote",
     "QuoteKind",
     "QuotePart",
+    "Reminder",
+    "ReminderKind",
     "RequestRecord",
     "RequestScope",
     "RevisionDelivered",
@@ -82,7 +104,9 @@ __all__ = [
     "fold",
     "initial_state",
     "load_events",
+    "money_summary",
     "parse_event",
+    "reminders",
     "review_deadline",
     "settle",
     "settles_something",

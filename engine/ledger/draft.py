@@ -16,11 +16,12 @@ function did. Drafts are private to `engine.ledger`; callers only see frozen sta
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
 from roundwise.engine.errors import LedgerError
+from roundwise.engine.ledger.money_state import MoneyState
 from roundwise.engine.ledger.state import (
     Approval,
     ChangeOrder,
@@ -117,6 +118,7 @@ class StateDraft:
     inherited_index: Mapping[str, int]
     _request_index: dict[str, int] | None = None
     _order_index: dict[int, int] | None = None
+    money: MoneyState = field(default_factory=MoneyState)
 
     @classmethod
     def thaw(cls, state: ContractState) -> StateDraft:
@@ -133,6 +135,7 @@ class StateDraft:
             change_orders=state.change_orders,
             event_count=state.event_count,
             inherited_index=state.request_index,
+            money=state.money,
         )
 
     def freeze(self) -> ContractState:
@@ -149,6 +152,7 @@ class StateDraft:
             change_orders=tuple(self.change_orders),
             event_count=self.event_count,
             request_index=self.inherited_index,
+            money=self.money,
         )
 
     def deliverable(self, deliverable_id: str) -> ItemDraft:

@@ -11,7 +11,7 @@ a ledger stays readable as JSON lines and round-trips exactly through
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -226,6 +226,49 @@ class ContractCompleted(_Event):
     type: Literal["contract_completed"] = "contract_completed"
 
 
+InvoiceKind = Literal["deposit", "work", "change_order", "kill_fee", "other"]
+CancelledBy = Literal["client", "freelancer"]
+InvoiceNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^\S(.*\S)?$")]
+
+
+def _positive(money: Money) -> Money:
+    if money.amount <= 0:
+        raise ValueError("the amount must be more than 0")
+    return money
+
+
+PositiveMoney = Annotated[Money, AfterValidator(_positive)]
+
+
+class InvoiceIssued(_Event):
+    """The freelancer invoiced the client; ``due_on`` defaults to the contract's payment
+    term (``payment.due_days`` after the local date of issue)."""
+
+    type: Literal["invoice_issued"] = "invoice_issued"
+    number: InvoiceNumber
+    amount: PositiveMoney
+    kind: InvoiceKind = "work"
+    due_on: date | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class PaymentReceived(_Event):
+    """Money arrived from the client, for a named invoice or on account."""
+
+    type: Literal["payment_received"] = "payment_received"
+    amount: PositiveMoney
+    invoice: InvoiceNumber | None = None
+    reference: Annotated[str, Field(max_length=200)] | None = None
+
+
+class ProjectCancelled(_Event):
+    """The project was cancelled; by the client, the kill fee of the stage reached is owed."""
+
+    type: Literal["project_cancelled"] = "project_cancelled"
+    by: CancelledBy = "client"
+    reason: Annotated[str, Field(max_length=2000)] | None = None
+
+
 Event = Annotated[
     ContractSigned
     | VersionSubmitted
@@ -235,7 +278,10 @@ Event = Annotated[
     | ApprovedExplicitly
     | ChangeOrderIssued
     | ChangeOrderAccepted
-    | ContractCompleted,
+    | ContractCompleted
+    | InvoiceIssued
+    | PaymentReceived
+    | ProjectCancelled,
     Field(discriminator="type"),
 ]
 
@@ -249,6 +295,9 @@ EVENT_TYPES: tuple[str, ...] = (
     "change_order_issued",
     "change_order_accepted",
     "contract_completed",
+    "invoice_issued",
+    "payment_received",
+    "project_cancelled",
 )
 
 _EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -7,7 +7,9 @@ Time only ever comes in as an argument; the engine never reads a clock.
 
 Deemed approval (clause 6.4): when a version is delivered at local date *d* (in the
 contract's time zone) and the review window is *n* days, the window ends at local
-midnight at the end of day *d + n*, i.e. at 00:00 of day *d + n + 1*. Delivered
+midnight at the end of day *d + n*, i.e. at 00:00 of day *d + n + 1* (with business days,
+*d + n* is the *n*-th business day after *d*: weekends and the country's public holidays
+are skipped). Delivered
 2026-03-13 10:00 with 7 days ⇒ approved at 2026-03-21 00:00 local, unless a revision
 request was *received* before that instant. A request received exactly at the deadline is
 too late. A request received in time stops the clock for that version (even if it is
@@ -22,6 +24,8 @@ the collections its event changes, so a loop of `apply` stays quadratic: use `Fo
 Approval after the last round (clause 6.5): delivering the revision for a request that
 consumed the last included round approves the deliverable at delivery time. An accepted
 change order that adds rounds reopens the deliverable. The earliest approval wins.
+
+Money (`engine.ledger.money`): invoices, payments and the cancellation with its kill fee.
 """
 
 from __future__ import annotations
@@ -40,10 +44,14 @@ from roundwise.engine.ledger.events import (
     ContractSigned,
     DecisionMade,
     Event,
+    InvoiceIssued,
+    PaymentReceived,
+    ProjectCancelled,
     RevisionDelivered,
     RevisionRequested,
     VersionSubmitted,
 )
+from roundwise.engine.ledger.money import on_cancelled, on_invoice, on_payment
 from roundwise.engine.ledger.state import (
     Approval,
     ChangeOrder,
@@ -53,6 +61,8 @@ from roundwise.engine.ledger.state import (
     Version,
 )
 from roundwise.engine.terms import ContractTerms, terms_sha256
+from roundwise.engine.terms.business_days import add_business_days
+from roundwise.engine.terms.holiday_calendar import working_calendar
 
 
 def initial_state(terms: ContractTerms) -> ContractState:
@@ -137,6 +147,12 @@ def _step(terms: ContractTerms, state: StateDraft, event: Event) -> None:
             _on_co_accepted(state, event)
         case ContractCompleted():
             state.completed_at = state.completed_at or event.at
+        case InvoiceIssued():
+            on_invoice(terms, state, event)
+        case PaymentReceived():
+            on_payment(terms, state, event)
+        case ProjectCancelled():
+            on_cancelled(terms, state, event)
 
 
 def _advance(state: StateDraft, now: datetime, counted: int) -> None:
@@ -153,10 +169,19 @@ def _advance(state: StateDraft, now: datetime, counted: int) -> None:
 
 
 def review_deadline(terms: ContractTerms, deliverable_id: str, delivered_at: datetime) -> datetime:
-    """Local midnight at the end of the review window for a version delivered then."""
-    days = terms.policy_for(deliverable_id).review_window_days
+    """Local midnight at the end of the review window for a version delivered then.
+
+    The window counts calendar days, or business days of the contract's country when the
+    policy's ``review_days`` says so (`engine.terms.business_days`).
+    """
+    policy = terms.policy_for(deliverable_id)
     local_day = delivered_at.astimezone(terms.zone).date()
-    return datetime.combine(local_day + timedelta(days=days + 1), time(0), tzinfo=terms.zone)
+    days = policy.review_window_days
+    if policy.review_days == "business":
+        last = add_business_days(local_day, days, working_calendar(terms.holiday_country))
+    else:
+        last = local_day + timedelta(days=days)
+    return datetime.combine(last + timedelta(days=1), time(0), tzinfo=terms.zone)
 
 
 def settles_something(state: ContractState, now: datetime) -> bool:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from roundwise.engine.errors import LedgerError
 from roundwise.engine.ledger.events import ChangeOrderIssued, DecisionMade
+from roundwise.engine.ledger.money_state import MoneyState
 
 ApprovalKind = Literal["explicit", "deemed", "after_last_round"]
 APPROVAL_KINDS: tuple[ApprovalKind, ...] = ("explicit", "deemed", "after_last_round")
@@ -112,6 +113,8 @@ class ContractState:
     event_count: int = 0
     request_index: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     """Position of each request in ``requests`` (derived, for constant-time lookups)."""
+    money: MoneyState = field(default_factory=MoneyState)
+    """Invoices, payments and cancellation (`engine.ledger.money` adds them up)."""
 
     def deliverable(self, deliverable_id: str) -> DeliverableState:
         """The state of one deliverable; `LedgerError` if the contract has no such id."""

@@ -36,6 +36,7 @@ from roundwise.engine.replies.inputs import (
     Tone,
 )
 from roundwise.engine.replies.language import reply_document, reply_language
+from roundwise.engine.replies.notices import Notice, deemed_approval_notice
 from roundwise.engine.replies.phrasebook import reply_languages
 from roundwise.engine.terms import ContractTerms
 from roundwise.engine.understand import RequestAnalysis
@@ -66,6 +67,7 @@ __all__ = [
     "VERDICTS",
     "CitedClause",
     "GroupFacts",
+    "Notice",
     "Reply",
     "ReplyFacts",
     "ReplySettings",
@@ -76,6 +78,7 @@ __all__ = [
     "UnsupportedReplyLanguageError",
     "compose_facts",
     "compose_reply",
+    "deemed_approval_notice",
     "reply_document",
     "reply_facts_of",
     "reply_language",

@@ -180,7 +180,9 @@ def _policy_facts(
         facts["approval_after_last_round"] = ""
     if policy.silence_means_approval:
         facts["silence_approves"] = ""
-    if policy.review_window_days > 0:
+    # The phrase blocks say "N days"; a window of business days is left unsaid rather
+    # than told wrong (the agreement's review clause states it).
+    if policy.review_window_days > 0 and policy.review_days == "calendar":
         facts["review_days"] = _number(book, policy.review_window_days)
         facts["review_days_count"] = str(policy.review_window_days)
         facts["review_clause"] = _cite(book, ClauseKey.REVIEW)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from roundwise.engine.ledger import MoneySummary
 from roundwise.engine.terms import Money
 
 
@@ -68,6 +69,7 @@ class ScopeReport:
     creep_formula: str
     creep_terms: tuple[tuple[str, int], ...]
     alerts: tuple[Alert, ...]
+    money: MoneySummary | None = None
 
     @property
     def out_of_scope_asks(self) -> tuple[Ask, ...]:
@@ -96,6 +98,6 @@ def _jsonable(value: object) -> object:
         return value.model_dump(mode="json")
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime is a date too
         return value.isoformat()
     return value

@@ -23,7 +23,10 @@ Creep score (0-100)::
 Alerts: two or more out-of-scope asks within 30 days before ``now`` ("3 out-of-scope asks
 in 10 days, est. €540.00 of unpaid work"); all included rounds used on a deliverable not
 yet approved; requests after approval; cumulative change beyond what the included rounds
-allow; a high creep score.
+allow; a high creep score; money owed (deposit unpaid, invoices overdue, kill fee owed).
+
+Money: what was invoiced, paid and is owed, the deposit, and after a cancellation the kill
+fee (`engine.ledger.money_summary`).
 """
 
 from __future__ import annotations
@@ -33,10 +36,18 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from roundwise.engine.ledger import ContractState, DeliverableState, Event, RequestRecord, fold
+from roundwise.engine.ledger import (
+    ContractState,
+    DeliverableState,
+    Event,
+    RequestRecord,
+    fold,
+    money_summary,
+)
 from roundwise.engine.measure import measure
 from roundwise.engine.rules import share_text
 from roundwise.engine.scope.model import Alert, Ask, DeliverableScope, ScopeReport
+from roundwise.engine.scope.money_alerts import money_alerts
 from roundwise.engine.terms import (
     ClauseKey,
     ContractTerms,
@@ -77,6 +88,7 @@ def scope_report(contract: ContractTerms, events: Sequence[Event], now: datetime
         creep_formula=CREEP_FORMULA,
         creep_terms=terms,
         alerts=(),
+        money=money_summary(contract, state),
     )
     return _with_alerts(contract, report)
 
@@ -189,6 +201,8 @@ def _with_alerts(contract: ContractTerms, report: ScopeReport) -> ScopeReport:
         alerts += _deliverable_alerts(contract, report, item)
     if report.creep_level == "high":
         alerts.append(Alert("creep_high", f"Scope creep score {report.creep_score}/100 (high)."))
+    if report.money is not None:
+        alerts += money_alerts(contract, report.money)
     return replace(report, alerts=tuple(alerts))
 
 

@@ -7,6 +7,7 @@ and `engine.terms.intake`), read a stored one (`reload_spec`), the models (`Cont
 (`terms_sha256`).
 """
 
+from roundwise.engine.terms.business_days import ReviewDays, WorkingCalendar, add_business_days
 from roundwise.engine.terms.clauses import Clause, ClauseKey, clause, clauses, money, percent
 from roundwise.engine.terms.contract import (
     ContractTerms,
@@ -17,6 +18,8 @@ from roundwise.engine.terms.contract import (
     Unit,
 )
 from roundwise.engine.terms.digest import canonical_terms_json, terms_sha256
+from roundwise.engine.terms.holiday_calendar import working_calendar
+from roundwise.engine.terms.kill_fee import KillFeeByStage, KillFeeStage
 from roundwise.engine.terms.money import Money
 from roundwise.engine.terms.policy import (
     ExtraRoundPrice,
@@ -40,15 +43,20 @@ __all__ = [
     "ExtraRoundPrice",
     "FlatRoundPrice",
     "HourlyRoundPrice",
+    "KillFeeByStage",
+    "KillFeeStage",
     "Money",
     "OutOfScopePricing",
     "Party",
     "PaymentTerms",
     "PerWordRoundPrice",
     "PolicyOverride",
+    "ReviewDays",
     "RevisionPolicy",
     "SpecFormat",
     "Unit",
+    "WorkingCalendar",
+    "add_business_days",
     "canonical_terms_json",
     "clause",
     "clauses",
@@ -60,4 +68,5 @@ __all__ = [
     "percent",
     "reload_spec",
     "terms_sha256",
+    "working_calendar",
 ]

@@ -240,7 +240,8 @@ def _own_errors(terms: ContractTerms) -> str:
 def _review(terms: ContractTerms) -> str:
     def describe(policy: RevisionPolicy) -> str:
         days = policy.review_window_days
-        text = f"The client reviews each delivered version within {days} days."
+        unit = "days" if policy.review_days == "calendar" else _business_days(terms)
+        text = f"The client reviews each delivered version within {days} {unit}."
         if policy.silence_means_approval:
             text += (
                 " If no revision request arrives by midnight at the end of that period "
@@ -249,6 +250,12 @@ def _review(terms: ContractTerms) -> str:
         return text + " The client can also approve a version explicitly at any time."
 
     return _per_deliverable(terms, describe)
+
+
+def _business_days(terms: ContractTerms) -> str:
+    country = terms.holiday_country
+    holidays = f"public holidays in {country}" if country else "public holidays"
+    return f"business days (not counting Saturdays, Sundays and {holidays})"
 
 
 def _last_round(terms: ContractTerms) -> str:
@@ -302,6 +309,16 @@ def _out_of_scope(terms: ContractTerms) -> str:
 
 
 def _cancellation(terms: ContractTerms) -> str:
+    staged = terms.payment.kill_fee_by_stage
+    if staged is not None:
+        return (
+            "If the client cancels the project, the client pays for each deliverable a share "
+            "of its fee by the stage it has reached: "
+            f"{percent(staged.before_first_delivery)} before its first delivery, "
+            f"{percent(staged.after_first_draft)} after the first draft, "
+            f"{percent(staged.after_revisions)} after revised versions, and the full fee "
+            "once it is approved."
+        )
     return (
         "If the client cancels the project after it has started, the client pays for the work "
         f"delivered so far and a cancellation fee of {percent(terms.payment.kill_fee_share)} "

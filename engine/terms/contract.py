@@ -16,6 +16,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from roundwise.engine.terms.bounds import Fraction, Size, SpecAmount
+from roundwise.engine.terms.kill_fee import KillFeeByStage
 from roundwise.engine.terms.money import CurrencyCode
 from roundwise.engine.terms.policy import PolicyOverride, RevisionPolicy, effective_policy
 
@@ -24,6 +25,7 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=300)]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", description="ISO 639 code")]
 LocaleCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 DeliverableKind = Literal["text", "translation", "design", "illustration", "code", "other"]
 Unit = Literal["words", "items"]
 
@@ -72,6 +74,7 @@ class PaymentTerms(_Frozen):
     deposit_share: Fraction = Decimal(0)
     due_days: Annotated[int, Field(ge=0, le=365)] = 14
     kill_fee_share: Fraction = Decimal("0.5")
+    kill_fee_by_stage: KillFeeByStage | None = None
 
 
 class ContractTerms(_Frozen):
@@ -91,6 +94,7 @@ class ContractTerms(_Frozen):
     revision_policy: RevisionPolicy
     payment: PaymentTerms = PaymentTerms()
     glossary_note: Annotated[str, Field(max_length=2000)] | None = None
+    country: CountryCode | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -128,6 +132,16 @@ class ContractTerms(_Frozen):
     def effective_locale(self) -> str:
         """The Babel locale for money and dates: explicit, or the contract's language."""
         return self.locale or self.language
+
+    @property
+    def holiday_country(self) -> str | None:
+        """The country whose public holidays business days skip: ``country``, else the
+        territory of the locale (``sl_SI`` is SI), else None (weekends only)."""
+        if self.country is not None:
+            return self.country
+        if self.locale is not None and "_" in self.locale:
+            return self.locale.rsplit("_", 1)[1]
+        return None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -18,10 +18,39 @@ _DIGESTS_KEPT = 256
 _digests: dict[int, tuple[ContractTerms, str]] = {}
 
 
+# Fields added to the terms after contracts were signed, with the value that means "not
+# used". Left out of the canonical form while they hold it, so a spec that does not use
+# them keeps the hash its ledger was signed with (path: keys from the top; "*" = each).
+LATER_DEFAULTS: tuple[tuple[tuple[str, ...], object], ...] = (
+    (("country",), None),
+    (("payment", "kill_fee_by_stage"), None),
+    (("revision_policy", "review_days"), "calendar"),
+    (("deliverables", "*", "revision_policy", "review_days"), None),
+)
+
+
 def canonical_terms_json(terms: ContractTerms) -> str:
     """The terms as canonical JSON text."""
     data = terms.model_dump(mode="json", exclude_none=False)
+    for path, default in LATER_DEFAULTS:
+        _drop_default(data, path, default)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _drop_default(node: object, path: tuple[str, ...], default: object) -> None:
+    """Remove the key at ``path`` under ``node`` wherever it holds ``default``."""
+    head, rest = path[0], path[1:]
+    if head == "*":
+        for child in node if isinstance(node, list) else ():
+            _drop_default(child, rest, default)
+        return
+    if not isinstance(node, dict) or head not in node:
+        return
+    if not rest:
+        if node[head] == default:
+            del node[head]
+        return
+    _drop_default(node[head], rest, default)
 
 
 def terms_sha256(terms: ContractTerms) -> str:

@@ -27,6 +27,7 @@ from roundwise.engine.terms.bounds import (
     NOT_CURRENCIES,
 )
 from roundwise.engine.terms.contract import ContractTerms
+from roundwise.engine.terms.holiday_calendar import supported_countries
 from roundwise.engine.terms.policy import PolicyOverride, RevisionPolicy
 
 
@@ -45,6 +46,7 @@ def intake_problems(terms: ContractTerms) -> tuple[FieldProblem, ...]:
             )
         ),
         *_lists(terms),
+        *_holiday_country(terms),
     )
 
 
@@ -94,6 +96,32 @@ def _policy(path: str, policy: RevisionPolicy | PolicyOverride) -> Iterator[Fiel
 def _lists(terms: ContractTerms) -> Iterator[FieldProblem]:
     if len(terms.exclusions) > MAX_EXCLUSIONS:
         yield FieldProblem("exclusions", f"at most {MAX_EXCLUSIONS} exclusions")
+
+
+def _holiday_country(terms: ContractTerms) -> Iterator[FieldProblem]:
+    """A named ``country`` must have a public-holiday calendar in the ``holidays`` package;
+    business-day review windows need one (``country``, or the locale's territory)."""
+    if terms.country is not None and terms.country not in supported_countries():
+        yield FieldProblem("country", f"no public-holiday calendar for {terms.country!r}")
+        return
+    policies = [terms.revision_policy] + [
+        terms.policy_for(d.id) for d in terms.deliverables if d.revision_policy is not None
+    ]
+    if not any(p.review_days == "business" for p in policies):
+        return
+    country = terms.holiday_country
+    if country is None:
+        yield FieldProblem(
+            "country",
+            "business-day review windows need the contract's country (e.g. SI), "
+            "or a locale with a territory (e.g. sl_SI)",
+        )
+    elif country not in supported_countries():
+        yield FieldProblem(
+            "country",
+            f"no public-holiday calendar for the locale's territory {country!r}; "
+            "name the country whose holidays count",
+        )
 
 
 def _plain(value: Decimal) -> str:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from roundwise.engine.terms.bounds import ChangeItems, Hours, Share, SpecAmount
+from roundwise.engine.terms.business_days import ReviewDays
 
 
 class _Frozen(BaseModel):
@@ -69,6 +70,7 @@ class RevisionPolicy(_Frozen):
     max_change_share: Share | None = None
     max_change_items: ChangeItems | None = None
     review_window_days: Annotated[int, Field(ge=0, le=365)] = 7
+    review_days: ReviewDays = "calendar"
     silence_means_approval: bool = True
     approval_after_last_round: bool = True
     extra_round: ExtraRoundPrice
@@ -84,6 +86,7 @@ class PolicyOverride(_Frozen):
     max_change_share: Share | None = None
     max_change_items: ChangeItems | None = None
     review_window_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    review_days: ReviewDays | None = None
     silence_means_approval: bool | None = None
     approval_after_last_round: bool | None = None
     extra_round: ExtraRoundPrice | None = None

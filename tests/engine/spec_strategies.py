@@ -49,6 +49,7 @@ change_items = _edges(st.integers(1, MAX_CHANGE_ITEMS), 1, MAX_CHANGE_ITEMS)
 currencies = st.sampled_from(sorted(iso_currencies()))
 locales = st.sampled_from(["en", "en_IE", "en_US", "sl", "de_CH", "fr", "pl", "el", "sr", "ja"])
 dates = _edges(st.dates(FIRST_DATE, LAST_DATE), FIRST_DATE, LAST_DATE)
+HOLIDAY_COUNTRIES = ("SI", "PL", "RS", "GR", "GE", "IE")
 
 
 def example_spec() -> dict[str, Any]:
@@ -86,7 +87,16 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         locale=draw(locales),
         start_date=start.isoformat() if start else None,
         payment={"deposit_share": draw(fractions), "kill_fee_share": draw(fractions)},
+        country=draw(st.none() | st.sampled_from(HOLIDAY_COUNTRIES)),
     )
+    if draw(st.booleans()):
+        stages = sorted(Decimal(draw(fractions)) for _ in range(3))
+        names = ("before_first_delivery", "after_first_draft", "after_revisions")
+        spec["payment"]["kill_fee_by_stage"] = {
+            n: str(v) for n, v in zip(names, stages, strict=True)
+        }
+    if spec["country"] is not None and draw(st.booleans()):
+        spec["revision_policy"]["review_days"] = "business"
     policy = spec["revision_policy"]
     policy.update(
         max_change_share=draw(shares),
@@ -134,6 +144,8 @@ OUTSIDE = [
         "revision_policy.out_of_scope.minimum_hours",
     ),
     ("payment.deposit_share", "1.0001", "payment.deposit_share"),
+    ("country", "QQ", "country"),
+    ("country", "si", "country"),
     ("currency", "XXX", "currency"),
 ]
 
