@@ -20,7 +20,7 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from roundwise.api import errors, openapi_docs
+from roundwise.api import errors, openapi_docs, web
 from roundwise.api.auth_limit import FailedAuthLimiter
 from roundwise.api.collector import keep_survivors_frozen
 from roundwise.api.encoding import Utf8JsonMiddleware
@@ -234,6 +234,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _add_middleware(app, parts)
     document_idempotency_key(app)
     app.add_api_route("/health", health, methods=["GET"], tags=["service"])
+    web.install(app)  # the web pages under /app (api.web); /v1 never reads their session
     return app
 
 

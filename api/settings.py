@@ -96,6 +96,18 @@ class Settings(BaseSettings):
         description="Where `roundwise serve` keeps the local account's API key (mode 0600).",
     )
     local_account_name: str = "local"
+    web_secret: str = Field(
+        default="",
+        max_length=500,
+        description="Signs the web pages' session cookies; empty: a key made once and kept "
+        "in the database (the same for every worker and host on it).",
+    )
+    web_session_max_age_seconds: int = Field(
+        default=8 * 3600,
+        ge=1,
+        le=30 * 24 * 3600,
+        description="How long a web sign-in lasts (the cookie's Max-Age and the signature's age).",
+    )
 
     @field_validator("database_url")
     @classmethod
