@@ -1,21 +1,22 @@
 """The scope report's chart, drawn on the server as SVG (no script, no library).
 
-Two panels share one axis of judged requests, in the order they came: the share of the
-text each request changed (bars, with the contract's limit as a dashed line) and the
-out-of-scope asks each one held. The numbers are also given as a table on the page,
-for screen readers and for anyone who wants the figures.
+Two panels share one axis of judged requests (rounds asked for), in the order they came:
+the share of the text each round changed (bars, with the contract's limit per round as
+a dashed line) and the out-of-scope asks each request held. The numbers are also given
+as a table on the page, for screen readers and for anyone who wants the figures.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
-from roundwise.engine.ledger import DecisionMade, Event
+from roundwise.engine.ledger import DecisionMade, Event, RevisionDelivered, VersionSubmitted
+from roundwise.engine.measure import measure
 
 WIDTH, PANEL, GAP, LEFT, BOTTOM = 640, 120, 40, 48, 28
 
@@ -32,16 +33,33 @@ class Point:
 
 
 def points(events: Sequence[Event]) -> list[Point]:
-    """The chart's points: one per decision in the ledger."""
+    """The chart's points: one per decision in the ledger (a round asked for).
+
+    A round's changed share is the change of the next version of its deliverable
+    delivered after the request (what the round actually changed), else the share the
+    decision measured on a revised text the client sent, else unknown.
+    """
     found: list[Point] = []
+    last_text: dict[str, str] = {}
+    waiting: dict[str, list[int]] = {}  # deliverable -> indexes of points awaiting a version
     for event in events:
         if isinstance(event, DecisionMade):
             asks = sum(1 for item in event.items if item.verdict == "out_of_scope")
             if not event.items and event.verdict == "out_of_scope":
                 asks = 1
-            found.append(
-                Point(len(found) + 1, event.deliverable, event.verdict, event.changed_share, asks)
+            point = Point(
+                len(found) + 1, event.deliverable, event.verdict, event.changed_share, asks
             )
+            waiting.setdefault(event.deliverable, []).append(len(found))
+            found.append(point)
+        elif isinstance(event, VersionSubmitted | RevisionDelivered) and event.text is not None:
+            previous = last_text.get(event.deliverable)
+            pending = waiting.pop(event.deliverable, [])
+            if previous is not None and pending:
+                share = Decimal(str(round(measure(previous, event.text).changed_share, 4)))
+                first = found[pending[0]]
+                found[pending[0]] = replace(first, share=share)
+            last_text[event.deliverable] = event.text
     return found
 
 
@@ -85,8 +103,8 @@ def scope_chart(
         y = shares_top + PANEL - float(limit) * PANEL
         parts.append(_line("limit", y))
     for index, point in enumerate(data):
-        x = LEFT + index * step + step * 0.2
-        width = step * 0.6
+        width = min(step * 0.6, 48.0)
+        x = LEFT + index * step + (step - width) / 2
         if point.share is not None:
             parts.append(_bar(x, width, shares_top, float(point.share) * PANEL, "share"))
         parts.append(_bar(x, width, asks_top, point.asks / most_asks * PANEL, "asks"))
