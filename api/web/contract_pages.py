@@ -39,10 +39,10 @@ from roundwise.store.base import utcnow
 from roundwise.store.errors import NotFoundError, StoredSpecInvalidError
 from roundwise.store.judging import Judging, OffLoop, gateway_for, judge
 from roundwise.store.models import Contract
+from roundwise.store.web_reads import request_summaries
 
 router = APIRouter()
 CONTRACTS_SHOWN = 100
-REQUESTS_SHOWN = 1000
 VERSIONS_SHOWN = 1000
 MESSAGE_LIMIT = 20_000
 TEXT_LIMIT = 200_000
@@ -70,11 +70,11 @@ def contracts_page(visit: VisitDep) -> Response:
 
 def _contract_context(session: Any, account: str, contract_id: str) -> dict[str, Any]:
     contract = contracts.get_contract(session, account, contract_id)
-    judged = judgements.list_judged(session, account, contract.id, REQUESTS_SHOWN, None).items
+    judged = request_summaries(session, contract.id)
     events = ledger.load_events(session, contract.id)
     terms = contracts.terms_of(contract)
     report = scope_report(terms, events, ledger.ledger_time(session, contract.id, utcnow))
-    entries = story(events, {j.request.id: j.decision.document for j in judged})
+    entries = story(events, {j.id: j.decision for j in judged})
     return {
         "contract": contract,
         "terms": terms,

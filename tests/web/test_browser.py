@@ -5,8 +5,9 @@ A real uvicorn serves the app on a free port against a temporary SQLite database
 tests, since each browser test is slow: the freelancer's whole flow (sign in, create a
 contract from the form, deliver, record a request, edit and copy the reply, download the
 agreement, at 360 px too), and axe-core (vendored in tests/web/vendor) run in every page
-with no serious or critical violation. Screenshots go to the test's temporary directory;
-with ``ROUNDWISE_KEEP_SCREENSHOTS=1`` three are also written to docs/screenshots/.
+with no serious or critical violation, nor sideways scrolling at 360 px. Screenshots go
+to the test's temporary directory; with ``ROUNDWISE_KEEP_SCREENSHOTS=1`` three are also
+written to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -250,6 +251,10 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
             for v in result["violations"]
             if v["impact"] in {"serious", "critical"}
         ]
+        page.set_viewport_size({"width": 360, "height": 800})
+        if page.evaluate("document.documentElement.scrollWidth") > 360:
+            bad.append("the page scrolls sideways at 360 px")
+        page.set_viewport_size({"width": 1000, "height": 800})
         if bad:
             failures[name] = bad
             _shot(page, tmp_path, f"axe-{name}")
