@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from roundwise.api.deps import long_judging, open_async_pool
-from roundwise.api.routes.documents import get_document
+from roundwise.api.routes.documents import get_change_order, get_document
 from roundwise.api.schemas import judged_off_loop
 from roundwise.api.web.chart import points, scope_chart
 from roundwise.api.web.cues import highlighted
@@ -311,6 +311,20 @@ async def document(
     services = visit.services
     pool = services.parent.render_pool
     response = await get_document(contract_id, document, visit.account, services.db, pool)
+    return _as_download(response)
+
+
+@router.get("/contracts/{contract_id}/change-orders/{number}.pdf")
+async def change_order_document(visit: VisitDep, contract_id: str, number: int) -> Response:
+    """A change order as the API renders it, as a download."""
+    services = visit.services
+    pool = services.parent.render_pool
+    response = await get_change_order(contract_id, number, visit.account, services.db, pool)
+    return _as_download(response)
+
+
+def _as_download(response: Response) -> Response:
+    """The PDF response saved by the browser rather than shown (``attachment``)."""
     disposition = response.headers.get("content-disposition", "")
     response.headers["content-disposition"] = disposition.replace("inline", "attachment", 1)
     return response

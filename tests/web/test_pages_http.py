@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 from roundwise.api.app import create_app
+from roundwise.store.base import utcnow
 from roundwise.store.db import Database
 from roundwise.store.web_sessions import issue_login_link
 from tests.api.asgiclient import ASGIClient
@@ -243,3 +244,37 @@ def test_api_requests_never_get_a_session(served_web: ASGIClient, key: str) -> N
     response = served_web.get("/v1/contracts", headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 200
     assert "set-cookie" not in response.headers
+
+
+def test_change_orders_appear_in_the_story_with_their_pdf(
+    browser: WebClient, database: Database, key: str
+) -> None:
+    """Issued and accepted change orders (from the change-order routes, here appended to
+    the ledger directly) have their place on the contract page and their PDF."""
+    from decimal import Decimal
+
+    from roundwise.engine.ledger import ChangeOrderAccepted, ChangeOrderIssued
+    from roundwise.engine.terms import Money
+    from roundwise.store import contracts, ledger
+    from roundwise.store.accounts import authenticate
+
+    browser.sign_in(key)
+    contract_id = browser.signed_contract()
+    with database.writes() as session:
+        account = authenticate(session, key)
+        assert account is not None
+        contract = contracts.lock_contract(session, account, contract_id)
+        at = ledger.ledger_time(session, contract.id, utcnow)
+        price = Money(amount=Decimal("135.00"), currency="EUR")
+        issued = ChangeOrderIssued(at=at, number=1, description="Five Instagram posts", price=price)
+        ledger.append_events(session, contract, [issued, ChangeOrderAccepted(at=at, number=1)])
+        session.commit()
+    page = browser.get(f"/app/contracts/{contract_id}").text
+    section = page.split('id="change-orders"', 1)[1].split("</section>", 1)[0]
+    assert "Five Instagram posts" in section
+    assert "accepted" in section
+    assert "Change order #1 was issued: Five Instagram posts" in page
+    assert "The client accepted change order #1." in page
+    pdf = browser.get(f"/app/contracts/{contract_id}/change-orders/1.pdf")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
