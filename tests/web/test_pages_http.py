@@ -49,6 +49,9 @@ def test_sign_in_with_an_api_key_sets_a_safe_session_cookie(browser: WebClient, 
     page = browser.get("/app/")
     assert page.status_code == 200
     assert "<h1>Contracts</h1>" in page.text
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["referrer-policy"] == "same-origin"  # a login link's token stays here
+    assert page.headers["cache-control"] == "no-store"
 
 
 def test_the_cookie_is_secure_over_https(served_web: ASGIClient, key: str) -> None:
