@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from roundwise.store import statements
 from roundwise.store.accounts import find_account
 from roundwise.store.base import utcnow
 from roundwise.store.errors import NotFoundError
@@ -70,6 +71,13 @@ def redeem_login_link(session: Session, token: str, now: datetime | None = None)
     return None if claimed is None else str(claimed)
 
 
+def key_still_live(session: Session, prefix: str, account_id: str) -> bool:
+    """Whether the API key a web session was signed in with is still live (a revoked key
+    ends the sessions it opened)."""
+    row = session.execute(statements.live_key_by_prefix(), {"prefix": prefix}).one_or_none()
+    return row is not None and str(row.account_id) == account_id
+
+
 def cookie_secret(sessions: sessionmaker[Session]) -> str:
     """The database's cookie-signing key, made on first use (a concurrent first use by
     another worker wins the insert, and this one reads what it stored)."""
@@ -89,4 +97,10 @@ def cookie_secret(sessions: sessionmaker[Session]) -> str:
         return str(value)
 
 
-__all__ = ["LOGIN_LINK_TTL", "cookie_secret", "issue_login_link", "redeem_login_link"]
+__all__ = [
+    "LOGIN_LINK_TTL",
+    "cookie_secret",
+    "issue_login_link",
+    "key_still_live",
+    "redeem_login_link",
+]

@@ -9,6 +9,8 @@ scanner or a browser's prefetch that follows the link does not spend it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter
 from starlette.responses import Response
 
@@ -55,7 +57,7 @@ def sign_in(visit: VisitDep) -> Response:
         account = authenticate(session, key) if key else None
     if account is None:
         return _refused(visit, key)
-    visit.replace_session(visit.session.signed_in(account))
+    visit.replace_session(visit.session.signed_in(account, key_prefix(key)))
     return visit.redirect("/")
 
 
@@ -98,7 +100,7 @@ def choose_language(visit: VisitDep) -> Response:
     """Remember the interface language chosen on the page."""
     choice = visit.form.get("language", "")
     if choice in LANGUAGES:
-        visit.replace_session(WebSession(visit.session.account_id, visit.session.csrf, choice))
+        visit.replace_session(replace(visit.session, language=choice))
     back = _safe_next(visit.form.get("next", "/"))
     base = visit.base
     return visit.redirect(back.removeprefix(base) if back.startswith(base) else "/")

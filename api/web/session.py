@@ -1,10 +1,12 @@
 """The web pages' session: a signed cookie, CSRF tokens bound to it, and its expiry.
 
-The cookie holds the signed-in account's id (or none yet), a random CSRF token and the
-chosen interface language, signed with ``itsdangerous`` (an HMAC over the value and its
-time of issue). It is read back only within ``web_session_max_age_seconds``; the browser
-also drops it then (``Max-Age``). It is HttpOnly, SameSite=Lax, scoped to the pages'
-path, and Secure when the page was served over HTTPS.
+The cookie holds the signed-in account's id (or none yet), a random CSRF token, the
+chosen interface language and the public prefix of the API key signed in with (a key
+revoked since ends the session at the next page), signed with ``itsdangerous`` (an HMAC
+over the value and its time of issue). It is read back only within
+``web_session_max_age_seconds``; the browser also drops it then (``Max-Age``). It is
+HttpOnly, SameSite=Lax, scoped to the pages' path, and Secure when the page was served
+over HTTPS.
 
 Every form carries the session's CSRF token (``csrf_token``; the reply box's lint call
 sends it as ``X-CSRF-Token``); a POST whose token does not match the cookie's is refused
@@ -34,15 +36,18 @@ class WebSession:
     account_id: str | None
     csrf: str
     language: str | None = None
+    key_prefix: str | None = None  # the API key signed in with (None: a one-time link)
 
     @classmethod
     def anonymous(cls, language: str | None = None) -> WebSession:
         """A new session nobody signed in to (it still needs a CSRF token: sign-in forms)."""
         return cls(None, secrets.token_urlsafe(32), language)
 
-    def signed_in(self, account_id: str) -> WebSession:
-        """The session after signing in: the account and a new CSRF token."""
-        return replace(self, account_id=account_id, csrf=secrets.token_urlsafe(32))
+    def signed_in(self, account_id: str, key_prefix: str | None = None) -> WebSession:
+        """The session after signing in: the account, the key used, a new CSRF token."""
+        return replace(
+            self, account_id=account_id, csrf=secrets.token_urlsafe(32), key_prefix=key_prefix
+        )
 
     def csrf_matches(self, presented: str | None) -> bool:
         """Whether a form's (or header's) token is this session's, compared in constant time."""
@@ -60,7 +65,12 @@ class SessionCodec:
 
     def dump(self, session: WebSession) -> str:
         """The cookie value of ``session``."""
-        data = {"a": session.account_id, "c": session.csrf, "l": session.language}
+        data = {
+            "a": session.account_id,
+            "c": session.csrf,
+            "l": session.language,
+            "k": session.key_prefix,
+        }
         return str(self._serializer.dumps(data))
 
     def load(self, value: str | None) -> WebSession | None:
@@ -73,13 +83,14 @@ class SessionCodec:
             return None
         if not isinstance(data, dict):
             return None
-        account, csrf, language = data.get("a"), data.get("c"), data.get("l")
+        account, csrf, language, key = (data.get(k) for k in ("a", "c", "l", "k"))
         if not isinstance(csrf, str) or not csrf:
             return None
         return WebSession(
             account if isinstance(account, str) else None,
             csrf,
             language if isinstance(language, str) else None,
+            key if isinstance(key, str) else None,
         )
 
     def set_cookie(self, response: Response, request: Request, session: WebSession) -> None:

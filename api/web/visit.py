@@ -34,7 +34,7 @@ from roundwise.api.web.session import (
     mount_path,
 )
 from roundwise.store.db import Database
-from roundwise.store.web_sessions import cookie_secret
+from roundwise.store.web_sessions import cookie_secret, key_still_live
 
 TEMPLATES = Path(__file__).parent / "templates"
 environment = Environment(
@@ -211,20 +211,30 @@ async def codec_for(request: Request) -> SessionCodec:
 async def visit(request: Request) -> Visit:
     """The page request's visit (see the module docstring)."""
     codec = await codec_for(request)
-    session = codec.load(request.cookies.get(COOKIE_NAME))
-    fresh = session is None
-    session = session or WebSession.anonymous()
+    loaded = codec.load(request.cookies.get(COOKIE_NAME))
+    session, send_cookie = loaded or WebSession.anonymous(), loaded is None
+    if session.key_prefix is not None and session.account_id is not None:
+        live = await to_thread.run_sync(_key_live, services_of(request).db, session)
+        if not live:  # the key signed in with was revoked: signed out from here on
+            session, send_cookie = WebSession.anonymous(session.language), True
     language = pick_language(session.language, request.headers.get("accept-language"), None)
-    current = Visit(request, codec, session, language, fresh)
+    current = Visit(request, codec, session, language, send_cookie)
     if request.method == "POST":
         if request.headers.get("content-type", "").startswith("application/json"):
             presented = request.headers.get(CSRF_HEADER)  # the reply box's lint call
         else:
             current.form = await _form(request)
             presented = current.form.get(CSRF_FIELD)
-        if fresh or not session.csrf_matches(presented):
+        if send_cookie or not session.csrf_matches(presented):
             raise CsrfRefusedError
     return current
+
+
+def _key_live(db: Database, session: WebSession) -> bool:
+    assert session.key_prefix is not None
+    assert session.account_id is not None
+    with db.reads() as reads:
+        return key_still_live(reads, session.key_prefix, session.account_id)
 
 
 VisitDep = Annotated[Visit, Depends(visit)]

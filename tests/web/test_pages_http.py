@@ -281,3 +281,16 @@ def test_change_orders_appear_in_the_story_with_their_pdf(
     pdf = browser.get(f"/app/contracts/{contract_id}/change-orders/1.pdf")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_revoking_the_key_ends_its_web_sessions(browser: WebClient, database: Database) -> None:
+    from roundwise.store.accounts import key_prefix, revoke_key
+
+    key = new_key(database)
+    browser.sign_in(key)
+    assert browser.get("/app/").status_code == 200
+    prefix = key_prefix(key)
+    assert prefix is not None
+    with database.writes.begin() as session:
+        revoke_key(session, prefix)
+    assert browser.get("/app/").headers.get("location") == "/app/sign-in"
