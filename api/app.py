@@ -20,7 +20,7 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from roundwise.api import errors, openapi_docs
+from roundwise.api import errors, openapi_docs, web
 from roundwise.api.auth_limit import FailedAuthLimiter
 from roundwise.api.collector import keep_survivors_frozen
 from roundwise.api.docs_pages import install_docs
@@ -238,6 +238,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     document_idempotency_key(app)
     app.add_api_route("/health", health, methods=["GET"], tags=["service"])
     install_docs(app)
+    web.install(app)  # the web pages under /app (api.web); /v1 never reads their session
     return app
 
 

@@ -103,6 +103,18 @@ class Settings(BaseSettings):
         description="The service's public base URL (https://roundwise.example.com), the base of "
         "an integration's hook_url; default: the URL the creating request reached.",
     )
+    web_secret: str = Field(
+        default="",
+        max_length=500,
+        description="Signs the web pages' session cookies; empty: a key made once and kept "
+        "in the database (the same for every worker and host on it).",
+    )
+    web_session_max_age_seconds: int = Field(
+        default=8 * 3600,
+        ge=1,
+        le=30 * 24 * 3600,
+        description="How long a web sign-in lasts (the cookie's Max-Age and the signature's age).",
+    )
 
     @field_validator("database_url")
     @classmethod

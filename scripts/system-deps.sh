@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the native libraries WeasyPrint needs, only where they are missing:
 # Pango (layout), HarfBuzz's subsetter (fast font subsetting) and fonts covering
-# Latin with diacritics, Greek, Cyrillic and Georgian. Needs root (or sudo) only
+# Latin with diacritics, Greek, Cyrillic and Georgian; and Chromium for the web
+# pages' browser tests. Needs root (or sudo) only
 # when something is actually missing.
 set -euo pipefail
 
@@ -15,6 +16,9 @@ fc-list 2>/dev/null | grep -i 'DejaVuSans\.ttf' >/dev/null || needed+=(fonts-dej
 fc-list 2>/dev/null | grep -i 'NotoSansGeorgian' >/dev/null || needed+=(fonts-noto-core)
 command -v qpdf >/dev/null 2>&1 || needed+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || needed+=(poppler-utils)
+# The web pages' end-to-end tests drive Debian's Chromium through Playwright (no browser
+# download); without it they are skipped with the reason.
+command -v chromium >/dev/null 2>&1 || needed+=(chromium)
 
 if [ ${#needed[@]} -eq 0 ]; then
   echo "system-deps: all native libraries present"

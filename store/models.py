@@ -249,4 +249,32 @@ __all__ = [
     "LedgerEvent",
     "ReplyRecord",
     "RevisionRequestRecord",
+    "WebLoginLink",
+    "WebSecret",
 ]
+
+
+class WebLoginLink(Base):
+    """A one-time sign-in link for the web pages (``roundwise account login-link``).
+
+    Only the SHA-256 of the link's token is stored; a link works once, until it expires.
+    """
+
+    __tablename__ = "web_login_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class WebSecret(Base):
+    """The key that signs the web pages' session cookies, made once per database so every
+    worker and host behind one database signs alike (unless ``ROUNDWISE_WEB_SECRET`` is set)."""
+
+    __tablename__ = "web_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -150,6 +150,36 @@ def account_create(name: Annotated[str, typer.Argument(help="A unique account na
     typer.echo(key)
 
 
+@account_app.command("login-link")
+def account_login_link(
+    name: Annotated[str, typer.Argument(help="The account to sign in as.")],
+    base_url: Annotated[
+        str, typer.Option(help="Where the service is reached from the browser.")
+    ] = "http://127.0.0.1:8000",
+    minutes: Annotated[int, typer.Option(min=1, max=24 * 60, help="How long the link works.")] = 15,
+) -> None:
+    """Print a one-time link that signs in to the web pages (it works once, until it expires)."""
+    from datetime import timedelta
+
+    from roundwise.api.settings import get_settings
+    from roundwise.store.errors import NotFoundError
+    from roundwise.store.migrate import upgrade
+    from roundwise.store.web_sessions import issue_login_link
+
+    db = _database(get_settings())
+    try:
+        upgrade(db.engine)
+        with db.writes.begin() as session:
+            token, expires = issue_login_link(session, name, timedelta(minutes=minutes))
+    except NotFoundError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    finally:
+        db.dispose()
+    typer.echo(f"{base_url.rstrip('/')}/app/login/{token}")
+    typer.echo(f"(works once, until {expires:%Y-%m-%d %H:%M} UTC)", err=True)
+
+
 @account_app.command("revoke-key")
 def account_revoke_key(
     key_or_prefix: Annotated[str, typer.Argument(help="The key, or its 12-digit prefix.")],

@@ -1,0 +1,288 @@
+"""The web pages in a real headless Chromium (Debian's ``chromium`` package, driven by
+Playwright through ``executable_path``; nothing is downloaded at test time).
+
+A real uvicorn serves the app on a free port against a temporary SQLite database. Two
+tests, since each browser test is slow: the freelancer's whole flow (sign in, create a
+contract from the form, deliver, record a request, edit and copy the reply, download the
+agreement, at 360 px too), and axe-core (vendored in tests/web/vendor) run in every page
+with no serious or critical violation, nor sideways scrolling at 360 px. Screenshots go
+to the test's temporary directory; with ``ROUNDWISE_KEEP_SCREENSHOTS=1`` three are also
+written to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from roundwise.api.app import create_app
+from roundwise.store.accounts import create_account
+from roundwise.store.db import Database
+from roundwise.store.migrate import upgrade
+from tests.web.conftest import CONTRACT_FORM, FIRST_VERSION, web_settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium: install Debian's chromium package (make setup does, through "
+        "scripts/system-deps.sh)",
+    ),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+KEPT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+MESSAGE = (
+    "Hi Ana, thanks! Could you fix the typo in the opening and also write five Instagram posts?"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """The served app: its address and an account's API key."""
+
+    url: str
+    key: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+    """uvicorn in a thread, on a free port, on a fresh SQLite database."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web-e2e') / 'roundwise.db'}"
+    database = Database.connect(url)
+    upgrade(database.engine)
+    with database.writes.begin() as session:
+        _account, key = create_account(session, "ana")
+    app = create_app(web_settings(url), database)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        assert thread.is_alive(), "the server stopped while starting"
+        assert time.monotonic() < deadline, "the server did not start within a minute"
+        time.sleep(0.05)
+    try:
+        yield Live(f"http://127.0.0.1:{port}", key)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        database.dispose()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        yield browser
+        browser.close()
+
+
+def _shot(page: Any, folder: Path, name: str, keep: bool = False) -> None:
+    """A full-page screenshot as a test artefact (and in docs/ when asked to keep)."""
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    if keep and os.environ.get("ROUNDWISE_KEEP_SCREENSHOTS") == "1":
+        KEPT.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, KEPT / path.name)
+
+
+def _sign_in(page: Any, live: Live) -> None:
+    page.goto(live.url + "/")
+    page.get_by_label("API key").fill(live.key)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live.url + "/app/")
+
+
+def _fill_contract_form(page: Any, form: dict[str, str]) -> None:
+    for name, value in form.items():
+        field = page.locator(f'main form [name="{name}"]')
+        if field.evaluate("e => e.tagName") == "SELECT":
+            if value:
+                field.select_option(value)
+        else:
+            field.fill(value)
+
+
+def test_the_freelancers_flow(chromium: Any, live: Live, tmp_path: Path) -> None:
+    context = chromium.new_context(
+        accept_downloads=True, viewport={"width": 1200, "height": 900}, locale="en-GB"
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live.url)
+    page = context.new_page()
+    page.goto(live.url + "/")
+    assert page.url == live.url + "/app/sign-in"
+    _shot(page, tmp_path, "sign-in")
+    _sign_in(page, live)
+
+    # A contract from the form: first with a mistake, shown next to its field.
+    page.get_by_role("link", name="New contract").first.click()
+    _fill_contract_form(page, {**CONTRACT_FORM, "currency": "EU"})
+    page.get_by_role("button", name="Create the contract").click()
+    page.wait_for_load_state()
+    currency = page.get_by_label("Currency (three letters, e.g. EUR)")
+    assert currency.get_attribute("aria-invalid") == "true"
+    assert page.locator("#currency-errors").is_visible()
+    _shot(page, tmp_path, "new-contract-errors")
+    currency.fill("EUR")
+    page.get_by_role("button", name="Create the contract").click()
+    page.get_by_role("heading", level=1, name=CONTRACT_FORM["title"]).wait_for()
+
+    page.get_by_role("button", name="Mark as sent").click()
+    page.get_by_role("button", name="Mark as signed").click()
+
+    # Deliver the first version, then the client's message is judged.
+    page.get_by_label("Text of the version").fill(FIRST_VERSION)
+    page.get_by_role("button", name="Deliver").click()
+    page.get_by_role("heading", level=1, name="Home page copy").wait_for()
+    page.get_by_role("link", name=CONTRACT_FORM["title"]).click()
+    page.get_by_label("The client's message").fill(MESSAGE)
+    page.get_by_role("button", name="Judge the request").click()
+    page.get_by_role("heading", level=1, name="The client's request").wait_for()
+    assert page.locator("mark[data-rule^='exclusion.']").count() >= 1
+    assert page.locator(".verdict").first.inner_text() == "Out of scope"
+    _shot(page, tmp_path, "request", keep=True)
+
+    # The reply: edited, checked live, copied.
+    reply = page.get_by_label("Reply (edit before you copy it)")
+    reply.press("Control+End")
+    reply.type("\n\nNO. WE WILL NOT DO THIS FOR FREE.")
+    page.locator("#lint-findings .finding").first.wait_for()
+    page.get_by_role("button", name="Copy the reply").click()
+    page.get_by_text("Copied").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == reply.input_value()
+    assert copied.endswith("NO. WE WILL NOT DO THIS FOR FREE.")
+
+    # The revised version answers the round: its redline, then the contract's story.
+    page.get_by_role("link", name=CONTRACT_FORM["title"]).click()
+    revised = FIRST_VERSION.replace("Three generations of", "For three generations,")
+    page.get_by_label("Text of the version").fill(revised)
+    page.get_by_role("button", name="Deliver").click()
+    assert page.locator(".redline ins").first.inner_text().startswith("For")
+    assert page.locator(".redline del").count() >= 1
+    page.get_by_role("link", name=CONTRACT_FORM["title"]).click()
+    assert page.locator(".timeline li").count() >= 4
+    _shot(page, tmp_path, "contract", keep=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Agreement (PDF)").click()
+    saved = tmp_path / "agreement.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Scope report").click()
+    assert page.locator("svg.chart rect.share").count() == 1
+    _shot(page, tmp_path, "scope", keep=True)
+
+    # 360 px wide: nothing scrolls sideways; the keyboard reaches the skip link first.
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "[document.activeElement.className, getComputedStyle(document.activeElement).outlineStyle]"
+    )
+    assert focused == ["skip", "solid"]
+    _shot(page, tmp_path, "contract-360")
+    context.close()
+
+
+def _prepared(live: Live) -> dict[str, str]:
+    """A signed contract with two versions and a judged request, made through the API."""
+    auth = {"Authorization": f"Bearer {live.key}"}
+    spec = (
+        Path(__file__).resolve().parents[2] / "contracts/examples/bakery-web-copy.yaml"
+    ).read_text()
+    with httpx.Client(base_url=live.url + "/v1", headers=auth, timeout=60) as api:
+        contract = api.post("/contracts", json={"spec_text": spec}).json()["id"]
+        for step in ("sent", "signed"):
+            api.post(f"/contracts/{contract}/status", json={"status": step}).raise_for_status()
+        for text in (FIRST_VERSION, FIRST_VERSION.replace("stone oven", "wood-fired oven")):
+            api.post(
+                f"/contracts/{contract}/deliverables/home/versions", json={"text": text}
+            ).raise_for_status()
+        judged = api.post(
+            f"/contracts/{contract}/revision-requests",
+            json={"deliverable": "home", "message": MESSAGE},
+        ).json()
+    return {"contract": contract, "request": judged["request"]["id"]}
+
+
+def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> None:
+    made = _prepared(live)
+    contract = f"/app/contracts/{made['contract']}"
+    # bypass_csp: axe is injected as an inline script, which the pages' policy forbids.
+    context = chromium.new_context(viewport={"width": 1000, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    pages = {"sign-in": "/app/sign-in"}
+    failures: dict[str, list[str]] = {}
+    seen: dict[str, list[str]] = {}  # every violation, any impact (printed for the log)
+
+    def check(name: str) -> None:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert result["testEngine"]["name"] == "axe-core", name
+        assert result["passes"], name  # axe really ran its rules
+        seen[name] = sorted(f"{v['id']}:{v['impact']}" for v in result["violations"])
+        bad = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+        page.set_viewport_size({"width": 360, "height": 800})
+        if page.evaluate("document.documentElement.scrollWidth") > 360:
+            bad.append("the page scrolls sideways at 360 px")
+        page.set_viewport_size({"width": 1000, "height": 800})
+        if bad:
+            failures[name] = bad
+            _shot(page, tmp_path, f"axe-{name}")
+
+    page.goto(live.url + pages["sign-in"])
+    check("sign-in")
+    _sign_in(page, live)
+    for name, path in {
+        "contracts": "/app/",
+        "new-contract": "/app/contracts/new",
+        "contract": contract,
+        "request": f"{contract}/requests/{made['request']}",
+        "versions": f"{contract}/deliverables/home",
+        "scope": f"{contract}/scope",
+        "not-found": "/app/contracts/ctr_none",
+    }.items():
+        page.goto(live.url + path)
+        check(name)
+    page.goto(live.url + "/app/contracts/new")
+    page.get_by_role("button", name="Create the contract").click()  # every field refused
+    page.wait_for_load_state()
+    check("new-contract-errors")
+    page.goto(live.url + "/app/", wait_until="load")
+    page.get_by_label("Language").select_option("sl")
+    page.get_by_role("button", name="Change").click()
+    page.goto(live.url + f"{contract}/requests/{made['request']}")
+    check("request-sl")
+    context.close()
+    print("axe violations by page (any impact):", seen)
+    assert not failures, failures
