@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         description="Where `roundwise serve` keeps the local account's API key (mode 0600).",
     )
     local_account_name: str = "local"
+    change_order_valid_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="A change order's validity when it names none: this many days after the "
+        "day it is drafted (in the contract's time zone); its client link expires with it.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -20,6 +20,7 @@ ROUTER_MODULES = (
     "ledger",
     "documents",
     "utilities",
+    "change_orders",
 )
 TAGS = (
     "clients",
@@ -28,6 +29,7 @@ TAGS = (
     "ledger",
     "revision requests",
     "documents",
+    "change orders",
     "utilities",
     "service",
 )

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from roundwise.engine.errors import LedgerError
-from roundwise.engine.ledger.events import ChangeOrderIssued, DecisionMade
+from roundwise.engine.ledger.events import ChangeOrderIssued, ChangeOrderSent, DecisionMade
 
 ApprovalKind = Literal["explicit", "deemed", "after_last_round"]
 APPROVAL_KINDS: tuple[ApprovalKind, ...] = ("explicit", "deemed", "after_last_round")
@@ -92,10 +92,28 @@ class DeliverableState:
 
 @dataclass(frozen=True, slots=True)
 class ChangeOrder:
-    """An issued change order and, once accepted, when."""
+    """An issued change order: what was sent to the client and, once answered, the answer.
+
+    Only an accepted one changes the contract (its extra rounds); a declined or expired
+    one is kept as it stands, as a record.
+    """
 
     issued: ChangeOrderIssued
     accepted_at: datetime | None = None
+    sent: ChangeOrderSent | None = None
+    declined_at: datetime | None = None
+    answered_by: str | None = None
+    answer_note: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Accepted or declined: a change order is answered once."""
+        return self.accepted_at is not None or self.declined_at is not None
+
+    @property
+    def valid_until(self) -> date | None:
+        """The last local day it may be accepted, when it was sent with one."""
+        return self.sent.valid_until if self.sent is not None else None
 
 
 @dataclass(frozen=True, slots=True)
