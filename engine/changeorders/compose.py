@@ -117,6 +117,9 @@ def lines_for_requests(
             raise _problem(path, f"no request {request_id!r} in this contract's ledger")
         if record.decision is None:
             raise _problem(path, f"request {request_id!r} is not judged yet")
+        priced_by = _priced_by(state, request_id)
+        if priced_by is not None:
+            raise _problem(path, f"request {request_id!r} is priced by change order {priced_by}")
         found = _decision_lines(terms, record.decision)
         if not found:
             verdict = record.decision.verdict
@@ -205,6 +208,19 @@ def issue_events(
         at=at, number=number, valid_until=draft.valid_until, amends=draft.amends, lines=draft.lines
     )
     return issued, sent
+
+
+def _priced_by(state: ContractState, request_id: str) -> int | None:
+    """The change order (issued, not declined) that already prices this request, if any."""
+    for order in state.change_orders:
+        if order.declined_at is not None:
+            continue
+        lines = order.sent.lines if order.sent is not None else ()
+        if order.issued.request_id == request_id or any(
+            line.request_id == request_id for line in lines
+        ):
+            return order.issued.number
+    return None
 
 
 def _decision_lines(terms: ContractTerms, decision: DecisionMade) -> list[ChangeOrderLine]:
