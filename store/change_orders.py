@@ -44,7 +44,12 @@ from roundwise.engine.ledger import (
 )
 from roundwise.engine.terms import ContractTerms, Money
 from roundwise.store.contracts import get_contract, lock_contract
-from roundwise.store.errors import ConflictError, NotFoundError
+from roundwise.store.errors import (
+    ChangeOrderExpiredError,
+    ChangeOrderStateError,
+    ConflictError,
+    NotFoundError,
+)
 from roundwise.store.ids import new_id
 from roundwise.store.ledger import Clock, append_checked, ledger_time, load_events
 from roundwise.store.models import ChangeOrderRecord, Contract
@@ -53,18 +58,6 @@ ANSWERABLE_CONTRACT_STATUSES = frozenset({"signed", "completed"})
 OPEN_STATUSES = frozenset({"draft", "sent", "accepted"})  # a request priced here is taken
 TOKEN_BYTES = 32
 Answerer = Literal["client", "freelancer"]
-
-
-class ChangeOrderStateError(ConflictError):
-    """The change order's status does not allow this (edit a sent one, answer a draft…)."""
-
-    code = "change-order-state"
-
-
-class ChangeOrderExpiredError(ConflictError):
-    """The change order's validity date has passed: it can no longer be accepted."""
-
-    code = "change-order-expired"
 
 
 @dataclass(frozen=True, slots=True)
