@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 import pypdf
 import pytest
 
+from roundwise.api.routes.accept import ui_strings
 from roundwise.store.base import utcnow
 from tests.api.asgiclient import ASGIClient
+from tests.api.conftest import example_spec
 from tests.api.test_revision_requests import ASK, delivered_contract
 
 NEW_WORK = "Could you also write five Instagram posts about the new rye sourdough?"
@@ -271,3 +273,34 @@ def test_the_pdf_of_a_change_order_made_through_the_api_reads_back(
     text = " ".join(pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
     assert "Change order 1" in text
     assert "€90.00" in text
+
+
+def test_every_language_has_every_string_of_the_page_with_known_placeholders() -> None:
+    strings = ui_strings()
+    assert set(strings) == {"en", "sl", "pl", "sr", "el", "ka"}
+    values = {"number": 1, "title": "T", "client": "C", "freelancer": "F", "date": "D"}
+    for language, table in strings.items():
+        assert set(table) == set(strings["en"]), language
+        for key, text in table.items():
+            assert text.format(**values), (language, key)
+
+
+def test_the_page_speaks_the_contracts_language_and_escapes_what_it_shows(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    spec = example_spec()
+    spec.update(language="sl", locale="sl_SI")
+    created = client.post("/v1/contracts", json={"spec": spec}, headers=auth)
+    assert created.status_code == 201, created.text
+    contract_id = created.json()["id"]
+    for step in ("sent", "signed"):
+        client.post(f"/v1/contracts/{contract_id}/status", json={"status": step}, headers=auth)
+    item = {"description": "<script>alert(1)</script> Letak", "price": "90"}
+    _issue(client, auth, contract_id, {"items": [item]})
+    page = client.get(_send(client, auth, contract_id, 1))
+    assert page.status_code == 200
+    assert '<html lang="sl">' in page.text
+    assert "Naročilo spremembe 1" in page.text
+    assert "90,00\xa0€" in page.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Letak" in page.text
+    assert "<script>" not in page.text
