@@ -213,12 +213,7 @@ def issue_events(
 def _priced_by(state: ContractState, request_id: str) -> int | None:
     """The change order (issued, not declined) that already prices this request, if any."""
     for order in state.change_orders:
-        if order.declined_at is not None:
-            continue
-        lines = order.sent.lines if order.sent is not None else ()
-        if order.issued.request_id == request_id or any(
-            line.request_id == request_id for line in lines
-        ):
+        if order.declined_at is None and request_id in order.request_ids:
             return order.issued.number
     return None
 

@@ -32,6 +32,7 @@ from roundwise.engine.ledger import (
     load_events,
     parse_event,
 )
+from roundwise.engine.scope import scope_report
 from roundwise.engine.terms import ContractTerms, Deliverable, money
 from tests.engine.ledger_support import EXAMPLES, LJUBLJANA, example
 
@@ -208,3 +209,23 @@ def test_older_ledgers_dump_unchanged_and_answers_round_trip() -> None:
     answered = ChangeOrderAccepted(at=SENT_AT, number=3, by="freelancer", note="on the phone")
     assert parse_event(answered.model_dump(mode="json")) == answered
     assert "note" not in ChangeOrderAccepted(at=SENT_AT, number=3).model_dump(mode="json")
+
+
+def test_accepted_new_work_is_ordered_work_and_its_requests_are_no_longer_unpaid() -> None:
+    # Change order 2 (open in the example) prices r-home-2; declined, it frees the request.
+    declined = [*EVENTS, ChangeOrderDeclined(at=SENT_AT, number=2)]
+    state = fold(declined, SENT_AT, BAKERY)
+    lines = (
+        line_for_item(BAKERY, FreeItem("Press release", price=Decimal(150)), 0),
+        *lines_for_requests(BAKERY, state, ["r-home-2"]),
+    )
+    events = [*declined, *issue_events(draft_of(BAKERY, lines, VALID_UNTIL), 3, SENT_AT)]
+    before = scope_report(BAKERY, events, LATER)
+    accepted = [*events, ChangeOrderAccepted(at=SENT_AT, number=3)]
+    after = scope_report(BAKERY, accepted, LATER)
+    folded = fold(accepted, LATER, BAKERY)
+    assert [(n, line.description) for n, line in folded.ordered_work] == [(3, "Press release")]
+    assert folded.change_orders[-1].request_ids == ("r-home-2",)
+    assert [a.ordered for a in before.asks if a.request_id == "r-home-2"] == [False]
+    assert [a.ordered for a in after.asks if a.request_id == "r-home-2"] == [True]
+    assert after.unpaid_estimate.amount < before.unpaid_estimate.amount
