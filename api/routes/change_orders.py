@@ -23,6 +23,7 @@ from roundwise.api.change_order_schemas import (
 )
 from roundwise.api.deps import AccountDep, SessionDep, SettingsDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.middleware import claims_its_own_key
 from roundwise.store import change_orders, contracts
 from roundwise.store.base import utcnow
 
@@ -109,6 +110,7 @@ def replace_change_order(
 
 
 @router.post("/{number:int}/send", responses=problem_responses(409))
+@claims_its_own_key
 def send_change_order(
     contract_id: str,
     number: Number,
@@ -119,6 +121,8 @@ def send_change_order(
     """Send it: the ledger records it, and the client's acceptance link is returned.
 
     Sending again while it is unanswered returns a new link; the old one stops working.
+    Safe to retry by itself, so it keeps no Idempotency-Key record: the record would
+    hold the response, and with it the link's token, which is never stored.
     """
     contract, record = change_orders.locked(session, account, contract_id, number)
     terms = contracts.terms_of(contract)

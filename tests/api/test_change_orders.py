@@ -8,6 +8,7 @@ rounds the accepted change order added.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from datetime import datetime, timedelta
@@ -16,9 +17,12 @@ from urllib.parse import urlsplit
 
 import pypdf
 import pytest
+from sqlalchemy import select
 
 from roundwise.api.routes.accept import ui_strings
 from roundwise.store.base import utcnow
+from roundwise.store.db import Database
+from roundwise.store.models import ChangeOrderRecord, IdempotencyRecord
 from tests.api.asgiclient import ASGIClient
 from tests.api.conftest import example_spec
 from tests.api.test_revision_requests import ASK, delivered_contract
@@ -304,3 +308,25 @@ def test_the_page_speaks_the_contracts_language_and_escapes_what_it_shows(
     assert "90,00\xa0€" in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Letak" in page.text
     assert "<script>" not in page.text
+
+
+def test_the_links_token_is_stored_nowhere_not_even_for_an_idempotent_retry(
+    client: ASGIClient, auth: dict[str, str], database: Database
+) -> None:
+    contract_id, request_id = _extra_round(client, auth)
+    _issue(client, auth, contract_id, {"request_ids": [request_id]})
+    url = f"/v1/contracts/{contract_id}/change-orders/1/send"
+    headers = {**auth, "Idempotency-Key": f"send-{contract_id}"}
+    first = client.post(url, headers=headers).json()["accept_url"]
+    again = client.post(url, headers=headers).json()["accept_url"]
+    assert again != first  # a retry gives a fresh link and retires the first one
+    assert client.get(urlsplit(first).path).status_code == 404
+    assert client.get(urlsplit(again).path).status_code == 200
+    token = urlsplit(again).path.rsplit("/", 1)[1]
+    with database.reads() as session:
+        stored = [row.response_body or b"" for row in session.scalars(select(IdempotencyRecord))]
+        hashes = list(session.scalars(select(ChangeOrderRecord.token_hash)))
+    assert not any(token.encode() in body for body in stored)
+    assert token not in hashes
+    assert hashlib.sha256(token.encode()).hexdigest() in hashes
+    assert _types(client, auth, contract_id).count("change_order_sent") == 1
