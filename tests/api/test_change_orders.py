@@ -330,3 +330,28 @@ def test_the_links_token_is_stored_nowhere_not_even_for_an_idempotent_retry(
     assert token not in hashes
     assert hashlib.sha256(token.encode()).hexdigest() in hashes
     assert _types(client, auth, contract_id).count("change_order_sent") == 1
+
+
+def test_two_answers_at_once_through_the_link_record_one(
+    client: ASGIClient, auth: dict[str, str]
+) -> None:
+    contract_id, request_id = _extra_round(client, auth)
+    _issue(client, auth, contract_id, {"request_ids": [request_id]})
+    link = _send(client, auth, contract_id, 1)
+    calls = [
+        ("POST", link, {"content": f"answer={answer}".encode(), "headers": FORM})
+        for answer in ("accept", "decline", "accept")
+    ]
+    statuses = sorted(response.status_code for response in client.gather(calls))
+    assert statuses == [200, 410, 410]
+    answers = [t for t in _types(client, auth, contract_id) if t.startswith("change_order_")]
+    assert answers[:2] == ["change_order_issued", "change_order_sent"]
+    assert len(answers) == 3
+
+
+def test_change_orders_need_a_signed_contract(client: ASGIClient, auth: dict[str, str]) -> None:
+    created = client.post("/v1/contracts", json={"spec": example_spec()}, headers=auth)
+    url = f"/v1/contracts/{created.json()['id']}/change-orders"
+    item = {"description": "Press release", "price": "150"}
+    response = client.post(url, json={"items": [item]}, headers=auth)
+    assert response.status_code == 409
