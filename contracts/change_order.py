@@ -59,14 +59,23 @@ def change_order_numbers(
 
 
 def change_order_view(
-    terms: ContractTerms, events: tuple[Event, ...], number: int | None, now: datetime
+    terms: ContractTerms,
+    events: tuple[Event, ...],
+    number: int | None,
+    now: datetime,
+    draft: bool = False,
 ) -> ChangeOrderView:
-    """Change order ``number`` (the latest when None); `DocumentNotFoundError` if absent."""
+    """Change order ``number`` (the latest when None); `DocumentNotFoundError` if absent.
+
+    ``draft``: the last events are a preview of a change order not sent yet (not in the
+    ledger); it is headed and marked as a draft.
+    """
     state = fold(events, now, terms)
     order = _find(state, number)
     issued = order.issued
     record = state.request(issued.request_id) if issued.request_id else None
-    heading = f"Change order {issued.number}: {terms.title}"
+    marked = " (draft)" if draft else ""
+    heading = f"Change order {issued.number}{marked}: {terms.title}"
     head = document_head(
         terms, "Change order", fmt.change_order_id(terms, issued.number), now, heading=heading
     )
@@ -88,8 +97,11 @@ def change_order_view(
         total=fmt.money_value(terms, issued.price),
         schedule=_schedule(terms, order),
         issued=fmt.local_datetime(terms, issued.at),
-        status=_status(terms, order),
+        status=_DRAFT_STATUS if draft else _status(terms, order),
     )
+
+
+_DRAFT_STATUS = "Draft: not yet sent to the client; the price may still change"
 
 
 def _status(terms: ContractTerms, order: ChangeOrder) -> str:

@@ -37,6 +37,7 @@ from roundwise.engine.errors import FieldProblem, RequestError
 from roundwise.engine.ledger import (
     ChangeOrderAccepted,
     ChangeOrderDeclined,
+    ChangeOrderIssued,
     ChangeOrderLine,
     ContractState,
     Event,
@@ -268,6 +269,25 @@ def list_of(session: Session, account_id: str, contract_id: str) -> list[ChangeO
     return list(session.scalars(query))
 
 
+def preview_events(
+    session: Session, contract: Contract, events: Sequence[Event], number: int, now: datetime
+) -> tuple[Event, ...]:
+    """What sending draft ``number`` would append (for its PDF before it is sent), or
+    nothing when the ledger holds that change order already or no draft has the number."""
+    if any(isinstance(e, ChangeOrderIssued) and e.number == number for e in events):
+        return ()
+    query = select(ChangeOrderRecord).where(
+        ChangeOrderRecord.account_id == contract.account_id,
+        ChangeOrderRecord.contract_id == contract.id,
+        ChangeOrderRecord.number == number,
+        ChangeOrderRecord.status == "draft",
+    )
+    record = session.scalars(query).one_or_none()
+    if record is None:
+        return ()
+    return tuple(issue_events(draft_of_record(record), number, now))
+
+
 def by_token(session: Session, token: str) -> ChangeOrderRecord | None:
     """The change order a link's token answers (the token is its only credential)."""
     if not token or len(token) > 200:
@@ -378,8 +398,6 @@ def _store_draft(
 
 __all__ = [
     "ANSWERABLE_CONTRACT_STATUSES",
-    "ChangeOrderExpiredError",
-    "ChangeOrderStateError",
     "LineEdit",
     "Pricing",
     "answer",
@@ -392,6 +410,7 @@ __all__ = [
     "list_of",
     "local_today",
     "locked",
+    "preview_events",
     "replace_draft",
     "send",
     "token_hash",

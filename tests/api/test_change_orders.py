@@ -265,18 +265,37 @@ def test_out_of_scope_work_is_quoted_from_its_size_and_the_draft_is_editable(
     assert late.status_code == 409
 
 
+def _pdf_text(client: ASGIClient, auth: dict[str, str], url: str) -> tuple[str, Any]:
+    response = client.get(url, headers=auth)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    return text, response.headers
+
+
 def test_the_pdf_of_a_change_order_made_through_the_api_reads_back(
     client: ASGIClient, auth: dict[str, str]
 ) -> None:
     contract_id, request_id = _extra_round(client, auth)
     _issue(client, auth, contract_id, {"request_ids": [request_id]})
+    url = f"/v1/contracts/{contract_id}/change-orders/1.pdf"
+    draft, headers = _pdf_text(client, auth, url)
+    assert "Change order 1 (draft)" in draft
+    assert "Draft: not yet sent to the client" in draft
+    assert headers["cache-control"] == "private, no-store"
+    assert "change_order_issued" not in _types(client, auth, contract_id)  # only a preview
     _send(client, auth, contract_id, 1)
-    response = client.get(f"/v1/contracts/{contract_id}/change-orders/1.pdf", headers=auth)
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"] == "application/pdf"
-    text = " ".join(pypdf.PdfReader(io.BytesIO(response.content)).pages[0].extract_text().split())
-    assert "Change order 1" in text
-    assert "€90.00" in text
+    sent, headers = _pdf_text(client, auth, url)
+    assert "Change order 1: Website copy for Horvat Bakery" in sent
+    assert "(draft)" not in sent
+    assert "€90.00" in sent
+    assert "1 × €90.00 per extra round = €90.00" in sent
+    assert "clause 6.6 (Extra rounds)" in sent
+    assert "valid until" in sent
+    assert "etag" in headers
+    missing = client.get(f"/v1/contracts/{contract_id}/change-orders/2.pdf", headers=auth)
+    assert missing.status_code == 404
 
 
 def test_every_language_has_every_string_of_the_page_with_known_placeholders() -> None:
