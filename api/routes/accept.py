@@ -121,7 +121,7 @@ def _show(db: Database, token: str) -> _Page:
             return _unknown()
         terms = _terms(session, record)
         refused = _refusal(terms, record, utcnow())
-        return refused or _Page(200, _change_order_html(terms, record))
+        return refused or _Page(200, accept_page_html(terms, record))
 
 
 def _answer(db: Database, token: str, answer: str | None) -> _Page:
@@ -185,7 +185,8 @@ def _filled(strings: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
     return {key: text.format(**values) for key, text in strings.items()}
 
 
-def _change_order_html(terms: ContractTerms, record: ChangeOrderRecord) -> str:
+def accept_page_html(terms: ContractTerms, record: ChangeOrderRecord) -> str:
+    """The page showing a sent change order, in the contract's language and locale."""
     language, strings = _strings(terms)
     text = _filled(strings, _values(terms, record))
     draft = change_orders.draft_of_record(record)
@@ -240,4 +241,4 @@ def _unknown() -> _Page:
     return _Page(404, html)
 
 
-__all__ = ["router", "ui_strings"]
+__all__ = ["accept_page_html", "router", "ui_strings"]

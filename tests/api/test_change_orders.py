@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +20,9 @@ import pypdf
 import pytest
 from sqlalchemy import select
 
-from roundwise.api.routes.accept import ui_strings
+from roundwise.api.routes.accept import accept_page_html, ui_strings
+from roundwise.engine.changeorders import FreeItem, draft_of, line_for_item
+from roundwise.engine.terms import load_spec
 from roundwise.store.base import utcnow
 from roundwise.store.db import Database
 from roundwise.store.models import ChangeOrderRecord, IdempotencyRecord
@@ -374,3 +377,19 @@ def test_change_orders_need_a_signed_contract(client: ASGIClient, auth: dict[str
     item = {"description": "Press release", "price": "150"}
     response = client.post(url, json={"items": [item]}, headers=auth)
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("language", ["en", "sl", "pl", "sr", "el", "ka"])
+def test_the_page_renders_in_each_language_with_its_locales_money(language: str) -> None:
+    terms = load_spec({**example_spec(), "language": language, "locale": None})
+    line = line_for_item(terms, FreeItem("Press release", price=Decimal("1234.5")), 0)
+    draft = draft_of(terms, [line], date(2026, 4, 11))
+    record = ChangeOrderRecord(number=4, valid_until=draft.valid_until, status="sent")
+    record.document = draft.model_dump(mode="json")
+    html = accept_page_html(terms, record)
+    strings = ui_strings()[language]
+    assert f'<html lang="{language}">' in html
+    assert strings["page_title"].format(number=4) in html
+    assert strings["accept"] in html
+    assert "Press release" in html
+    assert re.search(r"1[\s.,\u00a0\u202f]?234[.,]50", html), html
