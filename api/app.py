@@ -34,7 +34,7 @@ from roundwise.api.middleware import (
     NulPathMiddleware,
     own_key_paths,
 )
-from roundwise.api.routes import TAGS, routers
+from roundwise.api.routes import TAGS, accept, routers
 from roundwise.api.settings import Settings, get_settings
 from roundwise.contracts.pool import RenderPool
 from roundwise.engine import ENGINE_VERSION
@@ -234,6 +234,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     errors.install(app)
     for router in routers():
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(accept.router)  # the client's change-order link, at the root
     _add_middleware(app, parts)
     document_idempotency_key(app)
     app.add_api_route("/health", health, methods=["GET"], tags=["service"])

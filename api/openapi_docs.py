@@ -22,6 +22,7 @@ CREATORS = (
     ("/v1/contracts", "201", "/id", "contract_id"),
     ("/v1/clients", "201", "/id", "client_id"),
     ("/v1/contracts/{contract_id}/revision-requests", "201", "/request/id", "request_id"),
+    ("/v1/contracts/{contract_id}/change-orders", "201", "/number", "number"),
 )
 
 

@@ -115,6 +115,13 @@ class Settings(BaseSettings):
         le=30 * 24 * 3600,
         description="How long a web sign-in lasts (the cookie's Max-Age and the signature's age).",
     )
+    change_order_valid_days: int = Field(
+        default=14,
+        ge=1,
+        le=365,
+        description="A change order's validity when it names none: this many days after the "
+        "day it is drafted (in the contract's time zone); its client link expires with it.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -59,14 +59,23 @@ def change_order_numbers(
 
 
 def change_order_view(
-    terms: ContractTerms, events: tuple[Event, ...], number: int | None, now: datetime
+    terms: ContractTerms,
+    events: tuple[Event, ...],
+    number: int | None,
+    now: datetime,
+    draft: bool = False,
 ) -> ChangeOrderView:
-    """Change order ``number`` (the latest when None); `DocumentNotFoundError` if absent."""
+    """Change order ``number`` (the latest when None); `DocumentNotFoundError` if absent.
+
+    ``draft``: the last events are a preview of a change order not sent yet (not in the
+    ledger); it is headed and marked as a draft.
+    """
     state = fold(events, now, terms)
     order = _find(state, number)
     issued = order.issued
     record = state.request(issued.request_id) if issued.request_id else None
-    heading = f"Change order {issued.number}: {terms.title}"
+    marked = " (draft)" if draft else ""
+    heading = f"Change order {issued.number}{marked}: {terms.title}"
     head = document_head(
         terms, "Change order", fmt.change_order_id(terms, issued.number), now, heading=heading
     )
@@ -88,12 +97,29 @@ def change_order_view(
         total=fmt.money_value(terms, issued.price),
         schedule=_schedule(terms, order),
         issued=fmt.local_datetime(terms, issued.at),
-        status=(
-            f"Accepted on {fmt.local_datetime(terms, order.accepted_at)}"
-            if order.accepted_at
-            else "Open: not yet accepted"
-        ),
+        status=_DRAFT_STATUS if draft else _status(terms, order),
     )
+
+
+_DRAFT_STATUS = "Draft: not yet sent to the client; the price may still change"
+
+
+def _status(terms: ContractTerms, order: ChangeOrder) -> str:
+    """Accepted or declined (by whom, when), or open until its validity date."""
+    if order.accepted_at is not None:
+        return f"Accepted on {fmt.local_datetime(terms, order.accepted_at)}{_answerer(order)}"
+    if order.declined_at is not None:
+        return f"Declined on {fmt.local_datetime(terms, order.declined_at)}{_answerer(order)}"
+    if order.valid_until is not None:
+        return f"Open: not yet accepted; valid until {fmt.long_date(terms, order.valid_until)}"
+    return "Open: not yet accepted"
+
+
+def _answerer(order: ChangeOrder) -> str:
+    if order.answered_by != "freelancer":
+        return ""
+    note = f": {order.answer_note}" if order.answer_note else ""
+    return f" (recorded by the freelancer{note})"
 
 
 def _find(state: ContractState, number: int | None) -> ChangeOrder:
@@ -121,6 +147,8 @@ def _deliverable_title(
 
 
 def _basis(terms: ContractTerms, order: ChangeOrder, record: RequestRecord | None) -> str:
+    if order.sent is not None:
+        return order.sent.amends
     decision = record.decision if record else None
     if decision is not None:
         key = VERDICT_CLAUSES[decision.verdict]
@@ -136,6 +164,15 @@ def _quote(
 ) -> tuple[tuple[QuoteLine, ...], str]:
     """The quote's lines: the decision's own computation when it priced this work."""
     issued = order.issued
+    if order.sent is not None and order.sent.lines:
+        lines = tuple(
+            QuoteLine(line.description, line.computation, fmt.money_value(terms, line.price))
+            for line in order.sent.lines
+        )
+        if len(lines) == 1:
+            return lines, ""
+        total = fmt.money_value(terms, issued.price)
+        return lines, " + ".join(line.price for line in lines) + f" = {total}"
     quote = record.decision.quote if record and record.decision else None
     if quote is not None and quote.total == issued.price:
         lines = tuple(

@@ -56,9 +56,11 @@ def render_change_order(
     created: datetime,
     number: int | None = None,
     paper: Paper = "a4",
+    draft: bool = False,
 ) -> RenderedDocument:
-    """Change order ``number`` (the latest when None) from the ledger, as a PDF."""
-    view = change_order_view(terms, events, number, created)
+    """Change order ``number`` (the latest when None) from the ledger, as a PDF
+    (``draft``: the ledger ends with a preview of one not sent yet)."""
+    view = change_order_view(terms, events, number, created, draft)
     html = render_html("change_order.html", view=view, head=view.head, doc_class="change-order")
     return _finish("change-order", view.head.document_id, view.head.heading, html, paper)
 
@@ -80,12 +82,15 @@ def render_document(
     created: datetime,
     paper: Paper = "a4",
     change_order: int | None = None,
+    draft: bool = False,
 ) -> RenderedDocument:
     """Any of the three documents by name (what the CLI and the API call)."""
     if kind == "agreement":
         return render_agreement(terms, created=created, paper=paper)
     if kind == "change-order":
-        return render_change_order(terms, events, created=created, number=change_order, paper=paper)
+        return render_change_order(
+            terms, events, created=created, number=change_order, paper=paper, draft=draft
+        )
     return render_statement(terms, events, created=created, paper=paper)
 
 

@@ -17,6 +17,7 @@ from roundwise.contracts.statement_money import MoneyView, money_view
 from roundwise.contracts.views import DocumentHead, PartyView, document_head, party_view
 from roundwise.engine.ledger import (
     Approval,
+    ChangeOrder,
     ContractState,
     DecisionMade,
     DeliverableState,
@@ -125,15 +126,23 @@ def statement_view(
                 str(co.issued.number),
                 co.issued.description,
                 fmt.money_value(terms, co.issued.price),
-                fmt.short_date(terms, co.accepted_at.astimezone(terms.zone).date())
-                if co.accepted_at
-                else "open",
+                _answer(terms, co),
             )
             for co in state.change_orders
         ),
         event_count=state.event_count,
         money=money_view(terms, state),
     )
+
+
+def _answer(terms: ContractTerms, order: ChangeOrder) -> str:
+    """When a change order was accepted, "declined …" once declined, else "open"."""
+    if order.accepted_at is not None:
+        return fmt.short_date(terms, order.accepted_at.astimezone(terms.zone).date())
+    if order.declined_at is not None:
+        day = order.declined_at.astimezone(terms.zone).date()
+        return f"declined {fmt.short_date(terms, day)}"
+    return "open"
 
 
 def _summary(

@@ -11,7 +11,9 @@
     │   ├── InvalidTransitionError         invalid-transition          draft→sent→signed→completed
     │   ├── ContractImmutableError         contract-immutable          signed: not edited
     │   ├── StoredSpecInvalidError         stored-spec-invalid         stored terms out of bounds
-    │   └── IdempotencyInFlightError       idempotency-key-in-flight   first try still running
+    │   ├── IdempotencyInFlightError       idempotency-key-in-flight   first try still running
+    │   ├── ChangeOrderStateError          change-order-state          e.g. edit a sent one
+    │   └── ChangeOrderExpiredError        change-order-expired        past its validity date
     ├── IdempotencyKeyReusedError          idempotency-key-reused      same key, other body
     ├── DocumentError                      document-error              contracts: no document
     │   ├── UnsafeResourceError            unsafe-resource             a refused URL was asked for

@@ -56,7 +56,21 @@ class IdempotencyKeyReusedError(RoundwiseError):
     code = "idempotency-key-reused"
 
 
+class ChangeOrderStateError(ConflictError):
+    """The change order's status does not allow this (edit a sent one, answer a draft…)."""
+
+    code = "change-order-state"
+
+
+class ChangeOrderExpiredError(ConflictError):
+    """The change order's validity date has passed: it can no longer be sent or accepted."""
+
+    code = "change-order-expired"
+
+
 __all__ = [
+    "ChangeOrderExpiredError",
+    "ChangeOrderStateError",
     "ConflictError",
     "ContractImmutableError",
     "IdempotencyInFlightError",

@@ -9,11 +9,12 @@ serialised) plus the indexed columns we query by.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -234,10 +235,40 @@ class InboundDelivery(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ChangeOrderRecord(Base):
+    """A change order of a contract: the draft (editable until sent), its status, the link.
+
+    The ledger holds what was sent and how it was answered (``change_order_sent``,
+    ``change_order_accepted`` / ``_declined``); this row holds the draft before that, and
+    the client's acceptance link as the SHA-256 of its token (the token itself is shown
+    once, when the change order is sent, and never stored).
+    """
+
+    __tablename__ = "change_orders"
+    __table_args__ = (UniqueConstraint("contract_id", "number"),)
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    # Looked up by contract through the unique index above.
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft|sent|accepted|declined
+    document: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    valid_until: Mapped[date] = mapped_column(Date)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    answered_by: Mapped[str | None] = mapped_column(String(20), default=None)
+    answer_note: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
 __all__ = [
     "Account",
     "ApiKey",
     "Base",
+    "ChangeOrderRecord",
     "Client",
     "Contract",
     "DecisionRecord",

@@ -24,6 +24,7 @@ import typer
 from typer.core import TyperGroup
 
 from roundwise.api.cli import (
+    change_order_cmd,
     evidence_cmd,
     measure_cmd,
     money_cmd,
@@ -199,6 +200,7 @@ for module in (
     evidence_cmd,
     money_cmd,
     server_cmd,
+    change_order_cmd,
 ):
     module.register(app)
 

@@ -25,6 +25,7 @@ ROUTER_MODULES = (
     "hooks",
     "money",
     "reminders",
+    "change_orders",
 )
 TAGS = (
     "clients",
@@ -35,6 +36,7 @@ TAGS = (
     "reminders",
     "revision requests",
     "documents",
+    "change orders",
     "utilities",
     "integrations",
     "hooks",

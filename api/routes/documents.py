@@ -26,7 +26,7 @@ from roundwise.contracts.pool import RenderPool
 from roundwise.contracts.statement import ledger_digest
 from roundwise.engine.ledger import Event
 from roundwise.engine.terms import ContractTerms, terms_sha256
-from roundwise.store import contracts, ledger
+from roundwise.store import change_orders, contracts, ledger
 from roundwise.store.base import utcnow
 from roundwise.store.db import Database
 
@@ -52,6 +52,7 @@ class _Sources:
     terms: ContractTerms
     events: tuple[Event, ...]
     now: datetime
+    draft: bool = False  # the events end with a preview of a change order not sent yet
 
 
 def _load(db: Database, account: str, contract_id: str) -> _Sources:
@@ -63,6 +64,16 @@ def _load(db: Database, account: str, contract_id: str) -> _Sources:
         events = tuple(ledger.load_events(session, contract.id))
         now = ledger.ledger_time(session, contract.id, utcnow)
         return _Sources(contracts.terms_of(contract), events, now)
+
+
+def _load_change_order(db: Database, account: str, contract_id: str, number: int) -> _Sources:
+    """As ``_load``, plus a preview of change order ``number`` while it is a draft."""
+    with db.reads() as session:
+        contract = contracts.get_contract(session, account, contract_id)
+        events = tuple(ledger.load_events(session, contract.id))
+        now = ledger.ledger_time(session, contract.id, utcnow)
+        preview = change_orders.preview_events(session, contract, events, number, now)
+        return _Sources(contracts.terms_of(contract), events + preview, now, bool(preview))
 
 
 @router.get(
@@ -102,9 +113,12 @@ async def get_change_order(
     paper: PaperQuery = "a4",
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """Change order ``number``: the request, the quote and its computation, acceptance."""
-    sources = await run_in_threadpool(_load, db, account, contract_id)
-    tag = _etag(sources, "change-order", paper, number)
+    """Change order ``number``: the request, the quote and its computation, acceptance.
+
+    A draft (not sent yet) is rendered as a preview, marked as a draft and never cached.
+    """
+    sources = await run_in_threadpool(_load_change_order, db, account, contract_id, number)
+    tag = None if sources.draft else _etag(sources, "change-order", paper, number)
     return await _respond(pool, sources, "change-order", paper, number, tag, if_none_match)
 
 
@@ -126,6 +140,7 @@ async def _respond(
         created=sources.now,
         paper=paper,
         change_order=number,
+        draft=sources.draft,
     )
     headers = {
         "Content-Disposition": f'inline; filename="{rendered.filename}"',

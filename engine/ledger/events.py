@@ -21,8 +21,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     TypeAdapter,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -195,6 +197,15 @@ class ApprovedExplicitly(_Event):
     version: VersionNumber | None = None
 
 
+Answerer = Literal["client", "freelancer"]
+AnswerNote = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+def _drop_none(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """``data`` without the optional ``keys`` that are None (absent in older ledgers)."""
+    return {k: v for k, v in data.items() if not (k in keys and v is None)}
+
+
 class ChangeOrderIssued(_Event):
     """The freelancer offered priced extra work; ``extra_rounds`` adds revision rounds."""
 
@@ -214,10 +225,21 @@ class ChangeOrderIssued(_Event):
 
 
 class ChangeOrderAccepted(_Event):
-    """The client accepted a change order; its extra rounds become available."""
+    """The client accepted a change order; its extra rounds become available.
+
+    ``by`` and ``note`` say who answered when it was not the client through the link (the
+    freelancer on the client's behalf, with a note of how the client agreed). They are left
+    out of the JSON when unset, so the ledgers written before they existed dump unchanged.
+    """
 
     type: Literal["change_order_accepted"] = "change_order_accepted"
     number: Annotated[int, Field(ge=1)]
+    by: Answerer | None = None
+    note: AnswerNote | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset_answer(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _drop_none(handler(self), ("by", "note"))
 
 
 class ContractCompleted(_Event):
@@ -269,6 +291,53 @@ class ProjectCancelled(_Event):
     reason: Annotated[str, Field(max_length=2000)] | None = None
 
 
+LineKind = Literal["extra_round", "too_large", "after_approval", "out_of_scope", "custom"]
+
+
+class ChangeOrderLine(BaseModel):
+    """One priced line of a change order as sent: what, how much, and the arithmetic.
+
+    ``kind`` is the verdict the line bills (``custom`` for a line the freelancer wrote);
+    ``request_id`` the judged request it prices, if any; ``extra_rounds`` the revision
+    rounds it adds to ``deliverable`` once the change order is accepted.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: LineKind
+    description: Annotated[str, Field(min_length=1, max_length=5000)]
+    price: Money
+    computation: Annotated[str, Field(max_length=5000)]
+    deliverable: DeliverableId | None = None
+    request_id: Id | None = None
+    extra_rounds: Annotated[int, Field(ge=0, le=100)] = 0
+
+
+class ChangeOrderSent(_Event):
+    """A change order went to the client for acceptance, open until ``valid_until``.
+
+    Follows its `ChangeOrderIssued` and carries what the client was shown: the priced
+    lines with their arithmetic, the clause of the agreement it amends, and the last
+    local day (in the contract's time zone) on which it can be accepted. Accepting it
+    later is refused by the fold: an expired change order changes nothing.
+    """
+
+    type: Literal["change_order_sent"] = "change_order_sent"
+    number: Annotated[int, Field(ge=1)]
+    valid_until: date
+    amends: Annotated[str, Field(min_length=1, max_length=300)]
+    lines: tuple[ChangeOrderLine, ...] = ()
+
+
+class ChangeOrderDeclined(_Event):
+    """The client declined a change order (through the link, or told the freelancer)."""
+
+    type: Literal["change_order_declined"] = "change_order_declined"
+    number: Annotated[int, Field(ge=1)]
+    by: Answerer = "client"
+    note: AnswerNote | None = None
+
+
 Event = Annotated[
     ContractSigned
     | VersionSubmitted
@@ -281,7 +350,9 @@ Event = Annotated[
     | ContractCompleted
     | InvoiceIssued
     | PaymentReceived
-    | ProjectCancelled,
+    | ProjectCancelled
+    | ChangeOrderSent
+    | ChangeOrderDeclined,
     Field(discriminator="type"),
 ]
 
@@ -298,6 +369,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "invoice_issued",
     "payment_received",
     "project_cancelled",
+    "change_order_sent",
+    "change_order_declined",
 )
 
 _EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

@@ -26,6 +26,9 @@ consumed the last included round approves the deliverable at delivery time. An a
 change order that adds rounds reopens the deliverable. The earliest approval wins.
 
 Money (`engine.ledger.money`): invoices, payments and the cancellation with its kill fee.
+Change orders (clauses 6.6, 6.7): issued, then sent with a validity date, then answered
+once. Only an acceptance changes the contract (its extra rounds); a decline, or no answer
+until the validity date has passed (acceptance is refused then), changes nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from roundwise.engine.ledger.draft import ItemDraft, StateDraft
 from roundwise.engine.ledger.events import (
     ApprovedExplicitly,
     ChangeOrderAccepted,
+    ChangeOrderDeclined,
     ChangeOrderIssued,
+    ChangeOrderSent,
     ContractCompleted,
     ContractSigned,
     DecisionMade,
@@ -144,7 +149,7 @@ def _step(terms: ContractTerms, state: StateDraft, event: Event) -> None:
         case ChangeOrderIssued():
             _on_co_issued(state, event)
         case ChangeOrderAccepted():
-            _on_co_accepted(state, event)
+            _on_co_accepted(terms, state, event)
         case ContractCompleted():
             state.completed_at = state.completed_at or event.at
         case InvoiceIssued():
@@ -153,6 +158,10 @@ def _step(terms: ContractTerms, state: StateDraft, event: Event) -> None:
             on_payment(terms, state, event)
         case ProjectCancelled():
             on_cancelled(terms, state, event)
+        case ChangeOrderSent():
+            _on_co_sent(state, event)
+        case ChangeOrderDeclined():
+            _on_co_declined(state, event)
 
 
 def _advance(state: StateDraft, now: datetime, counted: int) -> None:
@@ -322,11 +331,10 @@ def _on_co_issued(state: StateDraft, event: ChangeOrderIssued) -> None:
     state.add_change_order(ChangeOrder(issued=event))
 
 
-def _on_co_accepted(state: StateDraft, event: ChangeOrderAccepted) -> None:
-    order = state.change_order(event.number)
-    if order is None or order.accepted_at is not None:
-        raise LedgerError(f"change order {event.number} is not open for acceptance")
-    state.put_change_order(replace(order, accepted_at=event.at))
+def _on_co_accepted(terms: ContractTerms, state: StateDraft, event: ChangeOrderAccepted) -> None:
+    order = _open_order(terms, state, event.number, event.at, "acceptance")
+    answered = replace(order, accepted_at=event.at, answered_by=event.by, answer_note=event.note)
+    state.put_change_order(answered)
     issued = order.issued
     if issued.deliverable is None or issued.extra_rounds == 0:
         return
@@ -334,3 +342,42 @@ def _on_co_accepted(state: StateDraft, event: ChangeOrderAccepted) -> None:
     item.rounds_included += issued.extra_rounds
     item.approval = None
     item.review_deadline = None
+
+
+def _open_order(
+    terms: ContractTerms, state: StateDraft, number: int, at: datetime, what: str
+) -> ChangeOrder:
+    """The change order ``number`` if it can still be answered at ``at``, else `LedgerError`.
+
+    A change order is answered once; one sent with a validity date cannot be accepted
+    after that local day (in the contract's time zone) ends.
+    """
+    order = state.change_order(number)
+    if order is None or order.answered:
+        raise LedgerError(f"change order {number} is not open for {what}")
+    valid_until = order.valid_until
+    if valid_until is not None and at.astimezone(terms.zone).date() > valid_until:
+        raise LedgerError(f"change order {number} expired on {valid_until.isoformat()}")
+    return order
+
+
+def _on_co_sent(state: StateDraft, event: ChangeOrderSent) -> None:
+    order = state.change_order(event.number)
+    if order is None:
+        raise LedgerError(f"change order {event.number} is sent before it is issued")
+    if order.sent is not None or order.answered:
+        raise LedgerError(f"change order {event.number} is sent twice")
+    for line in event.lines:
+        if line.deliverable is not None:
+            state.deliverable(line.deliverable)
+        if line.request_id is not None:
+            _known_request(state, line.request_id)
+    state.put_change_order(replace(order, sent=event))
+
+
+def _on_co_declined(state: StateDraft, event: ChangeOrderDeclined) -> None:
+    order = state.change_order(event.number)
+    if order is None or order.answered:
+        raise LedgerError(f"change order {event.number} is not open for an answer")
+    answered = replace(order, declined_at=event.at, answered_by=event.by, answer_note=event.note)
+    state.put_change_order(answered)

@@ -100,7 +100,7 @@ def _orders(state: ContractState, unanswered_days: int) -> Iterator[Reminder]:
         return
     wait = timedelta(days=unanswered_days)
     for order in state.change_orders:
-        if order.accepted_at is not None:
+        if order.answered:  # accepted or declined: nothing left to chase
             continue
         issued = order.issued
         yield Reminder(

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from roundwise.engine.errors import LedgerError
-from roundwise.engine.ledger.events import ChangeOrderIssued, DecisionMade
+from roundwise.engine.ledger.events import (
+    ChangeOrderIssued,
+    ChangeOrderLine,
+    ChangeOrderSent,
+    DecisionMade,
+)
 from roundwise.engine.ledger.money_state import MoneyState
 
 ApprovalKind = Literal["explicit", "deemed", "after_last_round"]
@@ -93,10 +98,35 @@ class DeliverableState:
 
 @dataclass(frozen=True, slots=True)
 class ChangeOrder:
-    """An issued change order and, once accepted, when."""
+    """An issued change order: what was sent to the client and, once answered, the answer.
+
+    Only an accepted one changes the contract (its extra rounds); a declined or expired
+    one is kept as it stands, as a record.
+    """
 
     issued: ChangeOrderIssued
     accepted_at: datetime | None = None
+    sent: ChangeOrderSent | None = None
+    declined_at: datetime | None = None
+    answered_by: str | None = None
+    answer_note: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Accepted or declined: a change order is answered once."""
+        return self.accepted_at is not None or self.declined_at is not None
+
+    @property
+    def valid_until(self) -> date | None:
+        """The last local day it may be accepted, when it was sent with one."""
+        return self.sent.valid_until if self.sent is not None else None
+
+    @property
+    def request_ids(self) -> tuple[str, ...]:
+        """The judged requests it prices: the issued one, then those of its sent lines."""
+        lines = self.sent.lines if self.sent is not None else ()
+        ids = (self.issued.request_id, *(line.request_id for line in lines))
+        return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,3 +164,16 @@ class ContractState:
     def open_requests(self) -> tuple[RequestRecord, ...]:
         """Requests still waiting for a decision or for delivery."""
         return tuple(r for r in self.requests if r.is_open)
+
+    @property
+    def ordered_work(self) -> tuple[tuple[int, ChangeOrderLine], ...]:
+        """New work the client ordered beyond the deliverables: the lines of accepted
+        change orders that add no revision rounds, each with its change order's number.
+        (Lines that add rounds are in the deliverables' ``rounds_included`` already.)"""
+        return tuple(
+            (order.issued.number, line)
+            for order in self.change_orders
+            if order.accepted_at is not None and order.sent is not None
+            for line in order.sent.lines
+            if not line.extra_rounds
+        )

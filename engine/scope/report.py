@@ -136,8 +136,7 @@ def _cumulative(item: DeliverableState) -> Decimal | None:
 
 def _ordered(state: ContractState, request_id: str) -> bool:
     return any(
-        co.accepted_at is not None and co.issued.request_id == request_id
-        for co in state.change_orders
+        co.accepted_at is not None and request_id in co.request_ids for co in state.change_orders
     )
 
 

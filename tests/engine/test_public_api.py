@@ -52,6 +52,24 @@ PUBLIC: dict[str, frozenset[str]] = {
             "understand",
         }
     ),
+    "roundwise.engine.changeorders": frozenset(
+        {
+            "BILLABLE_VERDICTS",
+            "AskSize",
+            "ChangeOrderDraft",
+            "Estimate",
+            "FreeItem",
+            "amended_clauses",
+            "draft_of",
+            "estimate_new_work",
+            "issue_events",
+            "line_for_item",
+            "lines_for_requests",
+            "minor_unit",
+            "rounded",
+            "size_of_ask",
+        }
+    ),
     "roundwise.engine.ledger": frozenset(
         {
             "APPROVAL_KINDS",
@@ -75,7 +93,10 @@ PUBLIC: dict[str, frozenset[str]] = {
             "ApprovedExplicitly",
             "ChangeOrder",
             "ChangeOrderAccepted",
+            "ChangeOrderDeclined",
             "ChangeOrderIssued",
+            "ChangeOrderLine",
+            "ChangeOrderSent",
             "ContractCompleted",
             "ContractSigned",
             "ContractState",

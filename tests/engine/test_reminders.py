@@ -9,6 +9,7 @@ import pytest
 
 from roundwise.engine.ledger import (
     ChangeOrderAccepted,
+    ChangeOrderDeclined,
     ChangeOrderIssued,
     Event,
     PaymentReceived,
@@ -58,7 +59,9 @@ def test_each_kind_of_reminder_is_due_when_the_terms_say() -> None:
         requested("r1", "about", at(12)),
         order(1, 12),
         order(2, 12),
+        order(3, 12),
         ChangeOrderAccepted(at=at(13), number=2),
+        ChangeOrderDeclined(at=at(13), number=3),
     ]
     state = fold(events, at(14), terms)
     found = {(r.kind, r.subject): r for r in reminders(terms, state, 2, 5)}
@@ -68,7 +71,8 @@ def test_each_kind_of_reminder_is_due_when_the_terms_say() -> None:
     assert window.at == deadline - timedelta(days=2)
     assert ("review_window_ending", "about/v1") not in found  # the request stopped its clock
     assert found[("change_order_unanswered", "change-order/1")].at == at(12) + timedelta(days=5)
-    assert ("change_order_unanswered", "change-order/2") not in found
+    assert ("change_order_unanswered", "change-order/2") not in found  # accepted
+    assert ("change_order_unanswered", "change-order/3") not in found  # declined
     deposit = found[("deposit_unpaid", "deposit")]
     assert deposit.at == at(2) + timedelta(days=14)
 
