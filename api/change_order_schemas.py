@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, model_validator
 
+from roundwise.api.examples import examples
 from roundwise.api.schemas import StoredIn
 from roundwise.engine.changeorders import FreeItem
 from roundwise.engine.ledger import ChangeOrderLine
@@ -27,12 +28,23 @@ Description = Annotated[str, Field(min_length=1, max_length=5000)]
 class ItemIn(StoredIn):
     """A line the freelancer writes: a price, or a size (``words`` or ``count``) to price."""
 
-    description: Description
+    model_config = examples(
+        {"description": "A fourth product description", "words": 300, "deliverable": "products"}
+    )
+
+    description: Description = Field(description="What the work is, as the client will read it.")
     price: Price | None = Field(default=None, description="Stated price; wins over a size.")
     words: int | None = Field(default=None, ge=1, le=1_000_000, description="Length in words.")
     count: int | None = Field(default=None, ge=1, le=1000, description="How many pieces.")
-    deliverable: str | None = Field(default=None, min_length=1, max_length=64)
-    extra_rounds: int = Field(default=0, ge=0, le=100)
+    deliverable: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The deliverable it belongs to (its rates price a size; rounds go to it).",
+    )
+    extra_rounds: int = Field(
+        default=0, ge=0, le=100, description="Revision rounds it adds to the deliverable."
+    )
 
     def free_item(self) -> FreeItem:
         """The engine's value."""
@@ -49,13 +61,20 @@ class ItemIn(StoredIn):
 class ChangeOrderIn(StoredIn):
     """What a change order prices: judged requests by id, and/or free items."""
 
+    model_config = examples(
+        {"request_ids": ["req_example"]},
+        {"items": [{"description": "A Christmas e-mail template", "price": "180"}]},
+    )
+
     request_ids: list[RequestId] = Field(
         default_factory=list,
         max_length=100,
         description="Judged requests (verdict out_of_scope, extra_round, too_large or "
         "after_approval) whose billable work it prices.",
     )
-    items: list[ItemIn] = Field(default_factory=list, max_length=100)
+    items: list[ItemIn] = Field(
+        default_factory=list, max_length=100, description="Lines you write yourself."
+    )
     valid_until: date | None = Field(
         default=None, description="Last day it may be accepted (default: the setting)."
     )
@@ -76,9 +95,11 @@ class ChangeOrderIn(StoredIn):
 class LineEditIn(StoredIn):
     """A change to one line of a draft's quote."""
 
+    model_config = examples({"index": 0, "price": "80"})
+
     index: int = Field(ge=0, le=99, description="The line, counting from 0.")
-    description: Description | None = None
-    price: Price | None = None
+    description: Description | None = Field(default=None, description="New wording of the line.")
+    price: Price | None = Field(default=None, description="New price of the line.")
 
     def edit(self) -> LineEdit:
         """The store's value."""
@@ -88,15 +109,25 @@ class LineEditIn(StoredIn):
 class ChangeOrderPatch(StoredIn):
     """Edits to a draft: line prices or descriptions, the validity date, the clause amended."""
 
-    lines: list[LineEditIn] = Field(default_factory=list, max_length=100)
-    valid_until: date | None = None
-    amends: Amends | None = None
+    model_config = examples({"lines": [{"index": 0, "price": "80"}]})
+
+    lines: list[LineEditIn] = Field(
+        default_factory=list, max_length=100, description="Edits to lines, by index."
+    )
+    valid_until: date | None = Field(
+        default=None, description="New last day on which it may be accepted."
+    )
+    amends: Amends | None = Field(default=None, description="New name of the clause it amends.")
 
 
 class AnswerIn(StoredIn):
     """The client's answer given to the freelancer, with a note of how it was given."""
 
-    note: str = Field(min_length=1, max_length=2000)
+    model_config = examples({"note": "Agreed by phone on 14 March"})
+
+    note: str = Field(
+        min_length=1, max_length=2000, description="How and when the client gave the answer."
+    )
 
 
 class ChangeOrderOut(BaseModel):
