@@ -65,6 +65,10 @@ class Reply:
     # The decision it answers needs the freelancer's review (an unsure reading of the
     # message): the text is a draft to check, never to be sent as it stands.
     needs_review: bool = False
+    # Which rule chose the reply's language (``engine.replies.language.LANGUAGE_RULES``):
+    # "override", "client_message", "client_spec", "contract" or "default"; None when the
+    # caller named the language directly to ``compose_reply``.
+    language_rule: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (the CLI's and the API's wire shape)."""
@@ -79,6 +83,7 @@ class Reply:
                 {"id": t.id, "name": t.name, "sources": list(t.sources)} for t in self.techniques
             ],
             "needs_review": self.needs_review,
+            "language_rule": self.language_rule,
         }
 
 
