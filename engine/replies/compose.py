@@ -16,7 +16,15 @@ from functools import cache
 from typing import Any
 
 from roundwise.engine.replies.catalogue import technique, techniques
-from roundwise.engine.replies.inputs import ADDRESS_KEYS, GroupFacts, ReplyFacts, ReplySettings
+from roundwise.engine.replies.inputs import (
+    ADDRESS_KEYS,
+    GroupFacts,
+    ReplyFacts,
+    ReplySettings,
+    answers_intent,
+    answers_intent_alone,
+)
+from roundwise.engine.replies.markers import ReplyText, technique_evident
 from roundwise.engine.replies.phrasebook import (
     Choice,
     Sentence,
@@ -26,7 +34,12 @@ from roundwise.engine.replies.phrasebook import (
     reply_tag,
     sentences,
 )
-from roundwise.engine.replies.placeholders import group_facts, reply_facts
+from roundwise.engine.replies.placeholders import (
+    date_locale,
+    deliverable_title,
+    group_facts,
+    reply_facts,
+)
 from roundwise.engine.terms import ContractTerms
 
 # Good news first, then questions, then paid work: the client reads what is settled
@@ -115,6 +128,28 @@ def _part(book: Mapping[str, Any], choice: Choice, facts: dict[str, str], verdic
     )
 
 
+def _has_answer(book: Mapping[str, Any], facts: ReplyFacts) -> bool:
+    """Whether the reply answers the message's intent (and the language has the words)."""
+    return answers_intent(facts) and facts.intent in book.get("intents", {})
+
+
+def _intent_part(
+    book: Mapping[str, Any], choice: Choice, facts: dict[str, str], intent: str
+) -> _Part:
+    """The part answering the message's intent (money, threat, approval, start-over)."""
+    spec = book["intents"][intent]
+    money = bool(spec.get("money", False))
+    terms = book["money_terms"] if money else ()
+    after = (*spec.get("next", ()), *(book["money_next"] if money else ()))
+    return _Part(
+        paragraph=sentences([*spec["position"], *terms], choice, facts),
+        intro=None,
+        options=[],
+        next=sentences(after, choice, facts),
+        choose=False,
+    )
+
+
 def _ordered(groups: tuple[GroupFacts, ...]) -> list[GroupFacts]:
     return sorted(groups, key=lambda g: REPLY_ORDER.index(g.verdict))
 
@@ -141,10 +176,11 @@ def _paragraphs(parts: list[_Part], bullet: str) -> list[str]:
     return blocks
 
 
-def _used(all_sentences: list[Sentence]) -> tuple[TechniqueUse, ...]:
+def _used(all_sentences: list[Sentence], written: ReplyText) -> tuple[TechniqueUse, ...]:
+    """The techniques the blocks apply, each kept only when its marker is in the text."""
     ids = dict.fromkeys(t for s in all_sentences for t in s.techniques)
     ids.update(dict.fromkeys(_always_used()))
-    return tuple(_use(tid) for tid in ids)
+    return tuple(_use(tid) for tid in ids if technique_evident(written, tid))
 
 
 @cache
@@ -249,6 +285,10 @@ def _body(
         _part(book, choice, {**base, **group}, g.verdict)
         for g, group in zip(values.groups, values.group_values, strict=True)
     ]
+    if _has_answer(book, facts):
+        answer = _intent_part(book, choice, base, facts.intent)
+        parts = [answer] if answers_intent_alone(facts) else [answer, *parts]
+
     opening = _opening(book, choice, base, len(values.groups) > 1)
     closing = render(book["choose" if any(p.choose for p in parts) else "closing"], choice, base)
     sign_off = settings.sign_off or render(book["sign_off"], choice, base)
@@ -311,13 +351,24 @@ def compose_facts(
     choice = _choice(book, facts, settings)
     mixed = len(facts.groups) > 1
     node = book["subject_mixed"] if mixed else book["verdicts"][facts.verdict]["subject"]
+    if _has_answer(book, facts):
+        node = book["intents"][facts.intent]["subject"]
     subject = render(node, choice, values.base)
+    text = plain.written(markdown=False)
+    written = ReplyText(
+        text=text,
+        language=language,
+        client_name=contract.client.name,
+        deliverable=deliverable_title(contract, facts.deliverable_id),
+        currency=contract.currency,
+        locale=date_locale(contract, language),
+    )
     return Reply(
         subject=_capitalised(subject),
-        text=plain.written(markdown=False),
+        text=text,
         markdown=marked.written(markdown=True),
         language=language,
         stage=facts.stage,
         verdict=facts.verdict,
-        techniques=_used(plain.used),
+        techniques=_used(plain.used, written),
     )
