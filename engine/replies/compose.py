@@ -133,6 +133,13 @@ def _has_answer(book: Mapping[str, Any], facts: ReplyFacts) -> bool:
     return answers_intent(facts) and facts.intent in book.get("intents", {})
 
 
+def _opens_itself(book: Mapping[str, Any], facts: ReplyFacts) -> bool:
+    """A calm answer whose first sentence is its own opening (an approval's thanks); an
+    angry message still gets the acknowledgement first."""
+    spec = book["intents"].get(facts.intent, {}) if _has_answer(book, facts) else {}
+    return facts.stage == "calm" and spec.get("opening") is False
+
+
 def _intent_part(
     book: Mapping[str, Any], choice: Choice, facts: dict[str, str], intent: str
 ) -> _Part:
@@ -290,9 +297,11 @@ def _body(
         parts = [answer] if answers_intent_alone(facts) else [answer, *parts]
 
     opening = _opening(book, choice, base, len(values.groups) > 1)
+    if _opens_itself(book, facts):
+        opening = []
     closing = render(book["choose" if any(p.choose for p in parts) else "closing"], choice, base)
     sign_off = settings.sign_off or render(book["sign_off"], choice, base)
-    head = [_greeting(book, choice, base), " ".join(s.text for s in opening)]
+    head = [_greeting(book, choice, base), " ".join(s.text for s in opening)][: 2 if opening else 1]
     used = [Sentence("", tuple(book["greeting"]["techniques"])), *opening]
     used += [s for p in parts for s in (*p.paragraph, *p.options, *p.next)]
     blocks = [*head, *_paragraphs(parts, "- "), closing]

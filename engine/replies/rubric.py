@@ -31,6 +31,7 @@ from decimal import Decimal
 from roundwise.engine.decide import Decision
 from roundwise.engine.decide.decision import BILLABLE_VERDICTS
 from roundwise.engine.replies.compose import Reply
+from roundwise.engine.replies.inputs import INTENT_ANSWERS
 from roundwise.engine.replies.markers import (
     ReplyText,
     cites,
@@ -42,9 +43,6 @@ from roundwise.engine.replies.placeholders import date_locale, deliverable_title
 from roundwise.engine.terms import ClauseKey, ContractTerms
 
 MONEY_INTENTS = frozenset({"payment_dispute", "cancellation", "legal_threat"})
-# Intents a reply answers with its own part instead of the verdicts' parts, when the
-# message asks no change.
-INTENT_ANSWERS = MONEY_INTENTS | {"approval", "start_over"}
 _WORDS = re.compile(r"\w+", re.UNICODE)
 
 
@@ -95,29 +93,22 @@ def _restated(item: str, text: str) -> bool:
     return any(" ".join(words[i : i + 3]) in haystack for i in range(len(words) - 2))
 
 
-def _items(reply: Reply, decision: Decision, read: ReplyText) -> list[RubricFinding]:
-    if decision.intent == "approval":
+def _items(answer: Answered, read: ReplyText) -> list[RubricFinding]:
+    if answer.intent == "approval":
         return []  # "Looks good, go ahead" is confirmed as an approval, not restated
     found = [
-        RubricFinding("items", f"change item not restated: {item.text!r}")
-        for item in decision.items
-        if not _restated(item.text, reply.text)
+        RubricFinding("items", f"change item not restated: {item!r}")
+        for item in answer.items
+        if not _restated(item, read.text)
     ]
-    if decision.items and marker(read, "vague_restatement"):
+    if answer.items and marker(read, "vague_restatement"):
         found.append(RubricFinding("items", "a stand-in for the change instead of the change"))
     return found
 
 
-def answered_by_intent(decision: Decision) -> bool:
-    """Whether the reply answers the intent alone (no change items to answer besides)."""
-    return decision.intent in INTENT_ANSWERS and (
-        decision.intent == "approval" or not decision.items
-    )
-
-
-def _price(decision: Decision, read: ReplyText) -> list[RubricFinding]:
-    billable = any(v in BILLABLE_VERDICTS for v in decision.verdicts)
-    if not billable or answered_by_intent(decision) or has_money(read):
+def _price(answer: Answered, read: ReplyText) -> list[RubricFinding]:
+    alone = answer.intent in INTENT_ANSWERS and (answer.intent == "approval" or not answer.items)
+    if not answer.billable or alone or has_money(read):
         return []
     return [RubricFinding("price", "billable work without a price")]
 
@@ -126,7 +117,7 @@ def _percent_in(read: ReplyText, share: Decimal) -> bool:
     return share_text(share, None, read.locale) in read.text
 
 
-def _money(decision: Decision, terms: ContractTerms, read: ReplyText) -> list[RubricFinding]:
+def _money(terms: ContractTerms, read: ReplyText) -> list[RubricFinding]:
     found: list[RubricFinding] = []
     for key in (ClauseKey.FEES, ClauseKey.CANCELLATION):
         if not cites(read, key):
@@ -160,21 +151,44 @@ def _start_over(read: ReplyText) -> list[RubricFinding]:
     return [RubricFinding("start_over", "does not offer a change order under its clause")]
 
 
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What a reply answers: the message's intent, its change items in the client's words,
+    whether any part is paid work, and the work it is about."""
+
+    intent: str
+    items: tuple[str, ...]
+    billable: bool
+    deliverable: str
+
+
+def answered(decision: Decision) -> Answered:
+    """What a reply to ``decision`` must answer."""
+    billable = any(v in BILLABLE_VERDICTS for v in decision.verdicts)
+    items = tuple(i.text for i in decision.items)
+    return Answered(decision.intent, items, billable, decision.deliverable)
+
+
 def check_reply(reply: Reply, decision: Decision, terms: ContractTerms) -> list[RubricFinding]:
     """Every rubric point ``reply`` misses as the answer to ``decision`` (empty: passes)."""
-    read = reply_text_of(reply, terms, decision.deliverable)
+    return check_answer(reply, terms, answered(decision))
+
+
+def check_answer(reply: Reply, terms: ContractTerms, answer: Answered) -> list[RubricFinding]:
+    """Every rubric point ``reply`` misses as the answer to ``answer`` (empty: passes)."""
+    read = reply_text_of(reply, terms, answer.deliverable)
     found: list[RubricFinding] = []
     if "missing-name" in read.lint_rules():
         found.append(RubricFinding("name", "the client's name is missing"))
     if reply.stage == "explosion":
         found += _anger(read)
-    found += _items(reply, decision, read)
-    found += _price(decision, read)
-    if decision.intent in MONEY_INTENTS:
-        found += _money(decision, terms, read)
-    elif decision.intent == "approval":
+    found += _items(answer, read)
+    found += _price(answer, read)
+    if answer.intent in MONEY_INTENTS:
+        found += _money(terms, read)
+    elif answer.intent == "approval":
         found += _approval(read)
-    elif decision.intent == "start_over":
+    elif answer.intent == "start_over":
         found += _start_over(read)
     found += [
         RubricFinding("techniques", f"lists {t.id} ({t.name}) without its marker in the text")

@@ -1,9 +1,9 @@
 """The reply rubric (``engine.replies.rubric``) and the replies it judges.
 
 Every message of the real-message test split (``corpus/splits.yaml``) is judged by the
-real engine and answered; the reply must pass the rubric. The two that do not are listed
+real engine and answered; the reply must pass the rubric. The one that does not is listed
 with the reason (``docs/languages.md``): the test fails if any other reply fails, or if
-one of them starts to pass (then the list is out of date).
+it starts to pass (then the list is out of date).
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ from bench.reply_rubric import Judged, judge, judged_split
 from roundwise.engine.replies import Reply
 from roundwise.engine.replies.rubric import check_reply
 
-# Known failures on the test split, and why (kept honest: both are real defects).
+# Known failures on the test split, and why (kept honest: a real defect).
 KNOWN_FAILURES = {
     # "The phone number on the website is wrong!!!" is the client's change, but quoted
     # back it trips the linter's "you're wrong" rule, so the free-fix part restates
     # nothing ("You're right — well spotted.").
     "en-shoutsfromtheabyss-001": {"items"},
-    # A Spanish message is detected as Serbian (the understanding's language detector)
-    # and answered in Serbian; its words fail the Serbian screen and are not quoted.
-    "gh-juanjomrt-001": {"items"},
 }
 
 
@@ -34,7 +31,7 @@ def test_split() -> list[Judged]:
     return judged_split("test")
 
 
-def test_every_reply_to_the_real_test_split_passes_the_rubric_but_the_known_two(
+def test_every_reply_to_the_real_test_split_passes_the_rubric_but_the_known_one(
     test_split: list[Judged],
 ) -> None:
     failing = {j.message.id: {f.rule for f in j.findings} for j in test_split if j.findings}
