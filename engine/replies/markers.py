@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.numbers import get_currency_symbol
 
-from roundwise.engine.lint import lint_reply
+from roundwise.engine.lint import broken_rules, lint_reply
 from roundwise.engine.lint.script import split_tag, to_latin
 from roundwise.engine.replies.phrasebook import phrasebook
 from roundwise.engine.terms import ClauseKey
@@ -49,13 +49,26 @@ class ReplyText:
         return to_latin(self.text) if split_tag(self.language)[0] == "sr" else self.text
 
     def lint_rules(self) -> frozenset[str]:
-        """The linter rules the text breaks in its language (with the client's name)."""
-        return _lint_rules(self.text, self.language, self.client_name)
+        """The linter rules the technique checkers ask about that the text breaks."""
+        return _lint_rules(self.text, self.language, self.client_name, _TECHNIQUE_RULES)
+
+    def all_lint_rules(self) -> frozenset[str]:
+        """Every linter rule the text breaks in its language (with the client's name)."""
+        return frozenset(f.rule for f in lint_reply(self.text, self.language, self.client_name))
 
 
-@cache
-def _lint_rules(text: str, language: str, client_name: str) -> frozenset[str]:
-    return frozenset(f.rule for f in lint_reply(text, language, client_name=client_name))
+# The linter rules the technique checkers ask about (only these are run per reply).
+_TECHNIQUE_RULES = frozenset(
+    {"missing-name", "missing-thanks", "bare-no", "hiding-behind-others", "belittling"}
+)
+
+
+@lru_cache(maxsize=256)
+def _lint_rules(
+    text: str, language: str, client_name: str, asked: frozenset[str]
+) -> frozenset[str]:
+    """Linted once per reply text: several checkers ask (bounded: texts are unique)."""
+    return broken_rules(text, language, client_name, asked)
 
 
 def book_markers(language: str) -> Mapping[str, Any]:
@@ -85,11 +98,21 @@ _CLAUSE_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)(?!\d|[.,]\d)")
 
 def cited_numbers(reply: ReplyText) -> frozenset[str]:
     """The clause numbers the text cites (as the phrase file's citation writes them)."""
-    template = str(phrasebook(reply.language)["clause_citation"])
+    return _cited(reply.latin, reply.language)
+
+
+@lru_cache(maxsize=256)
+def _cited(latin: str, language: str) -> frozenset[str]:
+    return frozenset(m.group(1) for m in _citation(language).finditer(latin))
+
+
+@cache
+def _citation(language: str) -> re.Pattern[str]:
+    """A citation in the language's form ("clause 6.2", "tačka 6.2"), read in Latin."""
+    template = str(phrasebook(language)["clause_citation"])
     before = template.split("{number}")[0].strip()
-    regex = re.escape(to_latin(before) if split_tag(reply.language)[0] == "sr" else before)
-    found = re.finditer(regex + r"\s*" + _CLAUSE_NUMBER.pattern, reply.latin, re.IGNORECASE)
-    return frozenset(m.group(1) for m in found)
+    regex = re.escape(to_latin(before) if split_tag(language)[0] == "sr" else before)
+    return re.compile(regex + r"\s*" + _CLAUSE_NUMBER.pattern, re.IGNORECASE)
 
 
 def cites(reply: ReplyText, key: ClauseKey) -> bool:
@@ -99,12 +122,17 @@ def cites(reply: ReplyText, key: ClauseKey) -> bool:
 
 def has_money(reply: ReplyText) -> bool:
     """Whether the text states an amount in the contract's currency."""
-    symbol = get_currency_symbol(reply.currency, locale=reply.locale)
-    signs = {re.escape(symbol), re.escape(reply.currency)}
+    return bool(_amount(reply.currency, reply.locale).search(reply.text))
+
+
+@cache
+def _amount(currency: str, locale: str) -> re.Pattern[str]:
+    """An amount with the currency's symbol or code, either side, as Babel writes it."""
+    symbol = get_currency_symbol(currency, locale=locale)
+    signs = sorted({re.escape(symbol), re.escape(currency)})
     amount = r"\d[\d\s.,\u00a0\u202f]*"
     sign = "(?:" + "|".join(signs) + ")"
-    pattern = rf"{sign}\s?{amount}|{amount}\s?{sign}"
-    return bool(re.search(pattern, reply.text))
+    return re.compile(rf"{sign}\s?{amount}|{amount}\s?{sign}")
 
 
 def _has_options(reply: ReplyText) -> bool:

@@ -29,6 +29,7 @@ from roundwise.engine.replies.inputs import (
     GroupFacts,
     ReplyFacts,
     ReplySettings,
+    answers_intent,
     answers_intent_alone,
 )
 from roundwise.engine.replies.phrasebook import Choice, render
@@ -87,8 +88,11 @@ def _currency_text(amount: str, currency: str, locale: str, precision: int, roun
     return format_currency(Decimal(amount), currency, locale=locale)
 
 
+@lru_cache(maxsize=1024)
 def share_text(share: Decimal, other: Decimal | None, locale: str) -> str:
     """A share as a percentage; one decimal when rounding would hide a difference.
+
+    Remembered: the same few shares (limits, deposits, kill fees) recur in every reply.
 
     The percent sign sits where the locale puts it ("30%", Slovenian "30 %").
     """
@@ -280,8 +284,9 @@ def reply_facts(
         "parts": _number(book, len(facts.groups)),
         "parts_count": str(len(facts.groups)),
         **_measures(book, facts, locale),
-        **_payment_facts(book, contract, locale),
     }
+    if answers_intent(facts):  # only the intent answers name the money terms
+        values.update(_payment_facts(book, contract, locale))
     if split_tag(language)[1] and contract.language == "sr":
         values.update(_in_cyrillic(values))
     if settings.greeting:

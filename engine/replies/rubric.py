@@ -130,7 +130,7 @@ def _money(terms: ContractTerms, read: ReplyText) -> list[RubricFinding]:
     found += [RubricFinding("money", f"does not state the {name}") for name, ok in facts if not ok]
     if not marker(read, "statement"):
         found.append(RubricFinding("money", "does not offer the revision statement"))
-    lint = read.lint_rules() - {"missing-name", "missing-thanks"}
+    lint = read.all_lint_rules() - {"missing-name", "missing-thanks"}
     if lint:
         found.append(RubricFinding("money", f"not calm: {', '.join(sorted(lint))}"))
     return found
