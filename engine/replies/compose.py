@@ -109,6 +109,9 @@ class _Part:
     options: list[Sentence]
     next: list[Sentence]
     choose: bool
+    # A clarification part, and how many of its first sentences acknowledge the client.
+    clarifies: bool = False
+    acknowledged: int = 0
 
 
 def _part(book: Mapping[str, Any], choice: Choice, facts: dict[str, str], verdict: str) -> _Part:
@@ -116,16 +119,31 @@ def _part(book: Mapping[str, Any], choice: Choice, facts: dict[str, str], verdic
     acknowledge = book["acknowledge"].get(verdict, book["acknowledge"]["any"])
     options = sentences(spec.get("options", ()), choice, facts)
     intro_node = spec.get("options_intro", book["options_intro"])
+    heard = sentences(acknowledge, choice, facts)
     return _Part(
-        paragraph=sentences(acknowledge, choice, facts)
-        + sentences(spec["position"], choice, facts),
+        paragraph=heard + sentences(spec["position"], choice, facts),
         intro=render(intro_node, choice, {**facts, "options_count": str(len(options))})
         if options
         else None,
         options=options,
         next=sentences(spec.get("next", ()), choice, facts),
         choose=bool(spec.get("choose", True)) and len(options) >= 2,
+        clarifies=verdict == "needs_clarification",
+        acknowledged=len(heard),
     )
+
+
+def _briefly(part: _Part) -> _Part:
+    """A clarification part beside an intent answer keeps only its acknowledgement (the
+    client's words restated): the answer already says what happens next."""
+    return _Part(part.paragraph[: part.acknowledged], None, [], [], choose=False)
+
+
+def _around(answer: _Part, parts: list[_Part]) -> list[_Part]:
+    """The intent's answer with the verdicts' parts: the client's words restated first
+    (clarification parts, briefly), then the answer, then any part about the work."""
+    heard = [_briefly(p) for p in parts if p.clarifies]
+    return [*heard, answer, *(p for p in parts if not p.clarifies)]
 
 
 def _has_answer(book: Mapping[str, Any], facts: ReplyFacts) -> bool:
@@ -294,7 +312,7 @@ def _body(
     ]
     if _has_answer(book, facts):
         answer = _intent_part(book, choice, base, facts.intent)
-        parts = [answer] if answers_intent_alone(facts) else [answer, *parts]
+        parts = [answer] if answers_intent_alone(facts) else _around(answer, parts)
 
     opening = _opening(book, choice, base, len(values.groups) > 1)
     if _opens_itself(book, facts):

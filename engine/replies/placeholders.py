@@ -30,7 +30,6 @@ from roundwise.engine.replies.inputs import (
     ReplyFacts,
     ReplySettings,
     answers_intent,
-    answers_intent_alone,
 )
 from roundwise.engine.replies.phrasebook import Choice, render
 from roundwise.engine.terms import (
@@ -223,8 +222,10 @@ def _payment_facts(book: Mapping[str, Any], contract: ContractTerms, locale: str
 def _flags(facts: ReplyFacts, settings: ReplySettings) -> dict[str, str]:
     flags = {
         "explosion": facts.stage == "explosion",
+        # Thanks for "feedback" only for a message about the work, never for a money
+        # demand, a threat, a cancellation or a rejection of the whole work.
         "feedback": any(g.verdict != "out_of_scope" for g in facts.groups)
-        and not answers_intent_alone(facts),
+        and not answers_intent(facts),
         "offers_work": settings.offers_out_of_scope_work,
         "consider": settings.consider_new_services,
         "can_split": facts.rounds_left >= 2,

@@ -28,7 +28,7 @@ from roundwise.engine.replies.rubric import Answered, check_answer
 from roundwise.engine.terms import ContractTerms
 from roundwise.engine.understand.cuebook import cuebook
 from roundwise.engine.understand.language import detect_language
-from tests.golden.languages import LANGUAGE_TAGS, STAGES, local_contract, local_facts
+from tests.golden.languages import LANGUAGE_TAGS, LOCALS, STAGES, local_contract, local_facts
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "languages" / "intents"
 INTENTS = ("payment_dispute", "cancellation", "legal_threat", "approval", "start_over")
@@ -50,6 +50,23 @@ def _reply(tag: str, intent: str, stage: str, address: str = "formal") -> Reply:
     return compose_facts(asked, _contract(tag), tag, settings)
 
 
+# An intent with change items besides: a vague one (restated, then the answer) and an
+# included change (the answer, then the change's own part).
+WITH_ITEMS = (
+    ("payment_dispute", "needs_clarification"),
+    ("cancellation", "included"),
+    ("start_over", "needs_clarification"),
+)
+
+
+def _with_items(tag: str, intent: str, verdict: str, stage: str) -> Reply:
+    facts = local_facts(tag, verdict, stage)
+    change = (LOCALS[tag].change,)
+    groups = tuple(dataclasses.replace(g, items=change) for g in facts.groups)
+    asked = dataclasses.replace(facts, intent=intent, groups=groups)
+    return compose_facts(asked, _contract(tag), tag, ReplySettings())
+
+
 def golden_text(tag: str) -> str:
     """Every intent answer of one language, formal and informal, in the golden form."""
     sections = []
@@ -61,6 +78,13 @@ def golden_text(tag: str) -> str:
                 f"===== {intent} / {stage} / {address}\nSubject: {reply.subject}\n\n"
                 f"{reply.text}\nTechniques: {used}\n"
             )
+    for (intent, verdict), stage in itertools.product(WITH_ITEMS, STAGES):
+        reply = _with_items(tag, intent, verdict, stage)
+        used = ", ".join(t.id for t in reply.techniques)
+        sections.append(
+            f"===== {intent} + {verdict} item / {stage}\nSubject: {reply.subject}\n\n"
+            f"{reply.text}\nTechniques: {used}\n"
+        )
     return "\n".join(sections)
 
 
@@ -95,6 +119,25 @@ def test_an_intent_answers_detected_language_is_the_language_chosen(
     reply = _reply(tag, intent, stage)
     detected = detect_language(reply.text, cuebook(), priors=()).code
     assert detected == tag.split("-")[0], reply.text
+
+
+ITEM_CASES = list(itertools.product(LANGUAGE_TAGS, WITH_ITEMS, STAGES))
+
+
+@pytest.mark.parametrize(
+    "case", ITEM_CASES, ids=[f"{t}/{i}+{v}/{s}" for t, (i, v), s in ITEM_CASES]
+)
+def test_an_intent_with_change_items_restates_them_and_answers_both(
+    case: tuple[str, tuple[str, str], str],
+) -> None:
+    tag, (intent, verdict), stage = case
+    reply = _with_items(tag, intent, verdict, stage)
+    terms = _contract(tag)
+    answer = Answered(intent, (LOCALS[tag].change,), billable=False, deliverable="home")
+    assert check_answer(reply, terms, answer) == [], reply.text
+    assert lint_reply(reply.text, tag, client_name=terms.client.name) == [], reply.text
+    detected = detect_language(reply.text, cuebook(), priors=()).code
+    assert detected == tag.split("-")[0]
 
 
 def test_a_money_answer_states_the_contracts_terms_in_the_replys_locale() -> None:
