@@ -45,8 +45,10 @@ from roundwise.engine.terms.clauses import clause_heading
 _MAX_QUOTED = 160
 # Verdicts priced as extra rounds (the rest are change orders at the hourly rate).
 _ROUND_PRICED = frozenset({"extra_round", "too_large", "after_approval"})
-# Rules about a whole reply; a quoted fragment is checked only for hurtful wording.
-_STRUCTURAL = frozenset({"missing-thanks", "missing-name"})
+# Rules about a whole reply (thanks, the name, an alternative beside a refusal — the
+# client's "we can't pay yet" is not the freelancer refusing): a quoted fragment is
+# checked only for hurtful wording.
+_STRUCTURAL = frozenset({"missing-thanks", "missing-name", "refusal-without-alternative"})
 
 
 def date_locale(contract: ContractTerms, language: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from bench.real_messages import load, split_of
 from bench.reply_rubric import Judged, judge, judged_split
+from roundwise.engine.lint import lint_reply
 from roundwise.engine.replies import Reply
 from roundwise.engine.replies.rubric import check_reply
 
@@ -37,6 +38,14 @@ def test_every_reply_to_the_real_test_split_passes_the_rubric_but_the_known_one(
     failing = {j.message.id: {f.rule for f in j.findings} for j in test_split if j.findings}
     assert failing == KNOWN_FAILURES
     assert len(test_split) == 66
+
+
+def test_every_reply_to_the_real_test_split_is_lint_clean_in_its_language(
+    test_split: list[Judged],
+) -> None:
+    for judged in test_split:
+        name = judged.terms.client.name
+        assert lint_reply(judged.reply.text, judged.reply.language, client_name=name) == []
 
 
 def test_an_angry_reply_opens_with_the_acknowledgement(test_split: list[Judged]) -> None:
