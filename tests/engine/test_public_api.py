@@ -98,6 +98,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "Finding",
             "LintRule",
             "UnsupportedLanguageError",
+            "broken_rules",
             "lint_reply",
             "supported_languages",
         }
@@ -119,6 +120,9 @@ PUBLIC: dict[str, frozenset[str]] = {
         {
             "CitedClause",
             "GroupFacts",
+            "LANGUAGE_RULES",
+            "LanguageChoice",
+            "LanguageRule",
             "Reply",
             "ReplyFacts",
             "ReplySettings",
@@ -130,6 +134,7 @@ PUBLIC: dict[str, frozenset[str]] = {
             "Tone",
             "UnsupportedReplyLanguageError",
             "VERDICTS",
+            "choose_language",
             "compose_facts",
             "compose_reply",
             "reply_document",
