@@ -17,6 +17,8 @@ from bench.reply_rubric import Judged, judge, judged_split
 from roundwise.engine.lint import lint_reply
 from roundwise.engine.replies import Reply
 from roundwise.engine.replies.rubric import check_reply
+from roundwise.engine.understand.cuebook import cuebook
+from roundwise.engine.understand.language import detect_language
 
 # Known failures on the test split, and why (kept honest: a real defect).
 KNOWN_FAILURES = {
@@ -46,6 +48,14 @@ def test_every_reply_to_the_real_test_split_is_lint_clean_in_its_language(
     for judged in test_split:
         name = judged.terms.client.name
         assert lint_reply(judged.reply.text, judged.reply.language, client_name=name) == []
+
+
+def test_every_reply_is_detected_as_the_language_chosen_for_it(
+    test_split: list[Judged],
+) -> None:
+    for judged in test_split:
+        detected = detect_language(judged.reply.text, cuebook(), priors=()).code
+        assert detected == judged.reply.language.split("-")[0], judged.message.id
 
 
 def test_an_angry_reply_opens_with_the_acknowledgement(test_split: list[Judged]) -> None:
