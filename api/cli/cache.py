@@ -46,7 +46,7 @@ _CODE = (
     ("roundwise.engine.understand", "cuebook.py"),
     ("roundwise.engine.understand", "prefilter.py"),
     ("roundwise.engine.understand", "fold.py"),
-    ("engine", "translation.py"),
+    ("roundwise.engine", "translation.py"),
 )
 
 

@@ -10,6 +10,7 @@ stderr naming the file and exit code 2.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -121,10 +122,17 @@ def _settings(command: str, values: dict[str, object]) -> ReplySettings:
 
 
 def _reply_text(reply: Reply) -> str:
+    """What the client should read, and nothing else: ``roundwise reply > mail.txt``."""
+    return f"Subject: {reply.subject}\n\n{reply.text}"
+
+
+def _for_the_freelancer(reply: Reply) -> str:
+    """The notes for the freelancer only (stderr): the language rule and the techniques."""
     used = "\n".join(f"- {t.id} {t.name} — {'; '.join(t.sources)}" for t in reply.techniques)
     return (
-        f"Subject: {reply.subject}\n\n{reply.text}\n"
-        f"--- techniques used (for you, not for the client) ---\n{used}"
+        f"--- for you, not for the client ---\n"
+        f"language: {reply.language} (chosen by: {reply.language_rule})\n"
+        f"techniques used:\n{used}"
     )
 
 
@@ -164,7 +172,7 @@ def reply_command(
     from roundwise.engine.decide import decision_json, evaluate
     from roundwise.engine.errors import RoundwiseError, UnsupportedReplyLanguageError
     from roundwise.engine.ledger import fold
-    from roundwise.engine.replies import compose_reply, reply_language
+    from roundwise.engine.replies import choose_language, compose_reply
 
     command = "reply"
     settings = _settings(
@@ -186,8 +194,9 @@ def reply_command(
         with spinner("judging the request and drafting the reply"), understanding():
             state = fold(events, moment, terms)
             decision = evaluate(terms, state, request, moment)
-            chosen = language.value if language else reply_language(decision, terms)
-            reply = compose_reply(decision, terms, None, chosen, settings, state=state)
+            chosen = choose_language(decision, terms, language.value if language else None)
+            reply = compose_reply(decision, terms, None, chosen.language, settings, state=state)
+            reply = replace(reply, language_rule=chosen.rule)
     except UnsupportedReplyLanguageError as error:
         raise fail(command, str(error)) from None
     except RoundwiseError as error:
@@ -197,6 +206,7 @@ def reply_command(
         typer.echo(json.dumps(body, ensure_ascii=False, sort_keys=True))
     else:
         typer.echo(_reply_text(reply))
+        typer.echo(_for_the_freelancer(reply), err=True)
     if reply.needs_review:
         reasons = "; ".join(decision.review_reasons)
         typer.echo(f"roundwise reply: a draft to check before sending ({reasons})", err=True)

@@ -143,6 +143,14 @@ class ReplyOut(BaseModel):
         description="A draft to check: the decision needs the freelancer's review "
         "(decision.needs_review), so the text must not be sent as it stands.",
     )
+    language_rule: str | None = Field(
+        default=None,
+        description="Which rule chose the reply's language: override (asked for "
+        "explicitly), client_message (the language the client wrote in), client_spec (the "
+        "client's language in the contract), contract (the contract's language) or default "
+        "(English, when none of those has phrase blocks). None on replies stored before "
+        "the rule was recorded.",
+    )
 
 
 class JudgedOut(BaseModel):

@@ -49,6 +49,23 @@ def lint_reply(text: str, language: str = "en", client_name: str | None = None) 
     return sorted(set(findings), key=lambda f: (f.start, f.end, f.rule))
 
 
+def broken_rules(
+    text: str, language: str, client_name: str | None, rule_ids: frozenset[str]
+) -> frozenset[str]:
+    """Which of ``rule_ids`` the text breaks (only those rules run; no spans mapped).
+
+    For callers that need a yes/no per rule, such as the reply's technique checkers: a
+    fraction of the work of ``lint_reply`` (Serbian read in Latin, either script).
+    """
+    rules = tuple(r for r in rules_for(language) if r.id in rule_ids)
+    if split_tag(language)[0] == "sr":
+        text = to_latin(text)
+        client_name = to_latin(client_name) if client_name else None
+    return frozenset(
+        rule.id for rule in rules if next(iter(CHECKS[rule.check](rule, text, client_name)), None)
+    )
+
+
 def _lint(rules: tuple[LintRule, ...], text: str, client_name: str | None) -> list[Finding]:
     findings = [
         finding for rule in rules for finding in CHECKS[rule.check](rule, text, client_name)
@@ -56,4 +73,11 @@ def _lint(rules: tuple[LintRule, ...], text: str, client_name: str | None) -> li
     return sorted(set(findings), key=lambda f: (f.start, f.end, f.rule))
 
 
-__all__ = ["Finding", "LintRule", "UnsupportedLanguageError", "lint_reply", "supported_languages"]
+__all__ = [
+    "Finding",
+    "LintRule",
+    "UnsupportedLanguageError",
+    "broken_rules",
+    "lint_reply",
+    "supported_languages",
+]

@@ -35,7 +35,14 @@ from roundwise.engine.replies.inputs import (
     ReplySettings,
     Tone,
 )
-from roundwise.engine.replies.language import reply_document, reply_language
+from roundwise.engine.replies.language import (
+    LANGUAGE_RULES,
+    LanguageChoice,
+    LanguageRule,
+    choose_language,
+    reply_document,
+    reply_language,
+)
 from roundwise.engine.replies.notices import Notice, deemed_approval_notice
 from roundwise.engine.replies.phrasebook import reply_languages
 from roundwise.engine.terms import ContractTerms
@@ -62,11 +69,14 @@ def compose_reply(
 
 
 __all__ = [
+    "LANGUAGE_RULES",
     "STAGES",
     "TONES",
     "VERDICTS",
     "CitedClause",
     "GroupFacts",
+    "LanguageChoice",
+    "LanguageRule",
     "Notice",
     "Reply",
     "ReplyFacts",
@@ -76,6 +86,7 @@ __all__ = [
     "TechniqueUse",
     "Tone",
     "UnsupportedReplyLanguageError",
+    "choose_language",
     "compose_facts",
     "compose_reply",
     "deemed_approval_notice",

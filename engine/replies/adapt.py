@@ -111,4 +111,5 @@ def reply_facts_of(
         measured_items=size.items,
         limit_items=size.items_limit,
         approved_on=_approved_on(contract, state, decision.deliverable),
+        intent=decision.intent,
     )

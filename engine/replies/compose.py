@@ -16,7 +16,15 @@ from functools import cache
 from typing import Any
 
 from roundwise.engine.replies.catalogue import technique, techniques
-from roundwise.engine.replies.inputs import ADDRESS_KEYS, GroupFacts, ReplyFacts, ReplySettings
+from roundwise.engine.replies.inputs import (
+    ADDRESS_KEYS,
+    GroupFacts,
+    ReplyFacts,
+    ReplySettings,
+    answers_intent,
+    answers_intent_alone,
+)
+from roundwise.engine.replies.markers import ReplyText, technique_evident
 from roundwise.engine.replies.phrasebook import (
     Choice,
     Sentence,
@@ -26,7 +34,12 @@ from roundwise.engine.replies.phrasebook import (
     reply_tag,
     sentences,
 )
-from roundwise.engine.replies.placeholders import group_facts, reply_facts
+from roundwise.engine.replies.placeholders import (
+    date_locale,
+    deliverable_title,
+    group_facts,
+    reply_facts,
+)
 from roundwise.engine.terms import ContractTerms
 
 # Good news first, then questions, then paid work: the client reads what is settled
@@ -65,6 +78,10 @@ class Reply:
     # The decision it answers needs the freelancer's review (an unsure reading of the
     # message): the text is a draft to check, never to be sent as it stands.
     needs_review: bool = False
+    # Which rule chose the reply's language (``engine.replies.language.LANGUAGE_RULES``):
+    # "override", "client_message", "client_spec", "contract" or "default"; None when the
+    # caller named the language directly to ``compose_reply``.
+    language_rule: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (the CLI's and the API's wire shape)."""
@@ -79,6 +96,7 @@ class Reply:
                 {"id": t.id, "name": t.name, "sources": list(t.sources)} for t in self.techniques
             ],
             "needs_review": self.needs_review,
+            "language_rule": self.language_rule,
         }
 
 
@@ -91,6 +109,9 @@ class _Part:
     options: list[Sentence]
     next: list[Sentence]
     choose: bool
+    # A clarification part, and how many of its first sentences acknowledge the client.
+    clarifies: bool = False
+    acknowledged: int = 0
 
 
 def _part(book: Mapping[str, Any], choice: Choice, facts: dict[str, str], verdict: str) -> _Part:
@@ -98,15 +119,59 @@ def _part(book: Mapping[str, Any], choice: Choice, facts: dict[str, str], verdic
     acknowledge = book["acknowledge"].get(verdict, book["acknowledge"]["any"])
     options = sentences(spec.get("options", ()), choice, facts)
     intro_node = spec.get("options_intro", book["options_intro"])
+    heard = sentences(acknowledge, choice, facts)
     return _Part(
-        paragraph=sentences(acknowledge, choice, facts)
-        + sentences(spec["position"], choice, facts),
+        paragraph=heard + sentences(spec["position"], choice, facts),
         intro=render(intro_node, choice, {**facts, "options_count": str(len(options))})
         if options
         else None,
         options=options,
         next=sentences(spec.get("next", ()), choice, facts),
         choose=bool(spec.get("choose", True)) and len(options) >= 2,
+        clarifies=verdict == "needs_clarification",
+        acknowledged=len(heard),
+    )
+
+
+def _briefly(part: _Part) -> _Part:
+    """A clarification part beside an intent answer keeps only its acknowledgement (the
+    client's words restated): the answer already says what happens next."""
+    return _Part(part.paragraph[: part.acknowledged], None, [], [], choose=False)
+
+
+def _around(answer: _Part, parts: list[_Part]) -> list[_Part]:
+    """The intent's answer with the verdicts' parts: the client's words restated first
+    (clarification parts, briefly), then the answer, then any part about the work."""
+    heard = [_briefly(p) for p in parts if p.clarifies]
+    return [*heard, answer, *(p for p in parts if not p.clarifies)]
+
+
+def _has_answer(book: Mapping[str, Any], facts: ReplyFacts) -> bool:
+    """Whether the reply answers the message's intent (and the language has the words)."""
+    return answers_intent(facts) and facts.intent in book.get("intents", {})
+
+
+def _opens_itself(book: Mapping[str, Any], facts: ReplyFacts) -> bool:
+    """A calm answer whose first sentence is its own opening (an approval's thanks); an
+    angry message still gets the acknowledgement first."""
+    spec = book["intents"].get(facts.intent, {}) if _has_answer(book, facts) else {}
+    return facts.stage == "calm" and spec.get("opening") is False
+
+
+def _intent_part(
+    book: Mapping[str, Any], choice: Choice, facts: dict[str, str], intent: str
+) -> _Part:
+    """The part answering the message's intent (money, threat, approval, start-over)."""
+    spec = book["intents"][intent]
+    money = bool(spec.get("money", False))
+    terms = book["money_terms"] if money else ()
+    after = (*spec.get("next", ()), *(book["money_next"] if money else ()))
+    return _Part(
+        paragraph=sentences([*spec["position"], *terms], choice, facts),
+        intro=None,
+        options=[],
+        next=sentences(after, choice, facts),
+        choose=False,
     )
 
 
@@ -136,10 +201,11 @@ def _paragraphs(parts: list[_Part], bullet: str) -> list[str]:
     return blocks
 
 
-def _used(all_sentences: list[Sentence]) -> tuple[TechniqueUse, ...]:
+def _used(all_sentences: list[Sentence], written: ReplyText) -> tuple[TechniqueUse, ...]:
+    """The techniques the blocks apply, each kept only when its marker is in the text."""
     ids = dict.fromkeys(t for s in all_sentences for t in s.techniques)
     ids.update(dict.fromkeys(_always_used()))
-    return tuple(_use(tid) for tid in ids)
+    return tuple(_use(tid) for tid in ids if technique_evident(written, tid))
 
 
 @cache
@@ -244,10 +310,16 @@ def _body(
         _part(book, choice, {**base, **group}, g.verdict)
         for g, group in zip(values.groups, values.group_values, strict=True)
     ]
+    if _has_answer(book, facts):
+        answer = _intent_part(book, choice, base, facts.intent)
+        parts = [answer] if answers_intent_alone(facts) else _around(answer, parts)
+
     opening = _opening(book, choice, base, len(values.groups) > 1)
+    if _opens_itself(book, facts):
+        opening = []
     closing = render(book["choose" if any(p.choose for p in parts) else "closing"], choice, base)
     sign_off = settings.sign_off or render(book["sign_off"], choice, base)
-    head = [_greeting(book, choice, base), " ".join(s.text for s in opening)]
+    head = [_greeting(book, choice, base), " ".join(s.text for s in opening)][: 2 if opening else 1]
     used = [Sentence("", tuple(book["greeting"]["techniques"])), *opening]
     used += [s for p in parts for s in (*p.paragraph, *p.options, *p.next)]
     blocks = [*head, *_paragraphs(parts, "- "), closing]
@@ -306,13 +378,24 @@ def compose_facts(
     choice = _choice(book, facts, settings)
     mixed = len(facts.groups) > 1
     node = book["subject_mixed"] if mixed else book["verdicts"][facts.verdict]["subject"]
+    if _has_answer(book, facts):
+        node = book["intents"][facts.intent]["subject"]
     subject = render(node, choice, values.base)
+    text = plain.written(markdown=False)
+    written = ReplyText(
+        text=text,
+        language=language,
+        client_name=contract.client.name,
+        deliverable=deliverable_title(contract, facts.deliverable_id),
+        currency=contract.currency,
+        locale=date_locale(contract, language),
+    )
     return Reply(
         subject=_capitalised(subject),
-        text=plain.written(markdown=False),
+        text=text,
         markdown=marked.written(markdown=True),
         language=language,
         stage=facts.stage,
         verdict=facts.verdict,
-        techniques=_used(plain.used),
+        techniques=_used(plain.used, written),
     )

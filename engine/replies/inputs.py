@@ -94,3 +94,26 @@ class ReplyFacts:
     measured_items: int | None = None
     limit_items: int | None = None
     approved_on: date | None = None
+    # What the message is for (``engine.understand.intent``): a money demand, a
+    # cancellation, a legal threat, an approval or a start-over gets its own answer.
+    intent: str = "revision_request"
+
+
+# Intents a reply answers with a part of their own (the phrase file's ``intents``): a
+# refund, deposit or non-payment demand, a cancellation and a legal threat by the
+# contract's money clauses, an approval by confirming it, a start-over by a change order.
+INTENT_ANSWERS: frozenset[str] = frozenset(
+    {"payment_dispute", "cancellation", "legal_threat", "approval", "start_over"}
+)
+
+
+def answers_intent(facts: ReplyFacts) -> bool:
+    """Whether the reply has a part answering the message's intent."""
+    return facts.intent in INTENT_ANSWERS
+
+
+def answers_intent_alone(facts: ReplyFacts) -> bool:
+    """Whether that part is the whole answer: an approval, or a message with no change items."""
+    return answers_intent(facts) and (
+        facts.intent == "approval" or not any(g.items for g in facts.groups)
+    )

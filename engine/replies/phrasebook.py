@@ -79,8 +79,9 @@ def phrasebook(language: str) -> Mapping[str, Any]:
     return _transliterated(data) if cyrillic else data
 
 
-# Keys whose values name facts, techniques or the language: never transliterated.
-_DATA_KEYS = frozenset({"language", "requires", "unless", "techniques", "plural"})
+# Keys whose values name facts, techniques or the language, and the markers (regexes in
+# Latin, matched on a reply read in Latin): never transliterated.
+_DATA_KEYS = frozenset({"language", "requires", "unless", "techniques", "plural", "markers"})
 
 
 def _transliterated(node: Any) -> Any:

@@ -11,6 +11,7 @@ A fact that does not apply is *absent* (not empty), so blocks that need it are l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, getcontext
@@ -24,7 +25,12 @@ from babel.numbers import format_currency, format_decimal
 from roundwise.engine.lint.checks import finds_any
 from roundwise.engine.lint.script import split_tag, to_cyrillic, to_latin
 from roundwise.engine.replies.address import name_forms
-from roundwise.engine.replies.inputs import GroupFacts, ReplyFacts, ReplySettings
+from roundwise.engine.replies.inputs import (
+    GroupFacts,
+    ReplyFacts,
+    ReplySettings,
+    answers_intent,
+)
 from roundwise.engine.replies.phrasebook import Choice, render
 from roundwise.engine.terms import (
     ClauseKey,
@@ -39,8 +45,10 @@ from roundwise.engine.terms.clauses import clause_heading
 _MAX_QUOTED = 160
 # Verdicts priced as extra rounds (the rest are change orders at the hourly rate).
 _ROUND_PRICED = frozenset({"extra_round", "too_large", "after_approval"})
-# Rules about a whole reply; a quoted fragment is checked only for hurtful wording.
-_STRUCTURAL = frozenset({"missing-thanks", "missing-name"})
+# Rules about a whole reply (thanks, the name, an alternative beside a refusal — the
+# client's "we can't pay yet" is not the freelancer refusing): a quoted fragment is
+# checked only for hurtful wording.
+_STRUCTURAL = frozenset({"missing-thanks", "missing-name", "refusal-without-alternative"})
 
 
 def date_locale(contract: ContractTerms, language: str) -> str:
@@ -81,8 +89,11 @@ def _currency_text(amount: str, currency: str, locale: str, precision: int, roun
     return format_currency(Decimal(amount), currency, locale=locale)
 
 
+@lru_cache(maxsize=1024)
 def share_text(share: Decimal, other: Decimal | None, locale: str) -> str:
     """A share as a percentage; one decimal when rounding would hide a difference.
+
+    Remembered: the same few shares (limits, deposits, kill fees) recur in every reply.
 
     The percent sign sits where the locale puts it ("30%", Slovenian "30 %").
     """
@@ -105,11 +116,16 @@ def _number(book: Mapping[str, Any], n: int) -> str:
     return str(book["numbers"].get(n, n))
 
 
+def deliverable_title(contract: ContractTerms, deliverable_id: str) -> str:
+    """The work's title as the contract writes it (its id when the contract has no such work)."""
+    found = contract.deliverable(deliverable_id)
+    return found.title if found is not None else deliverable_id
+
+
 def _deliverable(
     book: Mapping[str, Any], contract: ContractTerms, deliverable_id: str
 ) -> dict[str, str]:
-    found = contract.deliverable(deliverable_id)
-    title = found.title if found is not None else deliverable_id
+    title = deliverable_title(contract, deliverable_id)
     quoted = book.get("deliverable_quoted")
     if quoted is not None:
         # Languages without an article name the work by its title in quotes, as written
@@ -189,10 +205,31 @@ def _policy_facts(
     return facts
 
 
+def _payment_facts(book: Mapping[str, Any], contract: ContractTerms, locale: str) -> dict[str, str]:
+    """The money terms a payment demand, cancellation or legal threat is answered with."""
+    pay = contract.payment
+    facts = {
+        "due_days": _number(book, pay.due_days),
+        "due_days_count": str(pay.due_days),
+        "kill_fee": share_text(pay.kill_fee_share, None, locale),
+        "fees_clause": _cite(book, ClauseKey.FEES),
+        "cancellation_clause": _cite(book, ClauseKey.CANCELLATION),
+        "general_clause": _cite(book, ClauseKey.GENERAL),
+        "own_errors_clause": _cite(book, ClauseKey.OWN_ERRORS),
+        "approval_clause": _cite(book, ClauseKey.REVIEW),
+    }
+    if pay.deposit_share:
+        facts["deposit"] = share_text(pay.deposit_share, None, locale)
+    return facts
+
+
 def _flags(facts: ReplyFacts, settings: ReplySettings) -> dict[str, str]:
     flags = {
         "explosion": facts.stage == "explosion",
-        "feedback": any(g.verdict != "out_of_scope" for g in facts.groups),
+        # Thanks for "feedback" only for a message about the work, never for a money
+        # demand, a threat, a cancellation or a rejection of the whole work.
+        "feedback": any(g.verdict != "out_of_scope" for g in facts.groups)
+        and not answers_intent(facts),
         "offers_work": settings.offers_out_of_scope_work,
         "consider": settings.consider_new_services,
         "can_split": facts.rounds_left >= 2,
@@ -253,6 +290,8 @@ def reply_facts(
         "parts_count": str(len(facts.groups)),
         **_measures(book, facts, locale),
     }
+    if answers_intent(facts):  # only the intent answers name the money terms
+        values.update(_payment_facts(book, contract, locale))
     if split_tag(language)[1] and contract.language == "sr":
         values.update(_in_cyrillic(values))
     if settings.greeting:
@@ -313,8 +352,48 @@ def _quotable(text: str, drop: frozenset[str], language: str) -> str | None:
     return None if finds_any(screened, language, skip=_STRUCTURAL) else words
 
 
+_SHOUTED = re.compile(r"\b[^\W\d_]{4,}\b")
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
+
+
+_REPEATED = re.compile(r"([!?])[!?]+|\.{2,}")
+_MAX_EXCERPT_WORDS = 14
+
+
+def _softened(text: str) -> str:
+    """The client's words quoted back calmly: shouted (all-capital) words in lower case,
+    "!!!" as "!", and trailing dots as a sentence end."""
+    text = _REPEATED.sub(lambda m: m.group(1) or ". ", text)
+    return _SHOUTED.sub(lambda m: m.group().lower() if m.group().isupper() else m.group(), text)
+
+
+def _excerpt(item: str, drop: frozenset[str], language: str) -> str | None:
+    """The item's words to quote back: all of them, else a sentence of it fit to quote.
+
+    A change item is restated in the client's own words (issue 17: never "what you'd
+    like changed"). A long or partly hurtful item is quoted by its last clean sentence —
+    where a request usually ends — or, when every sentence is too long, by the first
+    words of its first clean one; either is marked as an excerpt with "…".
+    """
+    softened = _softened(item)
+    whole = _quotable(softened, drop, language)
+    if whole is not None:
+        return whole
+    parts = [p for p in _SENTENCE_END.split(softened.strip()) if len(p.split()) >= 2]
+    for sentence in reversed(parts):
+        found = _quotable(sentence, drop, language)
+        if found is not None:
+            return f"…{found}"
+    for sentence in parts:
+        words = sentence.split()
+        found = _quotable(" ".join(words[:_MAX_EXCERPT_WORDS]), drop, language)
+        if found is not None:
+            return f"{found}…"
+    return None
+
+
 def _quotes(book: Mapping[str, Any], items: tuple[str, ...]) -> list[str] | None:
-    """Every item fit to quote back, or None as soon as one is not.
+    """Every item's words to quote back, or None as soon as one has none fit to quote.
 
     All or nothing: a part quotes the client's words only when it can quote each of them,
     so the first item that fails settles it and the rest are not linted.
@@ -323,7 +402,7 @@ def _quotes(book: Mapping[str, Any], items: tuple[str, ...]) -> list[str] | None
     language = str(book["language"])
     quoted: list[str] = []
     for item in items:
-        found = _quotable(item, drop, language)
+        found = _excerpt(item, drop, language)
         if found is None:
             return None
         quoted.append(found)
@@ -339,13 +418,13 @@ def group_facts(
 ) -> dict[str, str]:
     """The placeholders of one part of the reply: its items, its clause and its price.
 
-    The client's words are quoted only in a calm reply: an angry message is acknowledged,
-    not echoed back.
+    The client's words are quoted back in every reply, angry or calm, shouting softened
+    and hurtful sentences left out (``_excerpt``).
     """
     cited = group.clause
     title = _clause_title(book, cited.number, cited.title)
     values = {"clause": str(book["clause_citation"]).format(number=cited.number, title=title)}
-    quoted = _quotes(book, group.items) if stage == "calm" and group.items else None
+    quoted = _quotes(book, group.items) if group.items else None
     if quoted:
         marks = [f"{book['quote_open']}{q}{book['quote_close']}" for q in quoted]
         values["items"] = str(book["list_and"]).join(marks)

@@ -33,9 +33,30 @@ def _request(tmp_path: Path, body: dict[str, str]) -> str:
 def test_reply_prints_the_subject_the_reply_and_the_techniques(tmp_path: Path) -> None:
     result = runner.invoke(app, ["reply", BAKERY, _request(tmp_path, MIXED), "--now", NOW])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Subject: Your message about the home page copy\n\nHi Marko,")
-    assert "clause 6.7" in result.output
-    assert "- T05 Make the client feel heard" in result.output
+    assert result.stdout.startswith("Subject: Your message about the home page copy\n\nHi Marko,")
+    assert "clause 6.7" in result.stdout
+    assert "- T05 Make the client feel heard" in result.stderr
+
+
+def test_reply_on_stdout_holds_only_what_the_client_reads(tmp_path: Path) -> None:
+    """``roundwise reply > mail.txt``: techniques and the language rule go to stderr."""
+    result = runner.invoke(app, ["reply", BAKERY, _request(tmp_path, MIXED), "--now", NOW])
+    assert result.exit_code == 0, result.output
+    assert "technique" not in result.stdout
+    assert "T05" not in result.stdout
+    assert "for you, not for the client" not in result.stdout
+    assert result.stdout.rstrip().endswith("Ana Novak")  # the sign-off is the last line
+    assert "language: en (chosen by: " in result.stderr
+
+
+def test_reply_json_records_which_rule_chose_the_language(tmp_path: Path) -> None:
+    base = ["reply", BAKERY, _request(tmp_path, MIXED), "--now", NOW, "--json"]
+    chosen = json.loads(runner.invoke(app, base).stdout)["reply"]
+    assert chosen["language"] == "en"
+    assert chosen["language_rule"] == "client_message"
+    forced = json.loads(runner.invoke(app, [*base, "--language", "sl"]).stdout)["reply"]
+    assert (forced["language"], forced["language_rule"]) == ("sl", "override")
+    assert [t["id"] for t in forced["techniques"]]
 
 
 def test_reply_json_carries_the_reply_and_its_decision(tmp_path: Path) -> None:

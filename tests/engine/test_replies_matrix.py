@@ -83,11 +83,15 @@ def test_an_angry_client_is_heard_before_any_position(stage: str) -> None:
         assert "T07" not in {t.id for t in reply.techniques}
 
 
-def test_an_angry_message_is_not_quoted_back_to_the_client() -> None:
+def test_an_angry_messages_change_is_restated_after_acknowledging_the_anger() -> None:
+    """Issue 17: an angry reply names the change it agrees to, after the acknowledgement."""
     calm = _reply(("bakery-web-copy", "included", "calm", "warm"))
     angry = _reply(("bakery-web-copy", "included", "explosion", "warm"))
     assert "rye sourdough" in calm.text
-    assert "rye sourdough" not in angry.text
+    assert "rye sourdough" in angry.text
+    body = angry.text.split("\n", 2)[2]
+    assert body.startswith("I'm sorry")
+    assert body.index("I'm sorry") < body.index("rye sourdough")
 
 
 def test_a_mixed_request_answers_both_parts_in_one_reply() -> None:

@@ -125,7 +125,9 @@ def test_every_phrase_file_uses_only_placeholders_the_composer_fills() -> None:
         "rounds_left_after", "measured", "limit", "measured_items", "limit_items",
         "change_items", "referral", "approved_on", "clause", "items", "quote_price",
         "review_days", "review_clause", "parts", "first_vocative", "surname",
-        "surname_vocative",
+        "surname_vocative", "deposit", "due_days", "due_days_count", "kill_fee",
+        "fees_clause", "cancellation_clause", "general_clause", "own_errors_clause",
+        "approval_clause",
     }  # fmt: skip
     # Formatting templates filled by name inside placeholders.py (prices, citations).
     local = {"amount", "rate", "minimum", "hours", "number", "title", "count", "each"}

@@ -8,8 +8,13 @@ import pytest
 
 from roundwise.engine.decide import Decision
 from roundwise.engine.ledger import fold
+from roundwise.engine.replies import (
+    LanguageChoice,
+    choose_language,
+    reply_document,
+    reply_language,
+)
 from roundwise.engine.replies import language as policy
-from roundwise.engine.replies import reply_document, reply_language
 from roundwise.engine.terms import ContractTerms
 from tests.engine.bakery_project import at, bakery, play
 from tests.engine.decide_support import IN_SCOPE, judge
@@ -63,3 +68,29 @@ def test_english_when_nothing_else_can_be_phrased(
     unknown = decision.model_copy(update={"language": "fr"})
     assert reply_language(unknown, foreign, "xx") == "en"
     assert reply_document(unknown, foreign, state, "xx")["language"] == "en"
+
+
+@pytest.mark.usefixtures("phrased")
+def test_the_choice_records_which_rule_chose_the_language(
+    decided: tuple[Decision, ContractTerms],
+) -> None:
+    decision, terms = decided
+    client = decision.model_copy(update={"language": "sl"})
+    assert choose_language(client, terms, "de") == LanguageChoice("de", "override")
+    assert choose_language(client, terms) == LanguageChoice("sl", "client_message")
+    unknown = decision.model_copy(update={"language": "fr"})
+    assert choose_language(unknown, terms) == LanguageChoice("sl", "client_spec")
+    foreign_client = terms.model_copy(
+        update={"client": terms.client.model_copy(update={"language": "fr"}), "language": "de"}
+    )
+    assert choose_language(unknown, foreign_client) == LanguageChoice("de", "contract")
+    nothing = foreign_client.model_copy(update={"language": "fr"})
+    assert choose_language(unknown, nothing) == LanguageChoice("en", "default")
+
+
+def test_the_reply_document_carries_the_rule(decided: tuple[Decision, ContractTerms]) -> None:
+    decision, terms = decided
+    state = fold(play()[:3], at(20), terms)
+    english = decision.model_copy(update={"language": "en"})
+    assert reply_document(english, terms, state)["language_rule"] == "client_message"
+    assert reply_document(english, terms, state, "sl")["language_rule"] == "override"
