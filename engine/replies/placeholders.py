@@ -211,13 +211,16 @@ def _payment_facts(book: Mapping[str, Any], contract: ContractTerms, locale: str
     facts = {
         "due_days": _number(book, pay.due_days),
         "due_days_count": str(pay.due_days),
-        "kill_fee": share_text(pay.kill_fee_share, None, locale),
         "fees_clause": _cite(book, ClauseKey.FEES),
         "cancellation_clause": _cite(book, ClauseKey.CANCELLATION),
         "general_clause": _cite(book, ClauseKey.GENERAL),
         "own_errors_clause": _cite(book, ClauseKey.OWN_ERRORS),
         "approval_clause": _cite(book, ClauseKey.REVIEW),
     }
+    # A kill fee by stage depends on how far the work got; the phrase states one share of
+    # the undelivered work, so it is said only when the contract names one share.
+    if pay.kill_fee_by_stage is None:
+        facts["kill_fee"] = share_text(pay.kill_fee_share, None, locale)
     if pay.deposit_share:
         facts["deposit"] = share_text(pay.deposit_share, None, locale)
     return facts

@@ -123,7 +123,9 @@ def _money(terms: ContractTerms, read: ReplyText) -> list[RubricFinding]:
         if not cites(read, key):
             found.append(RubricFinding("money", f"does not cite the {key.value} clause"))
     pay = terms.payment
-    facts = [("kill fee", _percent_in(read, pay.kill_fee_share))]
+    # A kill fee by stage is stated as "the fee for the stage reached", not as one share.
+    staged = pay.kill_fee_by_stage is not None
+    facts = [("kill fee", staged or _percent_in(read, pay.kill_fee_share))]
     facts.append(("payment days", str(pay.due_days) in read.text or marker(read, "due_days")))
     if pay.deposit_share:
         facts.append(("deposit", _percent_in(read, pay.deposit_share)))

@@ -9,14 +9,17 @@ it starts to pass (then the list is out of date).
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from bench.real_messages import load, split_of
 from bench.reply_rubric import Judged, judge, judged_split
 from roundwise.engine.lint import lint_reply
-from roundwise.engine.replies import Reply
+from roundwise.engine.replies import Reply, compose_reply
+from roundwise.engine.replies.placeholders import share_text
 from roundwise.engine.replies.rubric import check_reply
+from roundwise.engine.terms import KillFeeByStage
 from roundwise.engine.understand.cuebook import cuebook
 from roundwise.engine.understand.language import detect_language
 
@@ -119,3 +122,23 @@ def test_a_listed_technique_without_its_marker_is_a_finding() -> None:
     claimed = replace(judged.reply, techniques=(*claims, apology))
     findings = check_reply(claimed, judged.decision, judged.terms)
     assert [f.rule for f in findings] == ["techniques"]
+
+
+def test_a_kill_fee_by_stage_is_stated_as_the_stage_fee_not_one_share() -> None:
+    judged = next(
+        j for j in judged_split("test") if j.decision.intent == "payment_dispute" and not j.findings
+    )
+    stages = KillFeeByStage(
+        before_first_delivery=Decimal("0.1"),
+        after_first_draft=Decimal("0.4"),
+        after_revisions=Decimal("0.8"),
+    )
+    payment = judged.terms.payment.model_copy(update={"kill_fee_by_stage": stages})
+    terms = judged.terms.model_copy(update={"payment": payment})
+    reply = compose_reply(judged.decision, terms, None, judged.reply.language)
+    assert (
+        "the cancellation fee the agreement sets for the stage the work has reached" in reply.text
+    )
+    single = share_text(judged.terms.payment.kill_fee_share, None, "en")
+    assert f"cancellation fee of {single}" not in reply.text
+    assert check_reply(reply, judged.decision, terms) == []
