@@ -164,15 +164,20 @@ def test_a_known_external_id_is_replayed_with_its_200(
     assert again.headers["idempotent-replayed"] == "true"
 
 
-def test_only_the_judged_route_and_the_inbound_hooks_claim_their_own_key() -> None:
+def test_only_the_judged_route_the_inbound_hooks_and_change_order_send_claim_their_own_key() -> (
+    None
+):
     """The inbound hooks (issue 19) have no API key: their idempotency is the provider's
-    delivery and comment ids, so an Idempotency-Key a sender adds is left to them."""
+    delivery and comment ids, so an Idempotency-Key a sender adds is left to them. Sending
+    a change order keeps no key record, which would hold the client's link token."""
     patterns = [p for router in routers() for p in own_key_paths(router.routes, API_PREFIX)]
-    assert len(patterns) == 2
-    judged, hooks = patterns
+    assert len(patterns) == 3
+    judged, hooks, send = patterns
     assert judged.match("/v1/contracts/ctr_1/revision-requests")
     assert not judged.match("/v1/contracts/ctr_1/revision-requests/req_1")
     assert hooks.match("/v1/hooks/github/int_1")
+    assert send.match("/v1/contracts/ctr_1/change-orders/3/send")
+    assert not send.match("/v1/contracts/ctr_1/change-orders")
     assert not any(p.match("/v1/clients") or p.match("/v1/integrations") for p in patterns)
 
 
