@@ -96,6 +96,35 @@ class Settings(BaseSettings):
         description="Where `roundwise serve` keeps the local account's API key (mode 0600).",
     )
     local_account_name: str = "local"
+    # Outbound webhooks (store/webhooks/worker.py).
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook URLs whose host is loopback, private, link-local or "
+        "reserved (a receiver on this machine or network). Off by default: the worker "
+        "would otherwise POST wherever an API user points it.",
+    )
+    webhooks_in_process: bool = Field(
+        default=True,
+        description="Each `roundwise serve` worker process runs a webhook delivery worker "
+        "in a thread; turn off when `roundwise worker` runs separately.",
+    )
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhooks_backoff_base_seconds: float = Field(
+        default=5.0, gt=0, description="Wait after a failed attempt; doubled after each."
+    )
+    webhooks_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    webhooks_max_attempts: int = Field(
+        default=30, ge=1, description="Attempts before a delivery is marked failed."
+    )
+    webhooks_disable_after_failures: int = Field(
+        default=30,
+        ge=1,
+        description="An endpoint is disabled after this many consecutive failed attempts...",
+    )
+    webhooks_disable_after_seconds: float = Field(
+        default=86_400.0, ge=0, description="...spanning at least this long (24 h)."
+    )
+    webhooks_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
     @field_validator("database_url")
     @classmethod

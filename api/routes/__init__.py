@@ -20,6 +20,7 @@ ROUTER_MODULES = (
     "ledger",
     "documents",
     "utilities",
+    "webhooks",
 )
 TAGS = (
     "clients",
@@ -29,6 +30,7 @@ TAGS = (
     "revision requests",
     "documents",
     "utilities",
+    "webhooks",
     "service",
 )
 

@@ -13,7 +13,9 @@ Idempotency-Key is two statements:
   that account's contract and the ledger events from ``from_seq`` on (``Claimed.row``);
 - ``store_judgement``: claim the ledger positions (the protocol's conditional update)
   and, only if that changed the row, insert the events, the request, the decision and
-  the reply, and complete the Idempotency-Key.
+  the reply, complete the Idempotency-Key and, for an account with an endpoint
+  subscribed to ``decision.created``, write the webhook outbox's message and deliveries
+  (``store.outbox.decision_clauses``; nothing but an index probe otherwise).
 
 Data-modifying ``WITH`` clauses all run, in one snapshot, whatever the outer query reads;
 each insert selects ``FROM claimed``, so it inserts nothing when the conditional update
@@ -39,7 +41,7 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 from sqlalchemy import Table
 
-from roundwise.store import jsoncodec
+from roundwise.store import jsoncodec, outbox
 from roundwise.store.accounts import hash_key, key_prefix
 from roundwise.store.async_pool import AsyncPool
 from roundwise.store.base import table_of
@@ -50,6 +52,7 @@ from roundwise.store.idempotency import (
     authenticate_and_claim,
     completion_values,
 )
+from roundwise.store.ids import new_id
 from roundwise.store.judgements import Judged
 from roundwise.store.judging import locked
 from roundwise.store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading, Storing
@@ -183,7 +186,7 @@ def store_statement(event_count: int, *, complete_key: bool) -> str:
         f"""claimed AS (
             UPDATE {contracts.name} SET event_count = %(p_count)s, updated_at = %(p_now)s
             WHERE id = %(p_contract_id)s AND event_count = %(p_seen)s
-            RETURNING id
+            RETURNING id, account_id
         )"""
     ]
     for i in range(event_count):
@@ -204,6 +207,7 @@ def store_statement(event_count: int, *, complete_key: bool) -> str:
                   AND EXISTS (SELECT 1 FROM claimed)
             )"""
         )
+    clauses += outbox.decision_clauses()
     return "WITH " + ",\n".join(clauses) + "\nSELECT count(*) AS stored FROM claimed"
 
 
@@ -221,6 +225,7 @@ def store_values(storing: Storing) -> dict[str, Any]:
         values |= {f"{prefix}_{column}": value for column, value in row.values().items()}
     if storing.key is not None:
         values |= completion_values(storing.key, "key_")
+    values |= {"wh_id": new_id("msg"), "wh_meta": outbox.decision_meta(storing.judged)}
     return {name: as_jsonb(value) for name, value in values.items()}
 
 

@@ -32,7 +32,7 @@ def test_db_upgrade_creates_the_schema(sqlite_env: str) -> None:
     assert "revision 0005" in result.output
     db = Database.connect(sqlite_env)
     try:
-        assert current_revision(db.engine) == "0005"
+        assert current_revision(db.engine) == "0008"
         assert db.engine.dialect.name == "sqlite"
     finally:
         db.dispose()
