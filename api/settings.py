@@ -109,6 +109,13 @@ class Settings(BaseSettings):
         "in a thread; turn off when `roundwise worker` runs separately.",
     )
     webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhooks_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long a worker holds a delivery it is attempting; a worker killed "
+        "mid-attempt has its delivery retried once this passes. Keep it well above the "
+        "timeout, or a slow attempt could be leased to a second worker while it runs.",
+    )
     webhooks_backoff_base_seconds: float = Field(
         default=5.0, gt=0, description="Wait after a failed attempt; doubled after each."
     )

@@ -23,14 +23,13 @@ if TYPE_CHECKING:  # the worker imports httpx: only where it runs, not with ever
 
 
 def worker_config(settings: Settings) -> WorkerConfig:
-    """The delivery worker's configuration (its lease outlasts three timeouts, so a slow
-    attempt is never leased out again while it runs)."""
+    """The delivery worker's configuration from the settings."""
     from roundwise.store.webhooks.worker import WorkerConfig
 
     return WorkerConfig(
         allow_private=settings.webhooks_allow_private,
         timeout_seconds=settings.webhooks_timeout_seconds,
-        lease_seconds=settings.webhooks_timeout_seconds * 3 + 10,
+        lease_seconds=settings.webhooks_lease_seconds,
         backoff_base_seconds=settings.webhooks_backoff_base_seconds,
         backoff_max_seconds=settings.webhooks_backoff_max_seconds,
         max_attempts=settings.webhooks_max_attempts,
