@@ -15,7 +15,10 @@ the same on every attempt and redelivery, so receivers deduplicate on it.
 
 The judged request's ``decision.created`` does not come through here on PostgreSQL: the
 judging statement (``store.judging.postgres``) inserts the message and its deliveries in
-the same single statement (``decision_clauses``), zero rows when nobody is subscribed.
+the same single statement (``decision_clauses``), zero rows when nobody is subscribed;
+on the SQLAlchemy path (SQLite) the ledger claim's ``UPDATE … RETURNING`` says whether
+anyone is subscribed (``statements.claim_ledger_positions``), so there too a judgement
+nobody listens to costs no extra statement.
 """
 
 from __future__ import annotations
@@ -32,29 +35,20 @@ from roundwise.store.base import table_of, utcnow
 from roundwise.store.ids import new_id
 from roundwise.store.judgements import Judged
 from roundwise.store.models import (
-    Contract,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookMessage,
     WebhookSubscription,
 )
-
-DECISION_CREATED = "decision.created"
-SCOPE_ALERT = "scope.alert"
-CHANGE_ORDER_SENT = "change_order.sent"
-CHANGE_ORDER_ACCEPTED = "change_order.accepted"
-CHANGE_ORDER_DECLINED = "change_order.declined"
-APPROVAL_DEEMED = "approval.deemed"
-CONTRACT_STATUS_CHANGED = "contract.status_changed"
-
-EVENT_TYPES = (
-    DECISION_CREATED,
-    SCOPE_ALERT,
-    CHANGE_ORDER_SENT,
+from roundwise.store.webhooks.events import (
+    APPROVAL_DEEMED,
     CHANGE_ORDER_ACCEPTED,
     CHANGE_ORDER_DECLINED,
-    APPROVAL_DEEMED,
+    CHANGE_ORDER_SENT,
     CONTRACT_STATUS_CHANGED,
+    DECISION_CREATED,
+    EVENT_TYPES,
+    SCOPE_ALERT,
 )
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
@@ -167,34 +161,11 @@ def decision_meta(judged: Judged) -> dict[str, Any]:
     }
 
 
-@cache
-def _subscribed_to_decisions() -> Select[Any]:
-    """``:contract_id`` → (account_id, endpoint_id) of each enabled endpoint of the
-    contract's account subscribed to ``decision.created``: one indexed join."""
-    contracts, subs = table_of(Contract), table_of(WebhookSubscription)
-    endpoints = table_of(WebhookEndpoint)
-    return (
-        select(contracts.c.account_id, subs.c.endpoint_id)
-        .join(subs, subs.c.account_id == contracts.c.account_id)
-        .join(endpoints, endpoints.c.id == subs.c.endpoint_id)
-        .where(
-            contracts.c.id == bindparam("contract_id"),
-            subs.c.event_type == DECISION_CREATED,
-            endpoints.c.enabled.is_(True),
-        )
-    )
-
-
-def enqueue_decision(session: Session, judged: Judged, at: datetime) -> str | None:
+def enqueue_decision(session: Session, judged: Judged, account_id: str, at: datetime) -> str | None:
     """``decision.created`` for a judgement being stored in ``session`` (the SQLAlchemy
-    path of ``store.judging.locked``): one indexed query when nobody is subscribed."""
-    values = {"contract_id": judged.decision.contract_id}
-    rows = session.execute(_subscribed_to_decisions(), values).all()
-    if not rows:
-        return None
-    account_id = rows[0].account_id
-    endpoint_ids = [row.endpoint_id for row in rows]
-    return _insert(session, account_id, DECISION_CREATED, decision_data(judged), endpoint_ids, at)
+    path of ``store.judging.locked``), called only when the statement that claimed the
+    ledger positions found a subscribed endpoint (``statements.claim_ledger_positions``)."""
+    return enqueue(session, account_id, DECISION_CREATED, lambda: decision_data(judged), at=at)
 
 
 def decision_clauses(*, claimed: str = "claimed") -> list[str]:

@@ -29,7 +29,7 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
 def test_db_upgrade_creates_the_schema(sqlite_env: str) -> None:
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0005" in result.output
+    assert "revision 0008" in result.output
     db = Database.connect(sqlite_env)
     try:
         assert current_revision(db.engine) == "0008"
