@@ -29,15 +29,7 @@ from sqlalchemy import (
 )
 
 from roundwise.store.base import table_of
-from roundwise.store.models import (
-    ApiKey,
-    Contract,
-    IdempotencyRecord,
-    LedgerEvent,
-    WebhookEndpoint,
-    WebhookSubscription,
-)
-from roundwise.store.webhooks.events import DECISION_CREATED
+from roundwise.store.models import ApiKey, Contract, IdempotencyRecord, LedgerEvent
 
 EVENT_COLUMNS = ("contract_id", "seq", "type", "payload", "occurred_at", "recorded_at")
 
@@ -85,27 +77,16 @@ def ledger_payloads() -> Select[Any]:
 
 
 @cache
-def claim_ledger_positions() -> TextClause:
-    """Move ``event_count`` from ``:p_seen`` to ``:p_count`` (no row if another writer did).
-
-    Returns the contract's ``account_id`` and ``subscribed``: whether an enabled webhook
-    endpoint of the account takes ``decision.created`` (``store.outbox``), so judging asks
-    no extra question of the database when nobody is subscribed. Typed ``text()``:
-    SQLAlchemy renders a correlated subquery in SQLite's RETURNING without its tables.
-    """
+def claim_ledger_positions() -> Update:
+    """Move ``event_count`` from ``:p_seen`` to ``:p_count`` (no row if another writer did)."""
     table = table_of(Contract)
-    subs, endpoints = table_of(WebhookSubscription).name, table_of(WebhookEndpoint).name
-    sql = f"""UPDATE {table.name} SET event_count = :p_count, updated_at = :p_now
-        WHERE id = :p_contract_id AND event_count = :p_seen
-        RETURNING account_id, EXISTS (
-            SELECT 1 FROM {subs} s JOIN {endpoints} e ON e.id = s.endpoint_id
-            WHERE s.account_id = {table.name}.account_id
-              AND s.event_type = '{DECISION_CREATED}' AND e.enabled) AS subscribed"""
-    return text(sql).bindparams(
-        _param(table.c.event_count, "p_count"),
-        _param(table.c.updated_at, "p_now"),
-        _param(table.c.id, "p_contract_id"),
-        _param(table.c.event_count, "p_seen"),
+    return (
+        update(table)
+        .where(table.c.id == bindparam("p_contract_id"), table.c.event_count == bindparam("p_seen"))
+        .values(
+            event_count=_param(table.c.event_count, "p_count"),
+            updated_at=_param(table.c.updated_at, "p_now"),
+        )
     )
 
 

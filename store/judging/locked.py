@@ -49,8 +49,8 @@ def store_in(session: Session, storing: Storing) -> bool:
         "p_count": storing.count,
         "p_now": storing.at,
     }
-    claimed = session.execute(statements.claim_ledger_positions(), positions).first()
-    if claimed is None:
+    claimed = session.execute(statements.claim_ledger_positions(), positions)
+    if getattr(claimed, "rowcount", 0) != 1:
         return False
     # One multi-row INSERT … VALUES (…), (…): an executemany of two rows cost as much
     # as all the other statements of the transaction together.
@@ -60,8 +60,7 @@ def store_in(session: Session, storing: Storing) -> bool:
         session.execute(table.insert(), [row.values()])
     if storing.key is not None:
         complete_in(session, storing.key)
-    if claimed.subscribed:  # an endpoint takes decision.created: the webhook outbox
-        outbox.enqueue_decision(session, storing.judged, claimed.account_id, storing.at)
+    outbox.enqueue_decision(session, storing.judged, storing.at)  # webhooks, if subscribed
     return True
 
 

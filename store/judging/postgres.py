@@ -52,7 +52,6 @@ from roundwise.store.idempotency import (
     authenticate_and_claim,
     completion_values,
 )
-from roundwise.store.ids import new_id
 from roundwise.store.judgements import Judged
 from roundwise.store.judging import locked
 from roundwise.store.judging.gateway import Claimed, ContractRow, Decide, KeyAsk, Reading, Storing
@@ -225,7 +224,6 @@ def store_values(storing: Storing) -> dict[str, Any]:
         values |= {f"{prefix}_{column}": value for column, value in row.values().items()}
     if storing.key is not None:
         values |= completion_values(storing.key, "key_")
-    values |= {"wh_id": new_id("msg"), "wh_meta": outbox.decision_meta(storing.judged)}
     return {name: as_jsonb(value) for name, value in values.items()}
 
 

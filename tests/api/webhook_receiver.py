@@ -89,6 +89,9 @@ def receiving(receiver: Receiver) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length", "0"))
             body = self.rfile.read(length)
+            if len(body) < length:  # the sender died mid-request (a killed worker)
+                self.close_connection = True
+                return
             headers = {k.lower(): v for k, v in self.headers.items()}
             status = receiver.handle(headers, body)
             answer = b"ok" if status == 200 else b"try again later" * 200  # > 1 KiB
