@@ -126,10 +126,13 @@ class Settings(BaseSettings):
     webhooks_disable_after_failures: int = Field(
         default=30,
         ge=1,
-        description="An endpoint is disabled after this many consecutive failed attempts...",
+        description="An endpoint is disabled after this many consecutive failed attempts "
+        "spanning at least webhooks_disable_after_seconds.",
     )
     webhooks_disable_after_seconds: float = Field(
-        default=86_400.0, ge=0, description="...spanning at least this long (24 h)."
+        default=86_400.0,
+        ge=0,
+        description="How long the failures must span before disabling (24 h).",
     )
     webhooks_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
