@@ -247,6 +247,25 @@ def test_the_worker_refuses_a_private_address_at_delivery_time(
         assert "non-public address" in item["last_error"]
 
 
+def test_redirects_are_not_followed(
+    hooks: ASGIClient, database: Database, account: dict[str, str]
+) -> None:
+    with (
+        receiving(Receiver()) as elsewhere,
+        receiving(Receiver(redirect_to="")) as redirecting,
+    ):
+        redirecting.redirect_to = elsewhere.url
+        endpoint = add_endpoint(hooks, account, redirecting.url, "contract.status_changed")
+        signed_contract(hooks, account)
+        with httpx.Client() as http:
+            assert Worker(database, replace(FAST, backoff_base_seconds=60)).run_once(http) == 2
+    assert len(redirecting.received) == 2
+    assert elsewhere.received == []
+    deliveries = hooks.get(f"/v1/webhook-endpoints/{endpoint['id']}/deliveries", headers=account)
+    assert [d["last_status"] for d in deliveries.json()["items"]] == [307, 307]
+    assert {d["state"] for d in deliveries.json()["items"]} == {"pending"}
+
+
 def test_an_endpoint_failing_for_long_is_disabled_then_reenabled_and_redelivered(
     hooks: ASGIClient, database: Database, account: dict[str, str]
 ) -> None:

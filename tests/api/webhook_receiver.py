@@ -1,9 +1,9 @@
 """A real HTTP receiver for webhook tests: a thread running ``http.server`` on 127.0.0.1.
 
 It answers 500 to its first ``fail_first`` requests, then 200 (or 500 to everything with
-``always_fail``); ``hold`` makes each request wait until the test releases it. It records
-every request and, per ``webhook-id``, how many were in flight at once, so a test can
-tell that no event was ever being delivered twice at the same time.
+``always_fail``, or 307 to ``redirect_to``); ``hold`` makes each request wait until the
+test releases it. It records every request and, per ``webhook-id``, how many were in
+flight at once, so a test can tell that no event was ever delivered twice at once.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class Receiver:
     always_fail: bool = False
     delay: float = 0.0
     hold: threading.Event | None = None
+    redirect_to: str | None = None
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
     received: list[Received] = field(default_factory=list)
@@ -56,6 +57,8 @@ class Receiver:
         return self.accepted_ids()
 
     def _status(self) -> int:
+        if self.redirect_to is not None:
+            return 307
         with self.lock:
             failing = self.always_fail or len(self.received) < self.fail_first
         return 500 if failing else 200
@@ -97,6 +100,8 @@ def receiving(receiver: Receiver) -> Iterator[Receiver]:
             answer = b"ok" if status == 200 else b"try again later" * 200  # > 1 KiB
             try:
                 self.send_response(status)
+                if status == 307 and receiver.redirect_to is not None:
+                    self.send_header("location", receiver.redirect_to)
                 self.send_header("content-length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
