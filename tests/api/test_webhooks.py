@@ -112,7 +112,11 @@ def verified(receiver: Receiver, secret: str) -> list[Any]:
 
 
 def test_every_event_arrives_signed_after_failures_and_attempts_are_recorded(
-    hooks: ASGIClient, bare_client: ASGIClient, database: Database, account: dict[str, str]
+    hooks: ASGIClient,
+    bare_client: ASGIClient,
+    database: Database,
+    account: dict[str, str],
+    other_auth: dict[str, str],
 ) -> None:
     with receiving(Receiver(fail_first=3)) as receiver:
         endpoint = add_endpoint(
@@ -149,6 +153,9 @@ def test_every_event_arrives_signed_after_failures_and_attempts_are_recorded(
     assert len(failed) == 3
     assert all(0 < len(a["response_snippet"].encode()) <= 1024 for a in failed)
     assert all(a["status_code"] == 200 for d in tried for a in d["attempt_log"][-1:])
+    foreign = f"/v1/webhook-deliveries/{items[0]['id']}"
+    assert hooks.get(foreign, headers=other_auth).status_code == 404
+    assert hooks.post(f"{foreign}/redeliver", headers=other_auth).status_code == 404
 
 
 def test_an_account_without_a_subscribed_endpoint_queues_nothing(
