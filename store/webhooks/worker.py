@@ -179,8 +179,8 @@ class Worker:
             with client.stream(
                 "POST", job.url, content=body, headers=headers, timeout=self.config.timeout_seconds
             ) as response:
-                snippet = _snippet(response)
                 status = response.status_code
+                snippet = _snippet(response, started + self.config.timeout_seconds)
         except RoundwiseError as exc:
             return Outcome(at, None, _ms(started), error=exc.message[:1000])
         except (httpx.HTTPError, OSError, ValueError) as exc:
@@ -304,12 +304,14 @@ def signed_headers(job: Job, body: bytes, at: datetime) -> dict[str, str]:
     }
 
 
-def _snippet(response: httpx.Response) -> str:
-    """The first KiB of the response body, as text (the rest is never read)."""
+def _snippet(response: httpx.Response, deadline: float) -> str:
+    """The first KiB of the response body, as text (the rest is never read), or what
+    came before ``deadline`` (``time.perf_counter``): a body dripping in byte by byte
+    must not hold the attempt past its lease."""
     taken = bytearray()
     for chunk in response.iter_bytes():
         taken += chunk
-        if len(taken) >= SNIPPET_BYTES:
+        if len(taken) >= SNIPPET_BYTES or time.perf_counter() > deadline:
             break
     return bytes(taken[:SNIPPET_BYTES]).decode("utf-8", "replace")
 
