@@ -135,6 +135,12 @@ class Settings(BaseSettings):
         description="How long the failures must span before disabling (24 h).",
     )
     webhooks_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhooks_retention_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="Delivered (or failed) webhook messages older than this are deleted, "
+        "with their attempts, by the delivery workers; a pending one is kept.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -36,6 +36,7 @@ def worker_config(settings: Settings) -> WorkerConfig:
         disable_after_failures=settings.webhooks_disable_after_failures,
         disable_after_seconds=settings.webhooks_disable_after_seconds,
         poll_seconds=settings.webhooks_poll_seconds,
+        retention_seconds=settings.webhooks_retention_days * 86_400,
     )
 
 

@@ -26,6 +26,8 @@ not allow without a second insert; and what we need of a queue is one indexed UP
   (``addresses.check_url``), and redirects are never followed. The HTTP client resolves
   the name once more when it connects, so a DNS answer changed in between (rebinding)
   is not caught; the check is a guard against configuration, not a network firewall.
+- **Retention**: every ``prune_every_seconds`` the worker deletes messages older than
+  ``retention_seconds`` (7 days) that have nothing pending (``retention.py``).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from roundwise.store.models import (
 )
 from roundwise.store.outbox import DELIVERED, FAILED, PENDING
 from roundwise.store.webhooks.addresses import check_url
+from roundwise.store.webhooks.retention import prune_messages
 
 log = logging.getLogger("roundwise.webhooks")
 
@@ -77,6 +80,8 @@ class WorkerConfig:
     disable_after_seconds: float = 86_400.0
     batch: int = 8
     poll_seconds: float = 1.0
+    retention_seconds: float = 7 * 86_400.0
+    prune_every_seconds: float = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +129,26 @@ class Worker:
             httpx.Client(follow_redirects=False, headers={"user-agent": USER_AGENT}) as client,
             ThreadPoolExecutor(self.config.batch, "roundwise-webhook") as pool,
         ):
+            next_prune = time.monotonic() + random.uniform(0, self.config.prune_every_seconds)
             while not stop.is_set():
                 try:
                     done = self.run_once(client, pool)
+                    if time.monotonic() >= next_prune:
+                        next_prune = time.monotonic() + self.config.prune_every_seconds
+                        self.prune()
                 except Exception:  # the loop must outlive a failed round
                     log.exception("webhook delivery round failed; retrying")
                     done = 0
                 if done == 0:
                     stop.wait(self.config.poll_seconds)
+
+    def prune(self) -> int:
+        """Delete the messages past retention with nothing left to send (``retention``)."""
+        keep = timedelta(seconds=self.config.retention_seconds)
+        removed = prune_messages(self.db.writes, utcnow(), keep)
+        if removed:
+            log.info("pruned %d delivered webhook message(s)", removed)
+        return removed
 
     def run_once(self, client: httpx.Client, pool: ThreadPoolExecutor | None = None) -> int:
         """Lease the due deliveries (up to ``batch``), attempt them (in ``pool``'s threads

@@ -4,16 +4,17 @@ subscribed to it when it happens, and costs nothing written when nobody listens.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from roundwise.store.accounts import create_account
 from roundwise.store.db import Database
-from roundwise.store.models import WebhookDelivery, WebhookMessage
+from roundwise.store.models import WebhookAttempt, WebhookDelivery, WebhookMessage
 from roundwise.store.outbox import delivery_id, enqueue
 from roundwise.store.webhooks.endpoints import EndpointChange, create_endpoint, update_endpoint
+from roundwise.store.webhooks.retention import prune_messages
 
 AT = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 
@@ -84,3 +85,38 @@ def test_a_disabled_endpoint_gets_no_new_events(database: Database) -> None:
 def test_an_unknown_event_type_is_a_programming_error(database: Database) -> None:
     with database.writes() as session, pytest.raises(ValueError, match="unknown webhook event"):
         enqueue(session, "acc_x", "decision.deleted", {})
+
+
+def test_old_messages_with_nothing_pending_are_pruned_with_their_attempts(
+    database: Database,
+) -> None:
+    account_id = _account(database)
+    old, recent = AT - timedelta(days=10), AT - timedelta(days=1)
+    with database.writes() as session:
+        endpoint = create_endpoint(
+            session, account_id, "https://example.com/h", ["approval.deemed"], "", old
+        )
+        done_old = enqueue(session, account_id, "approval.deemed", {"n": 1}, at=old)
+        pending_old = enqueue(session, account_id, "approval.deemed", {"n": 2}, at=old)
+        done_recent = enqueue(session, account_id, "approval.deemed", {"n": 3}, at=recent)
+        for message_id in (done_old, done_recent):
+            assert message_id is not None
+            delivery = session.get(WebhookDelivery, delivery_id(message_id, endpoint.id))
+            assert delivery is not None
+            delivery.state = "delivered"
+            session.add(WebhookAttempt(delivery_id=delivery.id, attempted_at=old, status_code=200))
+        session.commit()
+    assert prune_messages(database.writes, AT, timedelta(days=7), batch=1) >= 1
+    with database.reads() as session:
+        kept = set(
+            session.scalars(
+                select(WebhookMessage.id).where(WebhookMessage.account_id == account_id)
+            )
+        )
+        attempts = session.scalars(
+            select(WebhookAttempt).where(
+                WebhookAttempt.delivery_id == delivery_id(str(done_old), endpoint.id)
+            )
+        ).all()
+    assert kept == {pending_old, done_recent}
+    assert attempts == []
