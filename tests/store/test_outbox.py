@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 
 import pytest
 from sqlalchemy import func, select
 
+from roundwise.api.routes.webhooks import EventType
 from roundwise.store.accounts import create_account
 from roundwise.store.db import Database
 from roundwise.store.models import WebhookAttempt, WebhookDelivery, WebhookMessage
 from roundwise.store.outbox import delivery_id, enqueue
 from roundwise.store.webhooks.endpoints import EndpointChange, create_endpoint, update_endpoint
+from roundwise.store.webhooks.events import EVENT_TYPES
 from roundwise.store.webhooks.retention import prune_messages
 
 AT = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
@@ -120,3 +123,7 @@ def test_old_messages_with_nothing_pending_are_pruned_with_their_attempts(
         ).all()
     assert kept == {pending_old, done_recent}
     assert attempts == []
+
+
+def test_the_api_offers_exactly_the_event_types_the_outbox_takes() -> None:
+    assert set(get_args(EventType)) == set(EVENT_TYPES)
