@@ -36,6 +36,7 @@ from roundwise.api.middleware import (
 )
 from roundwise.api.routes import TAGS, accept, routers
 from roundwise.api.settings import Settings, get_settings
+from roundwise.api.webhook_delivery import InProcessWorker
 from roundwise.contracts.pool import RenderPool
 from roundwise.engine import ENGINE_VERSION
 from roundwise.engine.understand import RequestContext, analyse_request
@@ -138,6 +139,13 @@ def _chores(parts: _Parts) -> list[asyncio.Task[None]]:
     return chores
 
 
+def _webhook_worker(parts: _Parts) -> InProcessWorker | None:
+    """The in-process webhook delivery worker, unless the settings turn it off."""
+    if not parts.settings.webhooks_in_process:
+        return None
+    return InProcessWorker.start(parts.database, parts.settings)
+
+
 def _lifespan(parts: _Parts) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start what a served app needs (logging, threads, models, pools, chores); stop it."""
 
@@ -150,12 +158,15 @@ def _lifespan(parts: _Parts) -> Callable[[FastAPI], AbstractAsyncContextManager[
         if parts.pg_pool is not None:
             await parts.pg_pool.open()
         chores = _chores(parts)
+        hooks = _webhook_worker(parts)
         try:
             yield
         finally:
             for chore in chores:
                 chore.cancel()
             await asyncio.gather(*chores, return_exceptions=True)
+            if hooks is not None:
+                await hooks.close(parts.settings.webhooks_timeout_seconds + 5)
             # uvicorn ends a SIGTERM'd process by re-raising the signal after the lifespan,
             # so exit hooks never run: without this the render workers would be orphaned.
             await to_thread.run_sync(parts.render_pool.shutdown)

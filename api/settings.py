@@ -122,6 +122,51 @@ class Settings(BaseSettings):
         description="A change order's validity when it names none: this many days after the "
         "day it is drafted (in the contract's time zone); its client link expires with it.",
     )
+    # Outbound webhooks (store/webhooks/worker.py).
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Allow webhook URLs whose host is loopback, private, link-local or "
+        "reserved (a receiver on this machine or network). Off by default: the worker "
+        "would otherwise POST wherever an API user points it.",
+    )
+    webhooks_in_process: bool = Field(
+        default=True,
+        description="Each `roundwise serve` worker process runs a webhook delivery worker "
+        "in a thread; turn off when `roundwise worker` runs separately.",
+    )
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhooks_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long a worker holds a delivery it is attempting; a worker killed "
+        "mid-attempt has its delivery retried once this passes. Keep it well above the "
+        "timeout, or a slow attempt could be leased to a second worker while it runs.",
+    )
+    webhooks_backoff_base_seconds: float = Field(
+        default=5.0, gt=0, description="Wait after a failed attempt; doubled after each."
+    )
+    webhooks_backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    webhooks_max_attempts: int = Field(
+        default=30, ge=1, description="Attempts before a delivery is marked failed."
+    )
+    webhooks_disable_after_failures: int = Field(
+        default=30,
+        ge=1,
+        description="An endpoint is disabled after this many consecutive failed attempts "
+        "spanning at least webhooks_disable_after_seconds.",
+    )
+    webhooks_disable_after_seconds: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="How long the failures must span before disabling (24 h).",
+    )
+    webhooks_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    webhooks_retention_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="Delivered (or failed) webhook messages older than this are deleted, "
+        "with their attempts, by the delivery workers; a pending one is kept.",
+    )
 
     @field_validator("database_url")
     @classmethod

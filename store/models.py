@@ -264,6 +264,98 @@ class ChangeOrderRecord(Base):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
+class WebhookEndpoint(Base):
+    """An outbound webhook endpoint: where an account's events are POSTed, signed with
+    ``secret`` (Standard Webhooks, ``whsec_…``; kept in clear because signing needs it).
+
+    ``consecutive_failures`` and ``failing_since`` track the current run of failed
+    attempts (``store.webhooks.worker``), which disables the endpoint when it lasts.
+    """
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    secret: Mapped[str] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(500), default=None)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookSubscription(Base):
+    """One event type an endpoint receives. Keyed account first, so "does this account
+    have an endpoint for this event?" (asked on every judged request) is one index probe."""
+
+    __tablename__ = "webhook_subscriptions"
+
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_type: Mapped[str] = mapped_column(String(60), primary_key=True)
+    endpoint_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class WebhookMessage(Base):
+    """An event in the outbox, written in the transaction that made it happen; its id is
+    the Standard Webhooks ``webhook-id`` (the same on every attempt, so receivers dedupe)."""
+
+    __tablename__ = "webhook_messages"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(40), index=True)
+    event_type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One message to one endpoint: its state (``pending``, ``delivered``, ``failed``),
+    when to try next, and the worker lease (``lease_until``) while an attempt runs."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "state", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_messages.id", ondelete="CASCADE"), index=True
+    )
+    endpoint_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
+    last_status: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_error: Mapped[str | None] = mapped_column(String(1000), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class WebhookAttempt(Base):
+    """One HTTP attempt of a delivery: status code (None: no response), latency, the
+    first KiB of the response, or the transport error."""
+
+    __tablename__ = "webhook_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(
+        ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_code: Mapped[int | None] = mapped_column(Integer, default=None)
+    latency_ms: Mapped[int] = mapped_column(Integer, default=0)
+    response_snippet: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str | None] = mapped_column(String(1000), default=None)
+
+
 __all__ = [
     "Account",
     "ApiKey",
@@ -282,6 +374,11 @@ __all__ = [
     "RevisionRequestRecord",
     "WebLoginLink",
     "WebSecret",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookMessage",
+    "WebhookSubscription",
 ]
 
 

@@ -32,6 +32,7 @@ from roundwise.api.cli import (
     render_cmd,
     replies_cmd,
     server_cmd,
+    worker_cmd,
 )
 from roundwise.api.cli.inputs import EXIT_BAD_INPUT, one_line
 
@@ -201,6 +202,7 @@ for module in (
     money_cmd,
     server_cmd,
     change_order_cmd,
+    worker_cmd,
 ):
     module.register(app)
 

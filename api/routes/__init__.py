@@ -26,6 +26,7 @@ ROUTER_MODULES = (
     "money",
     "reminders",
     "change_orders",
+    "webhooks",
 )
 TAGS = (
     "clients",
@@ -40,6 +41,7 @@ TAGS = (
     "utilities",
     "integrations",
     "hooks",
+    "webhooks",
     "service",
 )
 

@@ -15,6 +15,7 @@ from roundwise.api.schemas import PageOut, StoredIn
 from roundwise.engine.errors import FieldProblem, RequestError, SpecError
 from roundwise.engine.terms import ContractTerms, load_spec, parse_spec
 from roundwise.store import contracts as repo
+from roundwise.store import outbox
 from roundwise.store.base import utcnow
 from roundwise.store.models import Contract
 
@@ -160,8 +161,18 @@ def replace_spec(
 def change_status(
     contract_id: str, body: StatusIn, account: AccountDep, session: WriteSessionDep
 ) -> ContractOut:
-    """Move the contract one step on; signing pins its terms in the ledger."""
+    """Move the contract one step on; signing pins its terms in the ledger.
+
+    Emits the `contract.status_changed` webhook event, in the same transaction."""
     contract = repo.lock_contract(session, account, contract_id)
+    previous = contract.status
     repo.transition(session, contract, body.status, utcnow)
+    status_changed = {
+        "contract_id": contract.id,
+        "from": previous,
+        "to": contract.status,
+        "at": contract.updated_at.isoformat(),
+    }
+    outbox.enqueue(session, account, outbox.CONTRACT_STATUS_CHANGED, status_changed)
     session.commit()
     return contract_out(contract)

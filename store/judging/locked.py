@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from roundwise.store import statements
+from roundwise.store import outbox, statements
 from roundwise.store.base import table_of
 from roundwise.store.db import Database
 from roundwise.store.errors import NotFoundError
@@ -60,6 +60,7 @@ def store_in(session: Session, storing: Storing) -> bool:
         session.execute(table.insert(), [row.values()])
     if storing.key is not None:
         complete_in(session, storing.key)
+    outbox.enqueue_decision(session, storing.judged, storing.at)  # webhooks, if subscribed
     return True
 
 

@@ -13,7 +13,9 @@ Idempotency-Key is two statements:
   that account's contract and the ledger events from ``from_seq`` on (``Claimed.row``);
 - ``store_judgement``: claim the ledger positions (the protocol's conditional update)
   and, only if that changed the row, insert the events, the request, the decision and
-  the reply, and complete the Idempotency-Key.
+  the reply, complete the Idempotency-Key and, for an account with an endpoint
+  subscribed to ``decision.created``, write the webhook outbox's message and deliveries
+  (``store.outbox.decision_clauses``; nothing but an index probe otherwise).
 
 Data-modifying ``WITH`` clauses all run, in one snapshot, whatever the outer query reads;
 each insert selects ``FROM claimed``, so it inserts nothing when the conditional update
@@ -39,7 +41,7 @@ from psycopg.rows import class_row
 from psycopg.types.json import Jsonb
 from sqlalchemy import Table
 
-from roundwise.store import jsoncodec
+from roundwise.store import jsoncodec, outbox
 from roundwise.store.accounts import hash_key, key_prefix
 from roundwise.store.async_pool import AsyncPool
 from roundwise.store.base import table_of
@@ -183,7 +185,7 @@ def store_statement(event_count: int, *, complete_key: bool) -> str:
         f"""claimed AS (
             UPDATE {contracts.name} SET event_count = %(p_count)s, updated_at = %(p_now)s
             WHERE id = %(p_contract_id)s AND event_count = %(p_seen)s
-            RETURNING id
+            RETURNING id, account_id
         )"""
     ]
     for i in range(event_count):
@@ -204,6 +206,7 @@ def store_statement(event_count: int, *, complete_key: bool) -> str:
                   AND EXISTS (SELECT 1 FROM claimed)
             )"""
         )
+    clauses += outbox.decision_clauses()
     return "WITH " + ",\n".join(clauses) + "\nSELECT count(*) AS stored FROM claimed"
 
 

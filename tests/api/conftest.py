@@ -37,6 +37,7 @@ def settings(db_url: str) -> Settings:
         idempotency_prune_seconds=0,
         auth_failures_per_address=1_000_000,
         auth_failures_per_key_prefix=1_000_000,
+        webhooks_in_process=False,  # tests/api/test_webhooks.py runs its own workers
     )
 
 
