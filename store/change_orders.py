@@ -53,6 +53,7 @@ from roundwise.store.errors import (
 )
 from roundwise.store.ids import new_id
 from roundwise.store.ledger import Clock, append_checked, ledger_time, load_events
+from roundwise.store import outbox
 from roundwise.store.models import ChangeOrderRecord, Contract
 
 ANSWERABLE_CONTRACT_STATUSES = frozenset({"signed", "completed"})
@@ -202,6 +203,7 @@ def send(
         events: list[Event] = list(issue_events(draft_of_record(record), record.number, now))
         append_checked(session, contract, terms, events, now)
         record.status, record.sent_at = "sent", now
+        _announce(session, contract, record, outbox.CHANGE_ORDER_SENT, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     record.token_hash, record.updated_at = token_hash(token), now
     session.flush()
@@ -237,8 +239,37 @@ def answer(
     record.status = "accepted" if accept else "declined"
     record.answered_at, record.answered_by, record.answer_note = now, by, note
     record.updated_at = now
+    kind = outbox.CHANGE_ORDER_ACCEPTED if accept else outbox.CHANGE_ORDER_DECLINED
+    _announce(session, contract, record, kind, now)
     session.flush()
     return record
+
+
+def _announce(
+    session: Session, contract: Contract, record: ChangeOrderRecord, kind: str, now: datetime
+) -> None:
+    """Queue the webhook event in the same transaction as the ledger event.
+
+    The client's link is left out: the outbox keeps payloads as they are, and the token
+    is stored nowhere but as its hash.
+    """
+
+    def payload() -> dict[str, object]:
+        draft = draft_of_record(record)
+        return {
+            "contract_id": contract.id,
+            "number": record.number,
+            "status": record.status,
+            "total": draft.total.model_dump(mode="json"),
+            "lines": [line.model_dump(mode="json") for line in draft.lines],
+            "amends": draft.amends,
+            "valid_until": record.valid_until.isoformat(),
+            "answered_by": record.answered_by,
+            "answer_note": record.answer_note,
+            "pdf_url": f"/v1/contracts/{contract.id}/change-orders/{record.number}.pdf",
+        }
+
+    outbox.enqueue(session, contract.account_id, kind, payload, at=now)
 
 
 def get(session: Session, account_id: str, contract_id: str, number: int) -> ChangeOrderRecord:

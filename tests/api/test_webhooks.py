@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -35,6 +36,7 @@ from roundwise.store.webhooks.endpoints import delete_endpoint
 from roundwise.store.webhooks.worker import Worker, WorkerConfig
 from tests.api.asgiclient import ASGIClient, served
 from tests.api.conftest import new_account, signed_contract
+from tests.api.test_revision_requests import delivered_contract
 from tests.api.webhook_receiver import Receiver, receiving
 
 ASK = "Could you make the opening paragraph a little shorter?"
@@ -446,3 +448,36 @@ def test_serve_delivers_in_process(
         ids = receiver.wait_for(2, timeout=30)
     assert len(set(ids)) == 2
     assert len(verified(receiver, endpoint["secret"])) == 2
+
+
+def test_change_orders_are_announced_when_sent_and_answered_without_the_link(
+    hooks: ASGIClient, database: Database, account: dict[str, str]
+) -> None:
+    """change_order.sent / .accepted / .declined leave in the transaction of their ledger
+    event; the client's link (its token) is in none of them."""
+    events = ("change_order.sent", "change_order.accepted", "change_order.declined")
+    with receiving(Receiver()) as receiver:
+        endpoint = add_endpoint(hooks, account, receiver.url, *events)
+        contract_id = delivered_contract(hooks, account)
+        base = f"/v1/contracts/{contract_id}/change-orders"
+        links = []
+        for number, price in ((1, "120"), (2, "80")):
+            item = {"description": f"Extra page {number}", "price": price}
+            created = hooks.post(base, json={"items": [item]}, headers=account)
+            assert created.status_code == 201, created.text
+            sent = hooks.post(f"{base}/{number}/send", headers=account)
+            assert sent.status_code == 200, sent.text
+            links.append(sent.json()["accept_url"])
+        accepted = hooks.post(f"{base}/1/accept", json={"note": "by phone"}, headers=account)
+        declined = hooks.post(f"{base}/2/decline", json={"note": "not now"}, headers=account)
+        assert (accepted.status_code, declined.status_code) == (200, 200)
+        drain(Worker(database, FAST), receiver, 4)
+    seen = sorted((e["type"], e["data"]["number"]) for e in verified(receiver, endpoint["secret"]))
+    assert seen == [
+        ("change_order.accepted", 1),
+        ("change_order.declined", 2),
+        ("change_order.sent", 1),
+        ("change_order.sent", 2),
+    ]
+    bodies = b"".join(r.body for r in receiver.received)
+    assert not any(urlsplit(link).path.split("/")[-1].encode() in bodies for link in links)
