@@ -3,8 +3,9 @@
 Rule: a quote is exact Decimal money in the contract's currency plus the computation a
 person can check: a flat extra-round price times the rounds needed; a per-word rate
 times the words changed, raised to the minimum; an hourly rate times the estimated hours.
-Out-of-scope work is estimated at the change-order rate for its minimum hours per item:
-an estimate, and the computation says so.
+Out-of-scope work is estimated from its size in the contract's own rates (words, pieces
+like a priced deliverable, pieces by the hour, else the minimum hours): an estimate, and
+the computation says so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from roundwise.engine.changeorders.estimate import estimate_new_work
 from roundwise.engine.ledger.events import Quote, QuoteKind, QuotePart
 from roundwise.engine.rules.facts import Facts
 from roundwise.engine.terms import FlatRoundPrice, Money, PerWordRoundPrice, money
@@ -58,16 +60,23 @@ def _per_word(facts: Facts, price: PerWordRoundPrice) -> tuple[Decimal, str]:
 
 
 def new_work_part(facts: Facts, item_text: str) -> QuotePart:
-    """The change-order estimate for one out-of-scope item (minimum hours × hourly rate)."""
-    pricing = facts.policy.out_of_scope
-    total = pricing.hourly_rate * pricing.minimum_hours
-    rate = money(facts.terms, pricing.hourly_rate)
-    how = (
-        f"est. {pricing.minimum_hours.normalize():f} h (minimum) × {rate} per hour = "
-        f"{money(facts.terms, total)}; the change order states the final price"
-    )
+    """The estimate for one out-of-scope item, from its size in the contract's own rates.
+
+    The same estimate a change order made from this request starts from
+    (`engine.changeorders.estimate`), so the reply, the statement and the change order
+    state one price; with nothing to measure it is the minimum hours × the hourly rate.
+    """
+    found = estimate_new_work(facts.terms, facts.policy, item_text, near=facts.deliverable.id)
+    amount, work = found.amount, found.computation
+    if found.basis == "minimum":  # worded (and kept exact) as decisions always were
+        pricing = facts.policy.out_of_scope
+        amount = pricing.hourly_rate * pricing.minimum_hours
+        work = f"{pricing.minimum_hours.normalize():f} h (minimum) × "
+        work += f"{money(facts.terms, pricing.hourly_rate)} per hour = {money(facts.terms, amount)}"
+    how = f"est. {work}; the change order states the final price"
     label = f"change order: {item_text[:150]}"
-    return QuotePart(kind="out_of_scope", label=label, price=_money(facts, total), computation=how)
+    price = _money(facts, amount)
+    return QuotePart(kind="out_of_scope", label=label, price=price, computation=how)
 
 
 def quote_of(facts: Facts, parts: Sequence[QuotePart]) -> Quote | None:

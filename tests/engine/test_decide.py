@@ -69,7 +69,11 @@ def test_a_request_for_excluded_work_is_out_of_scope_with_a_change_order_estimat
     asks = [i for i in decision.items if i.verdict == "out_of_scope"]
     assert decision.quote is not None
     assert [p.kind for p in decision.quote.parts] == ["out_of_scope"] * len(asks)
-    assert decision.quote.total.amount == Decimal(45) * len(asks)  # 1 h minimum × €45 each
+    # "five Instagram posts": priced from its size, 5 pieces × 1 h minimum × €45, not one
+    # minimum hour for the whole ask; the change order made from it starts from this price.
+    assert len(asks) == 1
+    assert decision.quote.total.amount == Decimal(45) * 5
+    assert "5 × instagram posts × 1 h (minimum per piece)" in decision.quote.computation
     assert "clause 3 (What is not included)" in decision.explanation
 
 
