@@ -157,3 +157,26 @@ def test_forms_need_their_csrf_token_and_the_account(
         other.get(f"/app/contracts/{own_contract}/integrations/{integration_id}").status_code == 404
     )
     assert browser.get(page_path).status_code == 200
+
+
+def test_the_picker_offers_every_language_and_each_is_used(browser: WebClient, key: str) -> None:
+    """The language picker lists the seven interface languages; choosing one renders the
+    pages in it (Serbian Cyrillic through the transliterated Latin catalogue)."""
+    browser.sign_in(key)
+    contract_id = browser.signed_contract()
+    page = browser.get("/app/").text
+    for code in ("en", "sl", "pl", "sr", "sr-Cyrl", "el", "ka"):
+        assert f'<option value="{code}" lang="{code}"' in page, code
+    path = f"/app/contracts/{contract_id}/integrations"
+    for code, heading in (
+        ("pl", "Integracje"),
+        ("sr", "Integracije"),
+        ("sr-Cyrl", "Интеграције"),
+        ("el", "Ενσωματώσεις"),
+        ("ka", "ინტეგრაციები"),
+    ):
+        browser.post_form("/app/language", {"language": code, "next": path})
+        shown = browser.get(path)
+        assert f'<html lang="{code}">' in shown.text
+        assert f"<h1>{heading}</h1>" in shown.text
+        assert shown.headers["content-language"] == code
