@@ -29,6 +29,7 @@ from roundwise.engine.terms import ContractTerms
 MOST_POINTS = 60
 ELEVATED, HIGH = 30, 60  # the report's level limits (engine.scope.report)
 WIDTH, HEIGHT, LEFT, TOP, PLOT = 640, 230, 48, 16, 170
+RIGHT = 540  # the plot's right end; the band names are written beyond it
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,24 +97,24 @@ def creep_chart(
     data: Sequence[CreepPoint], title: str, description: str, bands: tuple[str, str, str]
 ) -> Markup:
     """The SVG of ``data``: the score (0-100) by event, with the level bands named."""
-    step = (WIDTH - LEFT - 16) / max(len(data) - 1, 1)
+    step = (RIGHT - LEFT - 16) / max(len(data) - 1, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-labelledby="creep-title creep-desc" class="chart creep">',
         f'<title id="creep-title">{escape(title)}</title>',
         f'<desc id="creep-desc">{escape(description)}</desc>',
-        f'<line class="axis" x1="{LEFT}" y1="{_y(0):.1f}" x2="{WIDTH - 8}" y2="{_y(0):.1f}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{_y(0):.1f}" x2="{RIGHT}" y2="{_y(0):.1f}"/>',
     ]
     for limit in (ELEVATED, HIGH):
         parts.append(
-            f'<line class="band" x1="{LEFT}" y1="{_y(limit):.1f}" x2="{WIDTH - 8}" '
+            f'<line class="band" x1="{LEFT}" y1="{_y(limit):.1f}" x2="{RIGHT}" '
             f'y2="{_y(limit):.1f}"/>'
         )
     for value in (0, ELEVATED, HIGH, 100):
         parts.append(_text(LEFT - 6, _y(value) + 4, str(value), "end"))
     low, elevated, high = bands
     for name, middle in ((low, 15), (elevated, 45), (high, 80)):
-        parts.append(_text(WIDTH - 12, _y(middle) + 4, name, "end", "band-name"))
+        parts.append(_text(RIGHT + 8, _y(middle) + 4, name, "start", "band-name"))
     xy = [
         (LEFT + 8 + i * step if len(data) > 1 else LEFT + 8, _y(p.score))
         for i, p in enumerate(data)

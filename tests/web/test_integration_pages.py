@@ -164,6 +164,14 @@ def test_the_picker_offers_every_language_and_each_is_used(browser: WebClient, k
     pages in it (Serbian Cyrillic through the transliterated Latin catalogue)."""
     browser.sign_in(key)
     contract_id = browser.signed_contract()
+    browser.post_form(
+        f"/app/contracts/{contract_id}/versions",
+        {"deliverable": "home-page-copy", "text": FIRST_VERSION},
+    )
+    browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": "Could you also write five Instagram posts?"},
+    )
     page = browser.get("/app/").text
     for code in ("en", "sl", "pl", "sr", "sr-Cyrl", "el", "ka"):
         assert f'<option value="{code}" lang="{code}"' in page, code
@@ -180,3 +188,7 @@ def test_the_picker_offers_every_language_and_each_is_used(browser: WebClient, k
         assert f'<html lang="{code}">' in shown.text
         assert f"<h1>{heading}</h1>" in shown.text
         assert shown.headers["content-language"] == code
+        for other in ("", "/scope", "/deliverables/home-page-copy", "/integrations/int_none"):
+            page = browser.get(f"/app/contracts/{contract_id}{other}")
+            assert page.status_code == (404 if other.endswith("none") else 200), (code, other)
+            assert f'<html lang="{code}">' in page.text
