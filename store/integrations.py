@@ -149,10 +149,17 @@ def seen_delivery(session: Session, integration_id: str, delivery_id: str) -> st
 
 
 def list_integrations(
-    session: Session, account_id: str, limit: int, cursor: str | None
+    session: Session,
+    account_id: str,
+    limit: int,
+    cursor: str | None,
+    contract_id: str | None = None,
 ) -> Page[Integration]:
-    """Newest first, ``limit`` per page."""
+    """Newest first, ``limit`` per page; only one contract's when ``contract_id`` is given
+    (the web page of a contract's integrations)."""
     query = select(Integration).where(Integration.account_id == account_id)
+    if contract_id is not None:
+        query = query.where(Integration.contract_id == contract_id)
     if cursor is not None:
         query = query.where(Integration.id < decode_cursor(cursor, id_key(INTEGRATION_PREFIX)))
     rows = session.scalars(query.order_by(Integration.id.desc()).limit(limit + 1)).all()

@@ -24,6 +24,7 @@ from roundwise.api.deps import long_judging, open_async_pool
 from roundwise.api.routes.documents import get_change_order, get_document
 from roundwise.api.schemas import judged_off_loop
 from roundwise.api.web.chart import points, scope_chart
+from roundwise.api.web.creep_chart import creep_chart, creep_points
 from roundwise.api.web.cues import highlighted
 from roundwise.api.web.redline import redline
 from roundwise.api.web.spec_form import DELIVERABLE_ROWS, read_form
@@ -284,7 +285,8 @@ def deliverable_page(visit: VisitDep, contract_id: str, key: str, request: Reque
 
 @router.get("/contracts/{contract_id}/scope")
 def scope_page(visit: VisitDep, contract_id: str) -> Response:
-    """The scope report with its chart (changed share and out-of-scope asks per request)."""
+    """The scope report with its charts: changed share and out-of-scope asks per request,
+    and the creep score over time (each with its figures as a table)."""
     with visit.services.db.reads() as session:
         contract = contracts.get_contract(session, visit.account, contract_id)
         terms = contracts.terms_of(contract)
@@ -300,7 +302,27 @@ def scope_page(visit: VisitDep, contract_id: str) -> Response:
         _("Changed share and out-of-scope asks per request"),
         (_("Changed share of the text"), _("Out-of-scope asks")),
     )
-    return visit.render("scope.html", contract=contract, report=report, chart=chart, points=data)
+    creep = creep_points(terms, events)
+    creep_svg = creep_chart(
+        creep,
+        _("Scope creep score over time"),
+        _(
+            "The scope creep score (0 to 100) after each judged request and delivered "
+            "version; below 30 is low, from 30 elevated, from 60 high. The table below "
+            "gives the same figures."
+        ),
+        (_("low"), _("elevated"), _("high")),
+    )
+    return visit.render(
+        "scope.html",
+        contract=contract,
+        terms=terms,
+        report=report,
+        chart=chart,
+        points=data,
+        creep=creep,
+        creep_chart=creep_svg,
+    )
 
 
 @router.get("/contracts/{contract_id}/documents/{document}.pdf")

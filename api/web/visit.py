@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from roundwise.api.settings import Settings
-from roundwise.api.web.i18n import LANGUAGES, pick_language, translations
+from roundwise.api.web.i18n import LANGUAGES, babel_locale, pick_language, translations
 from roundwise.api.web.session import (
     COOKIE_NAME,
     CSRF_FIELD,
@@ -59,7 +59,7 @@ PAGE_HEADERS = {
 def money(amount: object, currency: str, language: str) -> str:
     """An amount in the page's language (``€45.00``, ``45,00 €``)."""
     try:
-        return format_currency(Decimal(str(amount)), currency, locale=language)
+        return format_currency(Decimal(str(amount)), currency, locale=babel_locale(language))
     except (InvalidOperation, ValueError):
         return f"{amount} {currency}"
 

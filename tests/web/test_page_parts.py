@@ -63,3 +63,35 @@ def test_the_chart_draws_a_bar_per_request_and_escapes_its_text() -> None:
     assert svg.count('class="asks"') == 2
     assert "Share &lt;&amp;&gt; asks" in svg
     assert 'class="limit"' in svg
+
+
+def test_the_creep_chart_is_described_and_names_its_bands() -> None:
+    from datetime import UTC, datetime
+
+    from roundwise.api.web.creep_chart import CreepPoint, creep_chart
+
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    data = [
+        CreepPoint(1, at, "version", "home", "1", 0, "low"),
+        CreepPoint(2, at, "decision", "home", "out_of_scope", 20, "low"),
+        CreepPoint(3, at, "decision", "home", "out_of_scope", 40, "elevated"),
+    ]
+    svg = creep_chart(data, "Score <over> time", "Desc & more", ("low", "elevated", "high"))
+    assert '<title id="creep-title">Score &lt;over&gt; time</title>' in svg
+    assert '<desc id="creep-desc">Desc &amp; more</desc>' in svg
+    assert 'aria-labelledby="creep-title creep-desc"' in svg
+    assert svg.count('class="marker"') == 3  # a marker per point, not only a coloured line
+    assert svg.count('class="band"') == 2
+    for name in ("low", "elevated", "high"):
+        assert f'class="band-name">{name}</text>' in svg
+    assert ">40</text>" in svg  # each score written on the chart
+
+
+def test_a_long_ledger_is_sampled_with_its_first_and_last_points() -> None:
+    from roundwise.api.web.creep_chart import MOST_POINTS, _sampled
+
+    assert _sampled(list(range(5))) == [0, 1, 2, 3, 4]
+    many = _sampled(list(range(0, 1000, 2)))
+    assert len(many) == MOST_POINTS
+    assert many[0] == 0
+    assert many[-1] == 998

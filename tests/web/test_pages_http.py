@@ -232,6 +232,36 @@ def test_versions_page_shows_the_redline(browser: WebClient, key: str) -> None:
     assert "<del>stone</del><ins>wood-fired</ins>" in page.text
 
 
+def test_the_scope_page_charts_the_creep_score_over_time(browser: WebClient, key: str) -> None:
+    """The score after each delivered version and judged request, as an SVG with a title
+    and description and as a table; its last point is the score the report shows."""
+    import re
+
+    browser.sign_in(key)
+    contract_id = browser.signed_contract()
+    browser.post_form(
+        f"/app/contracts/{contract_id}/versions",
+        {"deliverable": "home-page-copy", "text": FIRST_VERSION},
+    )
+    browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": CLIENT_MESSAGE},
+    )
+    page = browser.get(f"/app/contracts/{contract_id}/scope").text
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
+    assert '<title id="creep-title">Scope creep score over time</title>' in page
+    assert '<desc id="creep-desc">' in page
+    assert page.count('class="marker"') == 2
+    table = page.split("The score after each event", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<td>(\d+)</td>", table)
+    shown = re.search(r"Scope creep score: (\d+) / 100", page)
+    assert shown is not None
+    assert rows == ["0", shown.group(1)]
+    assert int(shown.group(1)) >= 20  # five Instagram posts: an out-of-scope ask
+    assert "Version 1 of “Home page copy” was delivered." in table
+    assert "Request on “Home page copy” judged:" in table
+
+
 def test_the_interface_speaks_slovenian(browser: WebClient, key: str) -> None:
     browser.sign_in(key)
     page = browser.get("/app/", headers={"Accept-Language": "sl-SI,sl;q=0.9,en;q=0.5"})
