@@ -44,6 +44,7 @@ from roundwise.engine.ledger import (
     fold,
 )
 from roundwise.engine.terms import ContractTerms, Money
+from roundwise.store import outbox
 from roundwise.store.contracts import get_contract, lock_contract
 from roundwise.store.errors import (
     ChangeOrderExpiredError,
@@ -53,7 +54,6 @@ from roundwise.store.errors import (
 )
 from roundwise.store.ids import new_id
 from roundwise.store.ledger import Clock, append_checked, ledger_time, load_events
-from roundwise.store import outbox
 from roundwise.store.models import ChangeOrderRecord, Contract
 
 ANSWERABLE_CONTRACT_STATUSES = frozenset({"signed", "completed"})
