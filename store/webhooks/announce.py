@@ -107,11 +107,14 @@ def announce(db: Database, now: datetime) -> ScanResult:
     folded: list[str] = []
     queued: list[str] = []
     for contract_id, account_id in rows:
-        found = _contract_announcements(db, contract_id, listening[account_id], now)
-        if found is None:
-            continue
-        folded.append(contract_id)
-        queued += _announce_new(db, account_id, found)
+        try:
+            found = _contract_announcements(db, contract_id, listening[account_id], now)
+            if found is None:
+                continue
+            folded.append(contract_id)
+            queued += _announce_new(db, account_id, found)
+        except Exception:  # one contract that cannot be folded must not stop the others
+            log.exception("announcing contract %s failed; the next scan tries again", contract_id)
     return ScanResult(tuple(folded), tuple(queued))
 
 

@@ -293,3 +293,29 @@ def test_the_worker_config_carries_the_announce_interval(settings: Settings) -> 
 
     tuned = settings.model_copy(update={"webhooks_announce_seconds": 5.0})
     assert worker_config(tuned).announce_every_seconds == 5.0
+
+
+def test_a_contract_that_cannot_be_folded_does_not_stop_the_scan(
+    hooks: ASGIClient,
+    database: Database,
+    account: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from roundwise.store.webhooks import announce as chore
+
+    account_id = account_of(database, account)
+    add_endpoint(hooks, account, "http://127.0.0.1:9/hooks", "approval.deemed")
+    broken, fine = sorted(delivered_contract(hooks, account) for _ in range(2))
+    real = chore._contract_announcements
+
+    def failing(db: Database, contract_id: str, *args: Any) -> Any:
+        if contract_id == broken:
+            raise ValueError("a stored spec that no longer loads")
+        return real(db, contract_id, *args)
+
+    monkeypatch.setattr(chore, "_contract_announcements", failing)
+    result = announce(database, later())
+    assert fine in result.folded
+    assert broken not in result.folded
+    deemed = messages(database, account_id, "approval.deemed")
+    assert [d["contract_id"] for d in deemed] == [fine]
