@@ -167,6 +167,14 @@ class Settings(BaseSettings):
         description="Delivered (or failed) webhook messages older than this are deleted, "
         "with their attempts, by the delivery workers; a pending one is kept.",
     )
+    webhooks_announce_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        le=86_400,
+        description="How often each delivery worker looks for deemed approvals and scope "
+        "alerts to send (approval.deemed, scope.alert): a fold of every live contract of "
+        "the accounts subscribed to them, each event sent once.",
+    )
 
     @field_validator("database_url")
     @classmethod

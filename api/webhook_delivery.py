@@ -37,6 +37,7 @@ def worker_config(settings: Settings) -> WorkerConfig:
         disable_after_seconds=settings.webhooks_disable_after_seconds,
         poll_seconds=settings.webhooks_poll_seconds,
         retention_seconds=settings.webhooks_retention_days * 86_400,
+        announce_every_seconds=settings.webhooks_announce_seconds,
     )
 
 

@@ -356,6 +356,24 @@ class WebhookAttempt(Base):
     error: Mapped[str | None] = mapped_column(String(1000), default=None)
 
 
+class WebhookAnnouncement(Base):
+    """An event the periodic chore announced (``store.webhooks.announce``): a deemed
+    approval or a scope alert, which no ledger event marks, so the chore remembers it
+    here. ``key`` (SHA-256 of event type, contract and what it is about) is the primary
+    key: of two workers announcing it at once, the second inserts nothing (ON CONFLICT DO
+    NOTHING) and sends nothing; kept past the outbox's retention, so never sent again."""
+
+    __tablename__ = "webhook_announcements"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(40), index=True)
+    contract_id: Mapped[str] = mapped_column(String(40))
+    event_type: Mapped[str] = mapped_column(String(60))
+    subject: Mapped[str] = mapped_column(String(500))
+    message_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    announced_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 __all__ = [
     "Account",
     "ApiKey",
@@ -374,6 +392,7 @@ __all__ = [
     "RevisionRequestRecord",
     "WebLoginLink",
     "WebSecret",
+    "WebhookAnnouncement",
     "WebhookAttempt",
     "WebhookDelivery",
     "WebhookEndpoint",

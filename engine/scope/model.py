@@ -47,10 +47,18 @@ class Ask:
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """A threshold that was crossed, in one sentence with its figures."""
+    """A threshold that was crossed, in one sentence with its figures.
+
+    ``subject`` is what the alert is about, and what makes two alerts of one contract
+    and ``code`` the same one (the ``scope.alert`` webhook sends each once): the
+    deliverable and the allowance crossed, or the newest ask or invoice that raised it
+    (a new one re-raises it, with its new figures); empty for a contract-wide alert
+    that is raised once (a high creep score, an unpaid deposit, a kill fee owed).
+    """
 
     code: str
     message: str
+    subject: str = ""
 
 
 @dataclass(frozen=True, slots=True)

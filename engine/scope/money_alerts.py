@@ -40,6 +40,7 @@ def money_alerts(contract: ContractTerms, summary: MoneySummary) -> list[Alert]:
                 "invoices_overdue",
                 f"{len(summary.overdue)} invoice(s) overdue ({numbers}): "
                 f"{money(contract, open_amount)} unpaid.",
+                summary.overdue[-1].number,
             )
         )
     cancellation = summary.cancellation

@@ -24,6 +24,8 @@ Alerts: two or more out-of-scope asks within 30 days before ``now`` ("3 out-of-s
 in 10 days, est. €540.00 of unpaid work"); all included rounds used on a deliverable not
 yet approved; requests after approval; cumulative change beyond what the included rounds
 allow; a high creep score; money owed (deposit unpaid, invoices overdue, kill fee owed).
+Each alert's ``subject`` says what it is about and makes it "the same alert" for the
+``scope.alert`` webhook (``engine.scope.model.Alert``).
 
 Money: what was invoiced, paid and is owed, the deposit, and after a cancellation the kill
 fee (`engine.ledger.money_summary`).
@@ -218,7 +220,8 @@ def _ask_alerts(contract: ContractTerms, report: ScopeReport) -> list[Alert]:
         f"{len(recent)} out-of-scope asks in {days} day{'s' if days != 1 else ''}, "
         f"est. {money(contract, unpaid)} of unpaid work."
     )
-    return [Alert("out_of_scope_asks", message)]
+    newest = max(recent, key=lambda a: (a.received_at, a.request_id))
+    return [Alert("out_of_scope_asks", message, newest.request_id)]
 
 
 def _deliverable_alerts(
@@ -232,16 +235,19 @@ def _deliverable_alerts(
                 "rounds_used_up",
                 f"{item.title}: all {item.rounds_included} included revision round(s) used; "
                 f"further rounds are paid ({extra}).",
+                f"{item.id}/rounds-{item.rounds_included}",
             )
         )
     after = [a for a in report.after_approval_requests if a.deliverable == item.id]
     if after:
+        newest = max(after, key=lambda a: (a.received_at, a.request_id))
         value = sum((a.estimate.amount for a in after if not a.ordered), Decimal(0))
         alerts.append(
             Alert(
                 "after_approval",
                 f"{item.title}: {len(after)} request(s) after approval, est. "
                 f"{money(contract, value)} of unpaid work.",
+                f"{item.id}/{newest.request_id}",
             )
         )
     if _drift(contract, item) > 0 and item.cumulative_changed_share is not None:
@@ -252,6 +258,7 @@ def _deliverable_alerts(
                 f"{item.title}: changed {share_text(item.cumulative_changed_share)} since the "
                 f"first version, more than {max(item.rounds_included, 1)} round(s) × "
                 f"{share_text(limit)} allow.",
+                f"{item.id}/rounds-{item.rounds_included}",
             )
         )
     return alerts

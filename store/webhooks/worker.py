@@ -28,6 +28,9 @@ not allow without a second insert; and what we need of a queue is one indexed UP
   is not caught; the check is a guard against configuration, not a network firewall.
 - **Retention**: every ``prune_every_seconds`` the worker deletes messages older than
   ``retention_seconds`` (7 days) that have nothing pending (``retention.py``).
+- **Announcing**: every ``announce_every_seconds`` the worker queues the deemed approvals
+  and scope alerts no transaction could (``announce.py``), each once, judged at
+  ``clock()`` (tests move it forward).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -58,6 +62,7 @@ from roundwise.store.models import (
 )
 from roundwise.store.outbox import DELIVERED, FAILED, PENDING
 from roundwise.store.webhooks.addresses import check_url
+from roundwise.store.webhooks.announce import ScanResult, announce
 from roundwise.store.webhooks.retention import prune_messages
 
 log = logging.getLogger("roundwise.webhooks")
@@ -82,6 +87,7 @@ class WorkerConfig:
     poll_seconds: float = 1.0
     retention_seconds: float = 7 * 86_400.0
     prune_every_seconds: float = 600.0
+    announce_every_seconds: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +127,7 @@ class Worker:
     db: Database
     config: WorkerConfig = field(default_factory=WorkerConfig)
     owner: str = field(default_factory=lambda: new_id("wkr"))
+    clock: Callable[[], datetime] = utcnow
 
     def run(self, stop: threading.Event) -> None:
         """Deliver until ``stop`` is set; a failed round (database away) is logged and
@@ -130,8 +137,12 @@ class Worker:
             ThreadPoolExecutor(self.config.batch, "roundwise-webhook") as pool,
         ):
             next_prune = time.monotonic() + random.uniform(0, self.config.prune_every_seconds)
+            next_announce = time.monotonic()
             while not stop.is_set():
                 try:
+                    if time.monotonic() >= next_announce:
+                        next_announce = time.monotonic() + self.config.announce_every_seconds
+                        self.announce()
                     done = self.run_once(client, pool)
                     if time.monotonic() >= next_prune:
                         next_prune = time.monotonic() + self.config.prune_every_seconds
@@ -149,6 +160,11 @@ class Worker:
         if removed:
             log.info("pruned %d delivered webhook message(s)", removed)
         return removed
+
+    def announce(self) -> ScanResult:
+        """Queue the deemed approvals and scope alerts reached by ``clock()``, each once
+        (``announce``)."""
+        return announce(self.db, self.clock())
 
     def run_once(self, client: httpx.Client, pool: ThreadPoolExecutor | None = None) -> int:
         """Lease the due deliveries (up to ``batch``), attempt them (in ``pool``'s threads
