@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roundwise.api.deps import AccountDep, PageDep, SessionDep, SettingsDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
+from roundwise.api.examples import examples
 from roundwise.api.schemas import PageOut, StoredIn
 from roundwise.store.base import utcnow
 from roundwise.store.models import WebhookAttempt, WebhookEndpoint
@@ -41,22 +42,34 @@ Url = Annotated[str, Field(min_length=8, max_length=2000, description="An http(s
 class EndpointIn(StoredIn):
     """A new endpoint: where to POST, and which events."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples(
+        {
+            "url": "https://hooks.example.com/roundwise",
+            "event_types": ["decision.created", "change_order.accepted"],
+            "description": "Our project board",
+        }
+    )
 
     url: Url
-    event_types: EventTypes
-    description: str = Field(default="", max_length=500)
+    event_types: EventTypes = Field(description="The events this endpoint receives.")
+    description: str = Field(
+        default="", max_length=500, description="A note for you: what this endpoint is."
+    )
 
 
 class EndpointPatch(StoredIn):
     """What to change; enabling a disabled endpoint resumes its pending deliveries."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = examples({"enabled": True}, {"event_types": ["approval.deemed"]})
 
-    url: Url | None = None
-    event_types: EventTypes | None = None
-    enabled: bool | None = None
-    description: str | None = Field(default=None, max_length=500)
+    url: Url | None = Field(default=None, description="A new http(s) URL to POST to.")
+    event_types: EventTypes | None = Field(
+        default=None, description="Replaces the events this endpoint receives."
+    )
+    enabled: bool | None = Field(
+        default=None, description="false pauses deliveries; true resumes the pending ones."
+    )
+    description: str | None = Field(default=None, max_length=500, description="A new note.")
 
 
 class EndpointOut(BaseModel):
