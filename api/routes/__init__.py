@@ -20,6 +20,7 @@ ROUTER_MODULES = (
     "ledger",
     "documents",
     "utilities",
+    "assessments",
 )
 TAGS = (
     "clients",
