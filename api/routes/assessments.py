@@ -1,18 +1,30 @@
 """The freelancer's review of a judged request: confirm it, or correct how it was read.
 
-``POST /v1/revision-requests/{id}/confirmation`` confirms a decision that needed review
-(issue 16.5): until then its round is not counted and its reply is a draft to check.
+- ``POST /v1/revision-requests/{id}/confirmation`` confirms a decision that needed review
+  (issue 16.5): until then its round is not counted and its reply is a draft to check.
+- ``PUT /v1/revision-requests/{id}/assessment`` corrects the reading (issue 16.6): the
+  intent, the scope of each item, the stage. The ledger gets the correction and a new
+  decision judged on it, which supersedes the first; the request's decision and reply
+  show the new judgement; the reading becomes an example for the account's later
+  messages.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from fastapi.responses import Response
+from pydantic import ConfigDict, Field
 
 from roundwise.api.deps import AccountDep, WriteSessionDep
 from roundwise.api.errors import problem_responses
 from roundwise.api.routes.revisions import JudgedOut, judged_response
-from roundwise.store import review
+from roundwise.api.schemas import StoredIn
+from roundwise.engine.ledger import Scope
+from roundwise.engine.understand import Stage
+from roundwise.engine.understand.intent import Intent
+from roundwise.store import corrections, review
 from roundwise.store.base import utcnow
 
 router = APIRouter(
@@ -33,4 +45,44 @@ def confirm(request_id: str, account: AccountDep, session: WriteSessionDep) -> R
     """
     judged = review.confirm_decision(session, account, request_id, utcnow)
     session.commit()
+    return judged_response(judged)
+
+
+class CorrectedItemIn(StoredIn):
+    """One change item as the freelancer reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=5000)
+    scope: Scope
+
+
+class AssessmentIn(StoredIn):
+    """The corrected reading; a field left out keeps the current reading's value (an
+    empty body re-judges the request on its current reading, confirmed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intent: Intent | None = None
+    items: Annotated[list[CorrectedItemIn], Field(max_length=100)] | None = Field(
+        default=None, description="Every change item with its scope (replaces the items)."
+    )
+    stage: Stage | None = None
+
+
+@router.put("/{request_id}/assessment", response_model=JudgedOut)
+def correct(
+    request_id: str, body: AssessmentIn, account: AccountDep, session: WriteSessionDep
+) -> Response:
+    """Correct how a request was read, and judge it again on that reading.
+
+    Appends ``assessment_corrected`` and a new ``decision_made`` (nothing is changed in
+    the ledger; the newest decision supersedes the earlier one); returns the request with
+    its new decision and reply. The same correction again changes nothing. Another
+    account's request is a 404.
+    """
+    fields = body.model_dump(exclude_none=True)
+    judged = corrections.correct_assessment(session, account, request_id, fields, utcnow)
+    session.commit()
+    corrections.forget_examples(account)
     return judged_response(judged)

@@ -29,10 +29,10 @@ def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]
 def test_db_upgrade_creates_the_schema(sqlite_env: str) -> None:
     result = CliRunner().invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0005" in result.output
+    assert "revision 0010" in result.output
     db = Database.connect(sqlite_env)
     try:
-        assert current_revision(db.engine) == "0005"
+        assert current_revision(db.engine) == "0010"
         assert db.engine.dialect.name == "sqlite"
     finally:
         db.dispose()
