@@ -23,7 +23,14 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from roundwise.api.cli import measure_cmd, policy_cmd, render_cmd, replies_cmd, server_cmd
+from roundwise.api.cli import (
+    correct_cmd,
+    measure_cmd,
+    policy_cmd,
+    render_cmd,
+    replies_cmd,
+    server_cmd,
+)
 from roundwise.api.cli.inputs import EXIT_BAD_INPUT, one_line
 
 # Recent Typer carries its own copy of Click (``typer._click``), older Typer uses the
@@ -183,7 +190,7 @@ def root(
     """Roundwise: measure, judge and answer client revision requests against the contract."""
 
 
-for module in (measure_cmd, policy_cmd, replies_cmd, render_cmd, server_cmd):
+for module in (measure_cmd, policy_cmd, replies_cmd, render_cmd, server_cmd, correct_cmd):
     module.register(app)
 
 
