@@ -81,6 +81,3 @@ def rejudge(
     request = request_of(requested)
     analysis = corrected_analysis(understand(contract, request), correction)
     return evaluate(contract, state, request, now, analysis=analysis)
-
-
-__all__ = ["corrected_analysis", "corrected_scope", "rejudge"]

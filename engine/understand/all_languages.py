@@ -77,14 +77,3 @@ def needs_all_languages(text: str, six_top: str, six_conf: float) -> bool:
     if not enough_words(text):
         return False
     return not (six_top == "en" and six_conf >= ENGLISH_SURE)
-
-
-__all__ = [
-    "ENGLISH_SURE",
-    "MIN_WORDS",
-    "OTHER_SURE",
-    "code_of",
-    "enough_words",
-    "needs_all_languages",
-    "other_language",
-]

@@ -135,6 +135,3 @@ def _followed(
         intent_cues=(cue,),
         evidence=before.evidence if before else (),
     )
-
-
-__all__ = ["SIMILAR_AT", "Example", "ExampleBook", "example_book", "follow", "nearest"]
