@@ -41,6 +41,11 @@ from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.intervals import Cover, longer_overlap_in_other_group
 from roundwise.engine.understand.model import Cue, DeliverableInfo, ItemScope, RequestContext
+from roundwise.engine.understand.negation import (
+    drop_negated,
+    negation_starts,
+    single_quote_cues,
+)
 from roundwise.engine.understand.prefilter import Screen
 
 Verdict = ItemScope | Literal["untargeted", "context"]
@@ -158,6 +163,8 @@ def _quote_and_deliverable_cues(
         Cue("quote.text", m.group(), offset + m.start(), offset + m.end(), book.explain("quote"))
         for m in _QUOTE.finditer(text)
     ]
+    if "'" in text:  # "change it to 'Y'": the replacement text is quoted (issue 16.4)
+        cues += single_quote_cues(text, offset, book.explain("quote"))
     cues += _spelling_pair_cues(list(cues), book)
     for stem, rule, why in cc.reference_stems:
         if stem not in folded:  # the regex below needs the stem itself: skip its scan
@@ -277,7 +284,8 @@ def find_cues(
     for category in _SCOPE_CUES:
         cues += book.matches(category, folded, text, offset, screen=screen)
     cues += book.matches("stage", folded, text, offset, only=_THREAT, screen=screen)
-    cues = resolve_overlaps(drop_quoted(cues))
+    cues = drop_negated(drop_quoted(cues), negation_starts(text, offset))
+    cues = resolve_overlaps(cues)
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     return cues
 
