@@ -73,6 +73,7 @@ _TITLE_STOP = frozenset(
 _GROUP = {"exclusion": "out", "new_work": "out", "free_fix": "fix", "vague": "vague"}
 _SCOPE_CUES = ("new_work", "free_fix", "vague", "change", "target", "request")
 _THREAT = frozenset({"stage.threat"})
+_NAME_SPELLING = "free_fix.name_spelling"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +267,11 @@ def drop_quoted(cues: list[Cue]) -> list[Cue]:
     if not quotes.starts:  # nothing is inside a quote: every cue stays
         return list(cues)
     kept = zip(cues, quoted, strict=True)
-    return [c for c, q in kept if q or not quotes.contains(c.start, c.end)]
+    # A misspelt party name is the freelancer's error wherever it stands, quoted too
+    # ("calls us 'Horvath Bakery'").
+    return [
+        c for c, q in kept if q or c.rule == _NAME_SPELLING or not quotes.contains(c.start, c.end)
+    ]
 
 
 def find_cues(

@@ -41,3 +41,10 @@ def test_apostrophes_never_open_a_quote() -> None:
     found = SINGLE_QUOTE.search("Change it to 'Fresh bread daily' please")
     assert found is not None
     assert found.group() == "'Fresh bread daily'"
+
+
+def test_a_misspelt_party_name_in_quotes_is_still_a_free_fix() -> None:
+    context = RequestContext(deliverable_id="home", names=("Horvat Bakery",))
+    message = "The opening line calls us 'Horvath Bakery' with an h. It's Horvat, no h."
+    scopes = [i.scope for i in analyse_request(message, context, assessed=False).items]
+    assert "free_fix" in scopes
