@@ -25,12 +25,13 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from roundwise.engine.understand.all_languages import (
     OTHER_SURE,
+    UNSURE_FROM,
     enough_words,
     needs_all_languages,
     other_language,
@@ -269,8 +270,10 @@ def _unsupported(
     if not needs_all_languages(text, top, top_conf):
         return None
     other = other_language(text)
-    if other is None or other[0] in LANGUAGES or other[1] < OTHER_SURE:
+    if other is None or other[0] in LANGUAGES or other[1] < UNSURE_FROM:
         return None
+    if other[1] < OTHER_SURE:  # kept, but flagged: the assessment goes to review
+        return replace(reading, method="all_languages", candidates=(other, *ranked))
     return LanguageReading(other[0], other[1], "all_languages", (other, *ranked))
 
 

@@ -61,3 +61,14 @@ def test_a_supported_message_keeps_its_language(code: str, message: str) -> None
 
 def test_a_short_message_is_left_to_the_prior() -> None:
     assert analyse_request("Gracias, perfecto!", CONTEXT).language == "en"
+
+
+def test_a_reading_lingua_doubts_goes_to_review_with_the_other_language_named() -> None:
+    # lingua reads this Indonesian sentence as Malay with 0.93: not sure enough to report
+    # Malay, too sure to answer it as the Serbian the six-language detector says.
+    analysis = analyse_request(
+        "Tolong ganti warna logonya, saya tidak suka biru sama sekali.", CONTEXT
+    )
+    assert analysis.assessment is not None
+    assert analysis.assessment.needs_review
+    assert any("language unsure" in r for r in analysis.assessment.review_reasons)
