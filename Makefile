@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli bench-understanding fuzz train clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli bench-understanding bench-corrections fuzz train clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -69,6 +69,10 @@ train: setup
 # Reading real client messages: dev and test figures into docs/understanding.md.
 bench-understanding: setup
 	$(BIN)/python -m bench.understanding
+
+# Corrections as examples (issue 16.6): correcting the first k messages, on dev and test.
+bench-corrections: setup
+	$(BIN)/python -m bench.corrections
 
 bench-judge: setup
 	$(BIN)/python -m bench.judge_bench

@@ -163,8 +163,12 @@ def bearer_token(scope: Scope) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+# A PUT with a key is replayed too: a correction (PUT .../assessment) judges again.
+KEYED_METHODS = frozenset({"POST", "PUT"})
+
+
 class IdempotencyMiddleware:
-    """Replays the first response to a POST retried with the same Idempotency-Key.
+    """Replays the first response to a POST (or PUT) retried with the same Idempotency-Key.
 
     Generic: it claims the key (``store.judging.Gateway.claim``, awaited on the loop where
     the async pool is open), replays a completed request's response, answers 409 while
@@ -187,7 +191,7 @@ class IdempotencyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = header(scope, b"idempotency-key") if scope["type"] == "http" else None
-        if key is None or scope["method"] != "POST":
+        if key is None or scope["method"] not in KEYED_METHODS:
             await self.app(scope, receive, send)
             return
         if not key or len(key) > MAX_KEY_LENGTH:

@@ -425,3 +425,20 @@ class WebSecret(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AssessmentExample(Base):
+    """A corrected reading of a request: the message and how the freelancer read it, an
+    example for the account's later messages (issue 16.6, ``store.corrections``)."""
+
+    __tablename__ = "assessment_examples"
+
+    id: Mapped[str] = mapped_column(ID, primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    contract_id: Mapped[str] = mapped_column(ForeignKey("contracts.id"))
+    request_id: Mapped[str] = mapped_column(ForeignKey("revision_requests.id"), unique=True)
+    message: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(40))
+    stage: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

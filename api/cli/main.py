@@ -25,6 +25,7 @@ from typer.core import TyperGroup
 
 from roundwise.api.cli import (
     change_order_cmd,
+    correct_cmd,
     evidence_cmd,
     measure_cmd,
     money_cmd,
@@ -203,6 +204,7 @@ for module in (
     server_cmd,
     change_order_cmd,
     worker_cmd,
+    correct_cmd,
 ):
     module.register(app)
 

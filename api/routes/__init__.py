@@ -27,6 +27,7 @@ ROUTER_MODULES = (
     "reminders",
     "change_orders",
     "webhooks",
+    "assessments",
 )
 TAGS = (
     "clients",

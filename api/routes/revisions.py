@@ -35,7 +35,8 @@ from roundwise.api.schemas import (
 )
 from roundwise.engine.decide import Decision, RevisionRequest
 from roundwise.engine.errors import RoundwiseError
-from roundwise.store import idempotency, jsoncodec, judgements
+from roundwise.engine.understand.examples import ExampleBook
+from roundwise.store import corrections, idempotency, jsoncodec, judgements
 from roundwise.store.base import utcnow
 from roundwise.store.db import Database
 from roundwise.store.judging import (
@@ -222,11 +223,23 @@ async def send_revision_request(
     if key is None:
         account = await current_account(request, credentials)
         off_loop = _off_loop(request, body)
-        judging = Judging(account, contract_id, body.to_engine(), utcnow, off_loop=off_loop)
+        examples = await _examples(request, account)
+        judging = Judging(
+            account, contract_id, body.to_engine(), utcnow, off_loop=off_loop, examples=examples
+        )
         judged = await judge(gateway, judging)
         code = status.HTTP_200_OK if judged.repeated else status.HTTP_201_CREATED
         return judged_response(judged, code)
     return await _judge_keyed(gateway, request, credentials, contract_id, body, key)
+
+
+async def _examples(request: Request, account_id: str) -> ExampleBook:
+    """The account's corrected readings (issue 16.6): kept in the process for a few
+    seconds, so a request pays a query only when they are not (``store.corrections``)."""
+    book = corrections.cached_examples(account_id)
+    if book is not None:
+        return book
+    return await to_thread.run_sync(corrections.account_examples, database_of(request), account_id)
 
 
 def _off_loop(request: Request, body: RevisionRequestIn) -> OffLoop | None:
@@ -268,8 +281,15 @@ async def _judge_keyed(
         return replayed(claim.replay)
     keyed = _KeyedResponse(claim.account_id, key)
     off_loop = _off_loop(request, body)
+    examples = await _examples(request, claim.account_id)
     judging = Judging(
-        claim.account_id, contract_id, body.to_engine(), utcnow, keyed.keep, off_loop=off_loop
+        claim.account_id,
+        contract_id,
+        body.to_engine(),
+        utcnow,
+        keyed.keep,
+        off_loop=off_loop,
+        examples=examples,
     )
     db = database_of(request)
     try:

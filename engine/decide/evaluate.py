@@ -136,6 +136,8 @@ def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: dateti
     quote = quote_of(facts, quote_parts(facts, items))
     state = facts.state
     assessment = analysis.assessment
+    # A decision that needs review uses no round until the freelancer confirms it.
+    takes = consumes and not (assessment is not None and assessment.needs_review)
     return Decision(
         request_id=request_id,
         deliverable=facts.deliverable.id,
@@ -151,7 +153,7 @@ def decide(facts: Facts, analysis: RequestAnalysis, request_id: str, now: dateti
         consumes_round=consumes,
         rounds_included=state.rounds_included,
         rounds_used=state.rounds_used,
-        rounds_left=state.rounds_left - int(consumes),
+        rounds_left=state.rounds_left - int(takes),
         changed_share=facts.change.share if facts.change else None,
         changed_words=facts.change.changed_words if facts.change else None,
         quote=quote,

@@ -46,6 +46,7 @@ def decision_made(decision: Decision) -> DecisionMade:
         quote=decision.quote,
         terms_sha256=decision.terms_sha256,
         engine_version=decision.engine_version,
+        needs_review=decision.needs_review,
     )
 
 

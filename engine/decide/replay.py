@@ -74,7 +74,12 @@ class ReplayReport:
 
 def replay(terms: ContractTerms, events: Sequence[Event]) -> ReplayReport:
     """Re-evaluate each recorded request against the state before it."""
-    decisions = {e.request_id: e for e in events if isinstance(e, DecisionMade)}
+    # The engine's own (first) decision on each request; a later one followed a
+    # correction by the freelancer, which replaying the request alone cannot reproduce.
+    decisions: dict[str, DecisionMade] = {}
+    for e in events:
+        if isinstance(e, DecisionMade):
+            decisions.setdefault(e.request_id, e)
     folding = Folding(terms)  # one fold for the whole ledger, not one per request
     outcomes: list[ReplayedDecision] = []
     for event in events:

@@ -31,6 +31,8 @@ from pydantic import (
 from roundwise.engine.errors import FieldProblem, LedgerError
 from roundwise.engine.terms import Money, format_path
 from roundwise.engine.terms.money import ExactDecimal
+from roundwise.engine.understand.intent import Intent
+from roundwise.engine.understand.model import Stage
 
 Verdict = Literal[
     "included",
@@ -187,6 +189,10 @@ class DecisionMade(_Event):
     quote: Quote | None = None
     terms_sha256: Sha256
     engine_version: Annotated[str, Field(min_length=1, max_length=40)]
+    # The reading was too unsure to act on (issue 16.5): the decision is shown, but the
+    # fold counts its round only once the freelancer confirms it (`DecisionConfirmed`)
+    # or corrects the assessment (`AssessmentCorrected`, then a new decision).
+    needs_review: bool = False
 
 
 class ApprovedExplicitly(_Event):
@@ -338,6 +344,39 @@ class ChangeOrderDeclined(_Event):
     note: AnswerNote | None = None
 
 
+class DecisionConfirmed(_Event):
+    """The freelancer confirmed a decision that needed review, as the engine made it.
+
+    Only now does the fold treat it as final: a round it uses is counted at this point
+    (and must still be left; if another request took it meanwhile, the freelancer
+    corrects the assessment instead, which re-judges).
+    """
+
+    type: Literal["decision_confirmed"] = "decision_confirmed"
+    request_id: Id
+
+
+class CorrectedItem(BaseModel):
+    """One change item of a request with the scope the freelancer says it has."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: Annotated[str, Field(min_length=1, max_length=5000)]
+    scope: Scope
+
+
+class AssessmentCorrected(_Event):
+    """The freelancer corrected how a request was read: its intent, the scope of each
+    item, and the client's stage. Nothing earlier is changed: the request's next
+    `DecisionMade` (judged on this reading, confident) supersedes the one before it."""
+
+    type: Literal["assessment_corrected"] = "assessment_corrected"
+    request_id: Id
+    intent: Intent
+    items: tuple[CorrectedItem, ...] = ()
+    stage: Stage
+
+
 Event = Annotated[
     ContractSigned
     | VersionSubmitted
@@ -352,7 +391,9 @@ Event = Annotated[
     | PaymentReceived
     | ProjectCancelled
     | ChangeOrderSent
-    | ChangeOrderDeclined,
+    | ChangeOrderDeclined
+    | DecisionConfirmed
+    | AssessmentCorrected,
     Field(discriminator="type"),
 ]
 
@@ -371,6 +412,8 @@ EVENT_TYPES: tuple[str, ...] = (
     "project_cancelled",
     "change_order_sent",
     "change_order_declined",
+    "decision_confirmed",
+    "assessment_corrected",
 )
 
 _EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

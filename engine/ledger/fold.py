@@ -41,12 +41,14 @@ from roundwise.engine.errors import LedgerError
 from roundwise.engine.ledger.draft import ItemDraft, StateDraft
 from roundwise.engine.ledger.events import (
     ApprovedExplicitly,
+    AssessmentCorrected,
     ChangeOrderAccepted,
     ChangeOrderDeclined,
     ChangeOrderIssued,
     ChangeOrderSent,
     ContractCompleted,
     ContractSigned,
+    DecisionConfirmed,
     DecisionMade,
     Event,
     InvoiceIssued,
@@ -162,6 +164,10 @@ def _step(terms: ContractTerms, state: StateDraft, event: Event) -> None:
             _on_co_sent(state, event)
         case ChangeOrderDeclined():
             _on_co_declined(state, event)
+        case DecisionConfirmed():
+            _on_confirmed(state, event)
+        case AssessmentCorrected():
+            _on_corrected(state, event)
 
 
 def _advance(state: StateDraft, now: datetime, counted: int) -> None:
@@ -269,8 +275,7 @@ def _on_delivered(
 ) -> None:
     state.put_request(replace(record, delivered_version=version))
     last_round = (
-        record.decision is not None
-        and record.decision.consumed_round
+        record.counts_round
         and item.rounds_used >= item.rounds_included
         and terms.policy_for(item.id).approval_after_last_round
     )
@@ -299,17 +304,64 @@ def _on_requested(state: StateDraft, event: RevisionRequested) -> None:
 
 
 def _on_decided(state: StateDraft, event: DecisionMade) -> None:
+    """Record a decision; a round counts only when the decision is confident.
+
+    A request already decided may be decided again only after an `AssessmentCorrected`
+    (which gave back the old decision's round and free fixes): the new decision
+    supersedes the old one (the old event stays in the ledger; the state follows the
+    newest).
+    """
     record = _known_request(state, event.request_id)
-    if record.decision is not None:
+    prior = record.decision
+    if prior is not None and not record.rejudge_pending:
         raise LedgerError(f"request {event.request_id!r} is decided twice")
     if record.deliverable != event.deliverable:
         raise LedgerError(f"decision for {event.request_id!r} names another deliverable")
     item = state.deliverable(event.deliverable)
-    if event.consumed_round and item.rounds_left == 0:
+    counts = event.consumed_round and not event.needs_review
+    if counts and item.rounds_left == 0:
         raise LedgerError(f"{item.id}: a decision consumed a round but none was left")
-    item.rounds_used += int(event.consumed_round)
-    item.free_fixes += sum(1 for i in event.items if i.verdict == "free_fix")
-    state.put_request(replace(record, decision=event))
+    item.rounds_used += int(counts)
+    item.free_fixes += _free_fixes(event)
+    decided = replace(record, decision=event, confirmed=False, rejudge_pending=False)
+    state.put_request(replace(decided, superseded=record.superseded + int(prior is not None)))
+
+
+def _free_fixes(decision: DecisionMade) -> int:
+    return sum(1 for i in decision.items if i.verdict == "free_fix")
+
+
+def _on_confirmed(state: StateDraft, event: DecisionConfirmed) -> None:
+    """The freelancer confirmed a decision that needed review: now its round counts."""
+    record = _known_request(state, event.request_id)
+    decision = record.decision
+    if decision is None or record.rejudge_pending or not decision.needs_review:
+        raise LedgerError(f"request {event.request_id!r} has no decision awaiting review")
+    if record.confirmed:
+        raise LedgerError(f"request {event.request_id!r} is confirmed twice")
+    item = state.deliverable(decision.deliverable)
+    if decision.consumed_round and item.rounds_left == 0:
+        raise LedgerError(
+            f"{item.id}: the decision on {event.request_id!r} uses a round but none is left"
+        )
+    item.rounds_used += int(decision.consumed_round)
+    state.put_request(replace(record, confirmed=True))
+
+
+def _on_corrected(state: StateDraft, event: AssessmentCorrected) -> None:
+    """A correction of a decided request: its decision's round and free fixes are given
+    back now, and the decision that follows (judged on the corrected reading)
+    supersedes it."""
+    record = _known_request(state, event.request_id)
+    prior = record.decision
+    if prior is None:
+        raise LedgerError(f"request {event.request_id!r} is corrected before it is decided")
+    if record.rejudge_pending:
+        raise LedgerError(f"request {event.request_id!r} is corrected twice without a decision")
+    item = state.deliverable(prior.deliverable)
+    item.rounds_used -= int(record.counts_round)
+    item.free_fixes -= _free_fixes(prior)
+    state.put_request(replace(record, correction=event, rejudge_pending=True, confirmed=False))
 
 
 def _on_approved(state: StateDraft, event: ApprovedExplicitly) -> None:

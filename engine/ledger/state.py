@@ -14,6 +14,7 @@ from typing import Literal
 
 from roundwise.engine.errors import LedgerError
 from roundwise.engine.ledger.events import (
+    AssessmentCorrected,
     ChangeOrderIssued,
     ChangeOrderLine,
     ChangeOrderSent,
@@ -56,6 +57,26 @@ class RequestRecord:
     message: str
     decision: DecisionMade | None = None
     delivered_version: int | None = None
+    # Issue 16.5/16.6: a decision that needs review is final only once confirmed; a
+    # correction waits for the decision that supersedes the current one.
+    confirmed: bool = False
+    correction: AssessmentCorrected | None = None
+    rejudge_pending: bool = False
+    superseded: int = 0
+
+    @property
+    def final(self) -> bool:
+        """Decided (not awaiting the decision a correction asks for), and either
+        confident or confirmed by the freelancer."""
+        decision = self.decision
+        if decision is None or self.rejudge_pending:
+            return False
+        return not decision.needs_review or self.confirmed
+
+    @property
+    def counts_round(self) -> bool:
+        """Whether the fold counts a round for this request (a final decision using one)."""
+        return self.final and self.decision is not None and self.decision.consumed_round
 
     @property
     def is_open(self) -> bool:

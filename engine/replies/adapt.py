@@ -96,7 +96,9 @@ def reply_facts_of(
     state: ContractState | None = None,
 ) -> ReplyFacts:
     """The facts of ``decision`` a reply states (stage from the analysis when given)."""
-    left_before = decision.rounds_left + int(decision.consumes_round)
+    # A decision that needs review has not taken its round yet (the fold counts it on
+    # confirmation); its draft reads as it will once confirmed.
+    left_before = decision.rounds_left + int(decision.consumes_round and not decision.needs_review)
     size = _size(decision)
     return ReplyFacts(
         verdict=decision.verdict,
@@ -105,7 +107,7 @@ def reply_facts_of(
         groups=_groups(decision, contract),
         rounds_included=decision.rounds_included,
         rounds_left=left_before,
-        rounds_left_after=decision.rounds_left,
+        rounds_left_after=max(left_before - int(decision.consumes_round), 0),
         measured_share=size.share,
         limit_share=size.share_limit,
         measured_items=size.items,

@@ -41,6 +41,11 @@ from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.intervals import Cover, longer_overlap_in_other_group
 from roundwise.engine.understand.model import Cue, DeliverableInfo, ItemScope, RequestContext
+from roundwise.engine.understand.negation import (
+    drop_negated,
+    negation_starts,
+    single_quote_cues,
+)
 from roundwise.engine.understand.prefilter import Screen
 
 Verdict = ItemScope | Literal["untargeted", "context"]
@@ -68,6 +73,7 @@ _TITLE_STOP = frozenset(
 _GROUP = {"exclusion": "out", "new_work": "out", "free_fix": "fix", "vague": "vague"}
 _SCOPE_CUES = ("new_work", "free_fix", "vague", "change", "target", "request")
 _THREAT = frozenset({"stage.threat"})
+_NAME_SPELLING = "free_fix.name_spelling"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +164,8 @@ def _quote_and_deliverable_cues(
         Cue("quote.text", m.group(), offset + m.start(), offset + m.end(), book.explain("quote"))
         for m in _QUOTE.finditer(text)
     ]
+    if "'" in text:  # "change it to 'Y'": the replacement text is quoted (issue 16.4)
+        cues += single_quote_cues(text, offset, book.explain("quote"))
     cues += _spelling_pair_cues(list(cues), book)
     for stem, rule, why in cc.reference_stems:
         if stem not in folded:  # the regex below needs the stem itself: skip its scan
@@ -259,7 +267,11 @@ def drop_quoted(cues: list[Cue]) -> list[Cue]:
     if not quotes.starts:  # nothing is inside a quote: every cue stays
         return list(cues)
     kept = zip(cues, quoted, strict=True)
-    return [c for c, q in kept if q or not quotes.contains(c.start, c.end)]
+    # A misspelt party name is the freelancer's error wherever it stands, quoted too
+    # ("calls us 'Horvath Bakery'").
+    return [
+        c for c, q in kept if q or c.rule == _NAME_SPELLING or not quotes.contains(c.start, c.end)
+    ]
 
 
 def find_cues(
@@ -277,7 +289,8 @@ def find_cues(
     for category in _SCOPE_CUES:
         cues += book.matches(category, folded, text, offset, screen=screen)
     cues += book.matches("stage", folded, text, offset, only=_THREAT, screen=screen)
-    cues = resolve_overlaps(drop_quoted(cues))
+    cues = drop_negated(drop_quoted(cues), negation_starts(text, offset))
+    cues = resolve_overlaps(cues)
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     return cues
 

@@ -25,10 +25,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from roundwise.engine.understand.all_languages import (
+    OTHER_SURE,
+    UNSURE_FROM,
+    enough_words,
+    needs_all_languages,
+    other_language,
+)
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.model import LANGUAGES, LanguageMethod
@@ -42,7 +49,17 @@ _LATIN_CODES = ("en", "sl", "pl", "sr")
 _SERBO_CROATIAN = {"SR": "sr", "HR": "sr", "BS": "sr"}
 _RUSSIAN_ONLY = frozenset("яюьыэъёйщЯЮЬЫЭЪЁЙЩ")
 _SERBIAN_ONLY = frozenset("ђјљњћџЂЈЉЊЋЏ")
+_MACEDONIAN_OWN = frozenset("ѓќѕЃЌЅ")
+# Cyrillic letters the Serbian alphabet does not have (Russian, Ukrainian, Belarusian,
+# Bulgarian and other letters): only a text with one of them can be another language.
+_SERBIAN_ALPHABET = frozenset("абвгдђежзијклљмнњопрстћуфхцчџш")
+_NOT_SERBIAN = frozenset(
+    ch
+    for code in range(0x0400, 0x0530)
+    if (ch := chr(code)).isalpha() and ch.lower() not in _SERBIAN_ALPHABET
+)
 DETECTOR_CONFIDENT = 0.6
+_LATIN_END = 0x0250  # Basic Latin to Latin Extended-B
 SHORT_WORDS = 4
 
 
@@ -200,14 +217,64 @@ def detect_language(
     shares = script_shares(text)
     for code, share in sorted(shares.items(), key=lambda kv: -kv[1]):
         if share >= 0.5:
-            if code == "sr" and _russian(text):
-                code = "ru"
+            if code == "sr":
+                return _cyrillic(text, share)
             return LanguageReading(code, round(share, 4), "script", ((code, round(share, 4)),))
-    if not any(ch.isalpha() for ch in text):
+    letters = sum(map(str.isalpha, text))
+    if not letters:
         return LanguageReading(known[0], 0.0, "prior")
+    if _other_script(text, letters):
+        other = other_language(text)
+        if other is not None:
+            return LanguageReading(other[0], other[1], "all_languages", (other,))
     conf = detector_confidences(text)
     ranked = tuple(sorted(conf.items(), key=lambda kv: (-kv[1], kv[0])))
-    return _decide(text, ranked, lambda: marker_hits(text, book, within), known)
+    reading = _decide(text, ranked, lambda: marker_hits(text, book, within), known)
+    return _unsupported(text, reading, ranked) or reading
+
+
+def _cyrillic(text: str, share: float) -> LanguageReading:
+    """A Cyrillic message: Serbian, or the language lingua names (``ru``, ``bg``, ``uk``,
+    ...).
+
+    Letters decide before trigrams, since the neighbours share most of them: a text all
+    of whose Cyrillic letters are in the Serbian alphabet is Serbian (Macedonian when it
+    has one of Macedonian's own letters ѓ, ќ, ѕ); only a text with letters Serbian lacks
+    (я, ы, щ, є, ...) is left to lingua, whose answer there cannot be Serbian or
+    Macedonian (then: Russian, as before)."""
+    letters = set(text)
+    if letters & _MACEDONIAN_OWN:
+        return LanguageReading("mk", round(share, 4), "script", (("mk", round(share, 4)),))
+    if not letters & _NOT_SERBIAN:
+        return LanguageReading("sr", round(share, 4), "script", (("sr", round(share, 4)),))
+    if enough_words(text):
+        other = other_language(text)
+        if other is not None and other[0] not in ("sr", "mk"):
+            return LanguageReading(other[0], other[1], "all_languages", (other,))
+    code = "ru" if _russian(text) else "sr"
+    return LanguageReading(code, round(share, 4), "script", ((code, round(share, 4)),))
+
+
+def _other_script(text: str, letters: int) -> bool:
+    """Most letters are in a script none of the six uses (Arabic, Han, Hebrew, ...)."""
+    latin = sum(1 for ch in text if ch.isalpha() and ord(ch) < _LATIN_END)
+    return latin * 2 < letters
+
+
+def _unsupported(
+    text: str, reading: LanguageReading, ranked: tuple[tuple[str, float], ...]
+) -> LanguageReading | None:
+    """The reading of all lingua's languages when it names one outside the six (checked
+    only when the six-language reading could be wrong: ``all_languages``)."""
+    top, top_conf = ranked[0]
+    if not needs_all_languages(text, top, top_conf):
+        return None
+    other = other_language(text)
+    if other is None or other[0] in LANGUAGES or other[1] < UNSURE_FROM:
+        return None
+    if other[1] < OTHER_SURE:  # kept, but flagged: the assessment goes to review
+        return replace(reading, method="all_languages", candidates=(other, *ranked))
+    return LanguageReading(other[0], other[1], "all_languages", (other, *ranked))
 
 
 def _decide(

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 ItemScope = Literal["in_scope", "out_of_scope", "free_fix", "vague"]
 Scope = Literal["in_scope", "out_of_scope", "free_fix", "vague", "mixed"]
 Stage = Literal["calm", "explosion"]
-LanguageMethod = Literal["script", "detector", "markers", "prior"]
+LanguageMethod = Literal["script", "detector", "markers", "prior", "all_languages"]
 
 ITEM_SCOPES: tuple[ItemScope, ...] = ("in_scope", "out_of_scope", "free_fix", "vague")
 SCOPES: tuple[Scope, ...] = (*ITEM_SCOPES, "mixed")

@@ -131,6 +131,9 @@ def assess(message: str, analysis: RequestAnalysis, use_model: bool = True) -> A
     reasons = []
     if analysis.language not in LANGUAGES:
         reasons.append(f"language {analysis.language} is not one Roundwise answers in")
+    elif analysis.language_method == "all_languages" and analysis.language_candidates:
+        other, conf = analysis.language_candidates[0]
+        reasons.append(f"language unsure: {analysis.language}, or {other} ({conf:.2f})")
     if intent_conf < REVIEW_BELOW:
         reasons.append(f"intent confidence {intent_conf:.2f} < {REVIEW_BELOW}")
     if scope_conf < REVIEW_BELOW:

@@ -28,9 +28,12 @@ from dataclasses import dataclass
 
 from anyio import CapacityLimiter, to_thread
 
-from roundwise.engine.decide import RevisionRequest, decision_events, evaluate
+from roundwise.engine.decide import RevisionRequest, decision_events, evaluate, understand
 from roundwise.engine.ledger import fold, settle
 from roundwise.engine.replies import reply_document
+from roundwise.engine.terms import ContractTerms
+from roundwise.engine.understand import RequestAnalysis
+from roundwise.engine.understand.examples import ExampleBook, follow, nearest
 from roundwise.store.contracts import ContractHead
 from roundwise.store.errors import ConflictError, NotFoundError
 from roundwise.store.ids import new_id
@@ -69,6 +72,9 @@ class Judging:
     completion: Completion | None = None
     language: str | None = None
     off_loop: OffLoop | None = None
+    # The account's corrected readings (issue 16.6): a message like one of them is read
+    # as the freelancer read it (``engine.understand.examples``). None or empty: none.
+    examples: ExampleBook | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +178,23 @@ def judged_against(contract: ContractHead, ledger: FoldedPrefix, judging: Judgin
     request = judging.request.model_copy(update={"request_id": new_id("req")})
     now = max([judging.clock(), *(e.at for e in (ledger.last,) if e is not None)])
     state = settle(terms, ledger.state, now)
-    decision = evaluate(terms, state, request, now)
+    decision = evaluate(terms, state, request, now, _followed(terms, request, judging.examples))
     events = decision_events(request, decision)
     fold(events, now, terms, start=state)  # the new events must keep the ledger foldable
     reply = reply_document(decision, terms, state, judging.language)
     return Prepared(contract.id, ledger.count, request, decision, events, reply)
+
+
+def _followed(
+    terms: ContractTerms, request: RevisionRequest, book: ExampleBook | None
+) -> RequestAnalysis | None:
+    """The request read as the account's nearest corrected example says, if one is close
+    enough (None: ``evaluate`` reads it itself, as it does for an account without any)."""
+    if not book:
+        return None
+    analysis = understand(terms, request)
+    found = nearest(book, request.message)
+    return analysis if found is None else follow(analysis, *found, request.message)
 
 
 __all__ = [

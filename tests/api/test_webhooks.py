@@ -481,3 +481,25 @@ def test_change_orders_are_announced_when_sent_and_answered_without_the_link(
     ]
     bodies = b"".join(r.body for r in receiver.received)
     assert not any(urlsplit(link).path.split("/")[-1].encode() in bodies for link in links)
+
+
+def test_a_correction_announces_the_superseding_decision(
+    hooks: ASGIClient, database: Database, account: dict[str, str]
+) -> None:
+    with receiving(Receiver()) as receiver:
+        endpoint = add_endpoint(hooks, account, receiver.url, "decision.created")
+        contract_id = delivered_contract(hooks, account)
+        [judged] = judge(hooks, account, contract_id, 1)
+        request_id = judged["request"]["id"]
+        items = [{"text": i["text"], "scope": "out_of_scope"} for i in judged["decision"]["items"]]
+        body = {"intent": "revision_request", "items": items, "stage": "calm"}
+        url = f"/v1/revision-requests/{request_id}/assessment"
+        corrected = hooks.put(url, json=body, headers=account)
+        assert corrected.status_code == 200, corrected.text
+        drain(Worker(database, FAST), receiver, 2)
+    events = verified(receiver, endpoint["secret"])
+    assert [(e["data"]["verdict"], e["data"].get("corrected", False)) for e in events] == [
+        ("included", False),
+        ("out_of_scope", True),
+    ]
+    assert {e["data"]["request_id"] for e in events} == {request_id}
