@@ -1,9 +1,8 @@
 """A ``str.translate`` table that fills itself on demand.
 
-Why: the prefilters of the cue book (``engine.understand.prefilter``) and of the reply
-linter (``engine.lint.screen``) map every character of a text to its case class's
-representative before looking for literals. Working that out is slow per character, and
-a full table for all of Unicode would be large, so each character is worked out the first
+Why: the literal screen (``engine.literal_screen``) maps every character of a text to
+its case key before looking for literals. Working that out per character is slow, and
+a table for all of Unicode would be large, so each character is worked out the first
 time it is seen and remembered, up to a bound (beyond it, still answered, not kept).
 """
 

@@ -7,7 +7,7 @@ a CLI process judges one message. So the CLI keeps the result, plain JSON, in a 
 - **Where**: ``$ROUNDWISE_CACHE_DIR``, else ``$XDG_CACHE_HOME/roundwise``, else
   ``~/.cache/roundwise``; the file is ``cuebook-<key>.json``.
 - **Key**: SHA-256 of the state format, the Python version, the source of the modules that
-  compute the state (``cuebook``, ``prefilter``, ``fold``, ``engine.translation``) and
+  compute the state (``cuebook``, ``engine.literal_screen``, ``fold``, ``engine.translation``) and
   every file of the cue data (``engine/understand/cues/*.yaml``). Editing a cue phrase or
   that code gives another key, hence another file.
 - **Invalidation**: a file whose key does not match is never read; writing a new file
@@ -44,7 +44,7 @@ NO_CACHE_VARIABLE = "ROUNDWISE_NO_CACHE"
 KEEP = 4  # cache files kept (checkouts of different versions can share one cache dir)
 _CODE = (
     ("roundwise.engine.understand", "cuebook.py"),
-    ("roundwise.engine.understand", "prefilter.py"),
+    ("roundwise.engine", "literal_screen.py"),
     ("roundwise.engine.understand", "fold.py"),
     ("roundwise.engine", "translation.py"),
 )

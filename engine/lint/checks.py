@@ -17,7 +17,7 @@ from functools import lru_cache
 import regex
 
 from roundwise.engine.lint.patterns import LintRule, rules_for
-from roundwise.engine.lint.screen import Literals, Screen, required_literals
+from roundwise.engine.literal_screen import Conditions, Prefilter, read_phrase
 
 # Compiled once: the module-level regex functions look each pattern up per call.
 _LINE = regex.compile(r"[^\n]+")
@@ -203,21 +203,33 @@ class _Plan:
     """The rules ``finds_any`` runs for one language and skip set, and their screen."""
 
     rules: tuple[_Screened, ...]
-    screen: Screen
+    screen: Prefilter
+
+
+def _conditions(pattern: regex.Pattern[str]) -> Conditions:
+    """What every match of a lint pattern needs (``engine.literal_screen``).
+
+    The screen reads the syntax ``re`` and ``regex`` share; a version-1 pattern (which
+    reads sets and case differently) is not read and always runs.
+    """
+    flags = int(pattern.flags)
+    if flags & int(regex.VERSION1):
+        return ()
+    return read_phrase(pattern.pattern, flags & ~int(regex.VERSION0)).conditions
 
 
 @lru_cache(maxsize=64)
 def _plan(language: str, skip: frozenset[str]) -> _Plan:
     """The plan of ``finds_any``: fixed by the language's shipped rules and the skip set."""
     rules: list[_Screened] = []
-    units: list[Literals | None] = []
+    units: list[Conditions] = []
     for rule in rules_for(language):
         if rule.id in skip:
             continue
         guards = tuple((p, 1 << (len(units) + i)) for i, p in enumerate(_guards(rule)))
-        units += [required_literals(p) for p, _ in guards]
+        units += [_conditions(p) for p, _ in guards]
         rules.append(_Screened(rule, guards, sum(bit for _, bit in guards)))
-    return _Plan(tuple(rules), Screen.of(units))
+    return _Plan(tuple(rules), Prefilter(units))
 
 
 def finds_any(text: str, language: str = "en", skip: frozenset[str] = frozenset()) -> bool:
@@ -226,9 +238,10 @@ def finds_any(text: str, language: str = "en", skip: frozenset[str] = frozenset(
     The same answer as ``bool(lint_reply(text, language))`` limited to those rules, but it
     stops at the first finding instead of collecting and sorting them all: deciding
     whether a client's phrase is fit to quote back needs only yes or no. A phrase or
-    refusal pattern runs only when the text holds one of its literals (``Screen``): one
-    without could not match, so the answer is the same as running them all.
+    refusal pattern runs only when the text holds the literals it needs
+    (``engine.literal_screen``): one without could not match, so the answer is the same
+    as running them all.
     """
     plan = _plan(language, skip)
-    admitted = plan.screen.admitted(text)
+    admitted = plan.screen.screen(text).mask
     return any(rule.finds(text, admitted) for rule in plan.rules)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand.classify import (
     CONCRETE_KINDS,
     ContractCues,
@@ -33,7 +34,6 @@ from roundwise.engine.understand.model import (
     RequestContext,
     Scope,
 )
-from roundwise.engine.understand.prefilter import Screen
 from roundwise.engine.understand.reader import assess
 from roundwise.engine.understand.split import Span, split_message
 from roundwise.engine.understand.stage import read_stage

@@ -37,6 +37,7 @@ from typing import Literal
 
 from rapidfuzz.distance import OSA
 
+from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.intervals import Cover, longer_overlap_in_other_group
@@ -46,7 +47,6 @@ from roundwise.engine.understand.negation import (
     negation_starts,
     single_quote_cues,
 )
-from roundwise.engine.understand.prefilter import Screen
 
 Verdict = ItemScope | Literal["untargeted", "context"]
 # Cue kinds that name *what* to change: a part of the work, quoted words, a deliverable's

@@ -9,7 +9,7 @@ diacritics, see ``fold``) and compiled once. All languages' cues are applied to 
 message: clients mix languages, and a cue is evidence whatever the detector thinks.
 
 Running every regex over every clause was most of the time of reading a message, so the
-book also holds a literal prefilter (see ``prefilter``): a phrase can match only a text
+book also holds a literal prefilter (``engine.literal_screen``): a phrase can match only a text
 that holds one of its required literals, so a cue whose phrases' literals are all absent
 is not run at all, and one with a few possible phrases runs just those (``scan``).
 ``unfiltered()`` gives the same book without the prefilter, which is how the tests prove
@@ -38,22 +38,22 @@ from typing import Any
 
 import yaml
 
-from roundwise.engine.understand.fold import fold_pattern
-from roundwise.engine.understand.model import Cue
-from roundwise.engine.understand.prefilter import (
+from roundwise.engine.literal_screen import (
     EVERYTHING,
     Conditions,
     Prefilter,
     Screen,
     read_phrase,
 )
+from roundwise.engine.understand.fold import fold_pattern
+from roundwise.engine.understand.model import Cue
 
 # A cue with at most this many possible phrases runs them one by one, not its alternation.
 PHRASES_ALONE = 4
 # Cue regexes are compiled case-insensitively (the flags ``re.compile`` reports for a str).
 FLAGS = re.compile("", re.IGNORECASE).flags
 # Bumped whenever the layout or meaning of ``compile_state``'s result changes.
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 
 CATEGORIES = (
     "markers",

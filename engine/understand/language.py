@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand.all_languages import (
     OTHER_SURE,
     UNSURE_FROM,
@@ -39,7 +40,6 @@ from roundwise.engine.understand.all_languages import (
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.model import LANGUAGES, LanguageMethod
-from roundwise.engine.understand.prefilter import Screen
 
 _GEORGIAN = ((0x10A0, 0x10FF), (0x1C90, 0x1CBF), (0x2D00, 0x2D2F))
 _GREEK = ((0x0370, 0x03FF), (0x1F00, 0x1FFF))

@@ -14,9 +14,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
-from roundwise.engine.understand.prefilter import Screen
 
 # Sentence ends. A line break ends a segment only after punctuation, as a blank line or
 # before a list item: e-mail clients wrap long sentences over several lines.

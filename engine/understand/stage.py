@@ -23,10 +23,10 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.model import Cue, Stage
-from roundwise.engine.understand.prefilter import Screen
 
 _WORD = re.compile(r"[^\W\d_]+")
 _MARKS = re.compile(r"[!?;\u037e]{2,}")

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand import language as language_module
 from roundwise.engine.understand.cuebook import CueBook, cuebook
 from roundwise.engine.understand.fold import fold, fold_char
 from roundwise.engine.understand.language import detect_language, script_shares
 from roundwise.engine.understand.model import Cue
-from roundwise.engine.understand.prefilter import Screen
 from roundwise.engine.understand.stage import _is_capital, _is_name, caps_cues, name_words
 
 BOOK = cuebook()
