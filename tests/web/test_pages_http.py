@@ -394,6 +394,8 @@ def test_a_change_order_from_a_request_edited_sent_and_answered(
     section = story.split('id="change-orders"', 1)[1].split("</section>", 1)[0]
     assert f'href="/app/contracts/{contract_id}/change-orders/1"' in section
     assert "accepted" in section
+    assert "Change order #1 was sent to the client, valid until " + later in story
+    assert "The client accepted change order #1. Recorded by you. Marko said yes" in story
     assert served_web.get("/accept/" + token).status_code == 410  # answered already
     pdf = browser.get(order_path + ".pdf")
     assert pdf.content.startswith(b"%PDF")
