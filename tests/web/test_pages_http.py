@@ -358,7 +358,9 @@ def test_a_change_order_from_a_request_edited_sent_and_answered(
     assert draft.status_code == 200
     assert "Total" in draft.text
     assert "draft, not sent" in draft.text
-    assert "prices this request" in browser.get("/app" + request_path).text  # no second form
+    again = browser.get("/app" + request_path).text
+    assert "prices this request (draft, not sent)" in again
+    assert "Issue a change order" not in again  # no second form
     later = (utcnow().date() + timedelta(days=20)).isoformat()
     edited = browser.post_form(
         order_path + "/edit",
