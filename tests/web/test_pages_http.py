@@ -358,6 +358,9 @@ def test_a_change_order_from_a_request_edited_sent_and_answered(
     assert draft.status_code == 200
     assert "Total" in draft.text
     assert "draft, not sent" in draft.text
+    for field in ("f-lines-0-description", "f-lines-0-price", "valid-until"):
+        assert f'<label for="{field}">' in draft.text
+        assert f'id="{field}"' in draft.text
     again = browser.get("/app" + request_path).text
     assert "prices this request (draft, not sent)" in again
     assert "Issue a change order" not in again  # no second form
@@ -471,3 +474,36 @@ def test_a_request_with_nothing_billable_offers_no_change_order(
     assert "Issue a change order" not in page
     refused = browser.post_form(f"/app{request_path}/change-order", {})
     assert refused.status_code in {409, 422}
+
+
+def test_an_accepted_extra_round_makes_the_next_request_included(
+    browser: WebClient, served_web: ASGIClient, key: str
+) -> None:
+    """The one included round used, the next ask is an extra round; its change order
+    accepted on the client's page, the ask after that is included."""
+    import re
+
+    browser.sign_in(key)
+    contract_id, _first = _judged_request(browser, "Could you make the opening warmer?")
+    browser.post_form(
+        f"/app/contracts/{contract_id}/versions",
+        {"deliverable": "home-page-copy", "text": FIRST_VERSION.replace("stone", "old stone")},
+    )
+    asked = browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": "Could you make the ending warmer too?"},
+    )
+    request_path = asked.headers["location"]
+    assert 'class="verdict v-extra_round"' in browser.get(request_path).text
+    order_path = browser.post_form(request_path + "/change-order", {}).headers["location"]
+    sent = browser.post_form(order_path + "/send", {})
+    token = re.search(r"/accept/([\w-]+)", sent.text)
+    assert token is not None
+    answered = served_web.post("/accept/" + token.group(1), data={"answer": "accept"})
+    assert answered.status_code == 200
+    assert "accepted" in browser.get(order_path).text
+    again = browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": "Could you make the ending warmer too?"},
+    )
+    assert 'class="verdict v-included"' in browser.get(again.headers["location"]).text
