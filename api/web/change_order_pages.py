@@ -10,6 +10,7 @@ only as a hash, and never in the session.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -168,7 +169,9 @@ def change_order_page(visit: VisitDep, contract_id: str, number: int) -> Respons
     return _page(visit, contract_id, number)
 
 
-def _edits(form: dict[str, str], lines: int) -> tuple[list[LineEdit], dict[str, list[str]]]:
+def _edits(
+    form: dict[str, str], lines: int, _: Callable[[str], str]
+) -> tuple[list[LineEdit], dict[str, list[str]]]:
     """The lines whose description or price the form changes (unchanged ones are left
     alone: a price set again would replace the line's arithmetic)."""
     edits: list[LineEdit] = []
@@ -183,10 +186,10 @@ def _edits(form: dict[str, str], lines: int) -> tuple[list[LineEdit], dict[str, 
             except InvalidOperation:
                 price = None
             if price is None or not price.is_finite() or not 0 <= price <= Decimal("1e9"):
-                errors[f"lines[{index}].price"] = ["a price from 0, like 80 or 80.50"]
+                errors[f"lines[{index}].price"] = [_("a price from 0, like 80 or 80.50")]
                 continue
         if description is not None and not 1 <= len(description.strip()) <= 5000:
-            errors[f"lines[{index}].description"] = ["write what the work is"]
+            errors[f"lines[{index}].description"] = [_("write what the work is")]
             continue
         edits.append(LineEdit(index, description.strip() if description else None, price))
     return edits, errors
@@ -200,7 +203,7 @@ def edit_change_order(visit: VisitDep, contract_id: str, number: int) -> Respons
         current = change_orders.draft_of_record(
             change_orders.get(session, account, contract_id, number)
         )
-    edits, errors = _edits(visit.form, len(current.lines))
+    edits, errors = _edits(visit.form, len(current.lines), visit.gettext())
     edits = [e for e in edits if _changes(current.lines[e.index], e)]
     edits = [_only_changed(current.lines[e.index], e) for e in edits]
     valid_until = None
@@ -209,7 +212,7 @@ def edit_change_order(visit: VisitDep, contract_id: str, number: int) -> Respons
         try:
             valid_until = date.fromisoformat(raw_date)
         except ValueError:
-            errors["valid_until"] = ["a date like 2026-12-31"]
+            errors["valid_until"] = [visit.gettext()("a date like 2026-12-31")]
     if errors:
         return _page(visit, contract_id, number, 422, errors=errors, posted=visit.form)
     try:
@@ -259,13 +262,13 @@ def send_change_order(visit: VisitDep, contract_id: str, number: int) -> Respons
 @router.post("/contracts/{contract_id}/change-orders/{number:int}/answer")
 def record_answer(visit: VisitDep, contract_id: str, number: int) -> Response:
     """Record the client's answer given another way (e-mail, a call), with a note."""
-    account, form = visit.account, visit.form
+    account, form, _ = visit.account, visit.form, visit.gettext()
     choice, note = form.get("answer"), (form.get("note") or "").strip()
     errors: dict[str, list[str]] = {}
     if choice not in {"accept", "decline"}:
-        errors["answer"] = ["choose accepted or declined"]
+        errors["answer"] = [_("choose accepted or declined")]
     if len(note) > NOTE_LIMIT:
-        errors["note"] = [f"at most {NOTE_LIMIT} characters"]
+        errors["note"] = [_("at most %(n)s characters") % {"n": NOTE_LIMIT}]
     if errors:
         return _page(visit, contract_id, number, 422, errors=errors, posted=form)
     try:

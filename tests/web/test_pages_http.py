@@ -417,9 +417,15 @@ def test_a_free_item_change_order_from_the_contract_page(browser: WebClient, key
         path, {"description": "A Christmas e-mail", "words": "300", "deliverable": "home-page-copy"}
     )
     assert made.status_code == 303, made.text
-    page = browser.get(made.headers["location"]).text
+    order_path = made.headers["location"]
+    page = browser.get(order_path).text
     assert "A Christmas e-mail" in page
     assert "300" in page
+    wrong = browser.post_form(order_path + "/edit", {"lines[0].price": "-1", "valid_until": "x"})
+    assert wrong.status_code == 422
+    assert 'id="lines-0-price-errors"' in wrong.text
+    assert "a date like 2026-12-31" in wrong.text
+    assert browser.post_form(order_path + "/answer", {"note": "?"}).status_code == 422
 
 
 def test_change_order_forms_without_csrf_are_refused(browser: WebClient, key: str) -> None:
