@@ -11,7 +11,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
-from roundwise.api.web import auth_pages, contract_pages, integration_pages
+from roundwise.api.web import (
+    auth_pages,
+    change_order_pages,
+    contract_pages,
+    integration_pages,
+)
 from roundwise.api.web.i18n import pick_language, translations
 from roundwise.api.web.session import COOKIE_NAME, WebSession, mount_path
 from roundwise.api.web.visit import (
@@ -103,6 +108,7 @@ def build(services: Services) -> FastAPI:
     web.include_router(auth_pages.router)
     web.include_router(contract_pages.router)
     web.include_router(integration_pages.router)
+    web.include_router(change_order_pages.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.add_exception_handler(SignInRequiredError, _sign_in)
     web.add_exception_handler(CsrfRefusedError, _csrf)

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from roundwise.api.deps import long_judging, open_async_pool
 from roundwise.api.routes.documents import get_change_order, get_document
 from roundwise.api.schemas import judged_off_loop
+from roundwise.api.web.change_order_pages import offers_change_order, order_rows, priced_by
 from roundwise.api.web.chart import points, scope_chart
 from roundwise.api.web.creep_chart import creep_chart, creep_points
 from roundwise.api.web.cues import highlighted
@@ -35,6 +36,7 @@ from roundwise.engine.errors import FieldProblem, RoundwiseError
 from roundwise.engine.lint import UnsupportedLanguageError, lint_reply
 from roundwise.engine.scope import ScopeReport, scope_report
 from roundwise.engine.terms import ContractTerms
+from roundwise.store import change_orders as co_store
 from roundwise.store import contracts, judgements, ledger, versions
 from roundwise.store.base import utcnow
 from roundwise.store.errors import NotFoundError, StoredSpecInvalidError
@@ -81,7 +83,9 @@ def _contract_context(session: Any, account: str, contract_id: str) -> dict[str,
         "terms": terms,
         "report": report,
         "entries": entries,
-        "change_orders": change_orders(entries),
+        "change_orders": order_rows(
+            change_orders(entries), co_store.list_of(session, account, contract.id)
+        ),
         "judged": judged,
         "next_status": contracts.NEXT_STATUS.get(contract.status),
     }
@@ -92,6 +96,11 @@ def _contract_page(visit: Visit, contract_id: str, status: int = 200, **extra: A
         context = _contract_context(session, visit.account, contract_id)
     visit.prefer(context["terms"].language)
     return visit.render("contract.html", status, **context, **extra)
+
+
+def contract_page_with(visit: Visit, contract_id: str, status: int, **extra: Any) -> Response:
+    """The contract page with a form's errors (for the change-order forms)."""
+    return _contract_page(visit, contract_id, status, **extra)
 
 
 @router.get("/contracts/new")
@@ -232,6 +241,7 @@ def request_page(visit: VisitDep, contract_id: str, request_id: str) -> Response
         judged = judgements.get_judged(session, visit.account, contract_id, request_id)
         contract = contracts.get_contract(session, visit.account, contract_id)
         terms = contracts.terms_of(contract)
+        priced = priced_by(co_store.list_of(session, visit.account, contract_id), request_id)
     visit.prefer(terms.language)
     message = judged.request.document["message"]
     return visit.render(
@@ -242,6 +252,8 @@ def request_page(visit: VisitDep, contract_id: str, request_id: str) -> Response
         decision=judged.decision.document,
         reply=judged.reply.document,
         pieces=highlighted(message, terms, judged.request.deliverable_key),
+        priced=priced,
+        billable=offers_change_order(judged.decision.document.get("verdict", "")),
     )
 
 

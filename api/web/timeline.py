@@ -72,8 +72,11 @@ def _details(event: Event, decisions: Mapping[str, Mapping[str, Any]]) -> dict[s
         }
     if kind == "approved_explicitly":
         return {"version": data.get("version")}
-    if kind in {"change_order_issued", "change_order_accepted"}:
-        return {key: data.get(key) for key in ("number", "description", "price", "extra_rounds")}
+    if kind in {"change_order_issued", "change_order_accepted", "change_order_declined"}:
+        keys = ("number", "description", "price", "extra_rounds", "by", "note")
+        return {key: data.get(key) for key in keys}
+    if kind == "change_order_sent":
+        return {"number": data["number"], "valid_until": data["valid_until"]}
     if kind == "contract_signed":
         return {"terms_sha256": data["terms_sha256"][:12]}
     return {}

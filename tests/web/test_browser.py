@@ -4,10 +4,12 @@ Playwright through ``executable_path``; nothing is downloaded at test time).
 A real uvicorn serves the app on a free port against a temporary SQLite database. Two
 tests, since each browser test is slow: the freelancer's whole flow (sign in, create a
 contract from the form, deliver, record a request, edit and copy the reply, download the
-agreement, at 360 px too), and axe-core (vendored in tests/web/vendor) run in every page
-with no serious or critical violation, nor sideways scrolling at 360 px. Screenshots go
-to the test's temporary directory; with ``ROUNDWISE_KEEP_SCREENSHOTS=1`` three are also
-written to docs/screenshots/.
+agreement, at 360 px too; then a change order issued from an extra-round request, sent,
+accepted by the client on the link's page, and the next request included), and axe-core
+(vendored in tests/web/vendor) run in every page, the change order's among them, with no
+serious or critical violation, nor sideways scrolling at 360 px. Screenshots go to the
+test's temporary directory; with ``ROUNDWISE_KEEP_SCREENSHOTS=1`` four are also written
+to docs/screenshots/ (the client's change-order page among them).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ KEPT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 MESSAGE = (
     "Hi Ana, thanks! Could you fix the typo in the opening and also write five Instagram posts?"
 )
+EXTRA_ASK = "Could you make the ending warmer too?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +189,7 @@ def test_the_freelancers_flow(chromium: Any, live: Live, tmp_path: Path) -> None
     assert page.locator(".redline del").count() >= 1
     page.get_by_role("link", name=CONTRACT_FORM["title"]).click()
     assert page.locator(".timeline li").count() >= 4
+    contract_url = page.url
     _shot(page, tmp_path, "contract", keep=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Agreement (PDF)").click()
@@ -209,7 +213,70 @@ def test_the_freelancers_flow(chromium: Any, live: Live, tmp_path: Path) -> None
     )
     assert focused == ["skip", "solid"]
     _shot(page, tmp_path, "contract-360")
+    page.set_viewport_size({"width": 1200, "height": 900})
+    _change_order_accepted_by_the_client(chromium, page, live, contract_url, tmp_path)
     context.close()
+
+
+def _ask(page: Any, live: Live, contract_url: str, message: str) -> str:
+    """Record a client's message from the contract page; the verdict's class."""
+    page.goto(contract_url)
+    page.get_by_label("The client's message").fill(message)
+    page.get_by_role("button", name="Judge the request").click()
+    page.get_by_role("heading", level=1, name="The client's request").wait_for()
+    return str(page.locator(".verdict").first.get_attribute("class"))
+
+
+def _change_order_accepted_by_the_client(
+    chromium: Any, page: Any, live: Live, contract_url: str, tmp_path: Path
+) -> None:
+    """The round used, the next ask is an extra round: a change order is issued from it,
+    sent, accepted by the client on the link's page, and the next ask is included."""
+    assert "v-included" in _ask(page, live, contract_url, EXTRA_ASK)  # the included round
+    assert "v-extra_round" in _ask(page, live, contract_url, EXTRA_ASK)
+    page.get_by_role("button", name="Issue a change order").click()
+    page.get_by_role("heading", level=1, name="Change order #1").wait_for()
+    assert page.locator(".status.co-draft").inner_text() == "draft, not sent"
+    assert page.locator("tfoot").inner_text().startswith("Total")
+    page.get_by_role("button", name="Send", exact=True).click()
+    link = page.get_by_label("Acceptance link", exact=True)
+    link.wait_for()
+    url = link.input_value()
+    assert url.startswith(live.url + "/accept/")
+    page.get_by_role("button", name="Copy the link").click()
+    page.get_by_text("Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    order_url = page.url.removesuffix("/send")
+
+    # The client: no session, another browser context, the link from the e-mail.
+    client = chromium.new_context(viewport={"width": 800, "height": 900}, locale="en-GB")
+    client_page = client.new_page()
+    client_page.goto(url)
+    _shot(client_page, tmp_path, "client-change-order", keep=True)
+    assert (tmp_path / "client-change-order.png").stat().st_size > 1000
+    client_page.get_by_role("button", name="Accept the change order").click()
+    client_page.get_by_text("You have accepted change order 1").wait_for()
+    client.close()
+
+    page.goto(order_url)
+    assert page.locator(".status.co-accepted").inner_text() == "accepted"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the change order (PDF)").click()
+    saved = tmp_path / "change-order-1.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    page.goto(contract_url)
+    listed = page.locator("#change-order-1")
+    assert "accepted" in listed.inner_text()
+    listed.get_by_role("link", name="Change order #1", exact=True).click()
+    page.get_by_role("heading", level=1, name="Change order #1").wait_for()
+    assert "v-included" in _ask(page, live, contract_url, EXTRA_ASK)  # the bought round
+    page.goto(contract_url)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Agreement (PDF)").click()
+    saved = tmp_path / "agreement-after.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
 
 
 def _prepared(live: Live) -> dict[str, str]:
@@ -231,6 +298,10 @@ def _prepared(live: Live) -> dict[str, str]:
             f"/contracts/{contract}/revision-requests",
             json={"deliverable": "home", "message": MESSAGE},
         ).json()
+        api.post(
+            f"/contracts/{contract}/change-orders",
+            json={"request_ids": [judged["request"]["id"]]},
+        ).raise_for_status()
         linked = api.post(
             "/integrations",
             json={
@@ -316,6 +387,7 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
         "scope": f"{contract}/scope",
         "integrations": integrations,
         "integration": f"{integrations}/{made['integration']}",
+        "change-order": f"{contract}/change-orders/1",
         "not-found": "/app/contracts/ctr_none",
     }
     for name, path in each.items():
@@ -345,6 +417,12 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
     assert page.evaluate("navigator.clipboard.readText()") == secret
     check("integration-secret")
 
+    # The change order sent: its page with the client's link, shown this once.
+    page.goto(live.url + each["change-order"])
+    page.get_by_role("button", name="Send", exact=True).click()
+    page.get_by_label("Acceptance link", exact=True).wait_for()
+    check("change-order-sent")
+
     # The same pages in Georgian and Greek (and the reply page in Slovenian).
     for language in ("ka", "el", "sl"):
         page.goto(live.url + "/app/", wait_until="load")
@@ -352,8 +430,8 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
         with page.expect_navigation():
             page.locator("#language-pick + button").click()
         assert page.locator("html").get_attribute("lang") == language
-        for name in ("request", "scope", "integrations", "integration"):
-            if language == "sl" and name != "request":
+        for name in ("request", "scope", "integrations", "integration", "change-order"):
+            if language == "sl" and name not in {"request", "change-order"}:
                 continue
             page.goto(live.url + each[name])
             check(f"{name}-{language}")

@@ -324,3 +324,192 @@ def test_revoking_the_key_ends_its_web_sessions(browser: WebClient, database: Da
     with database.writes.begin() as session:
         revoke_key(session, prefix)
     assert browser.get("/app/").headers.get("location") == "/app/sign-in"
+
+
+def _judged_request(browser: WebClient, message: str = CLIENT_MESSAGE) -> tuple[str, str]:
+    """A signed contract with a version and a judged request; (contract id, request path)."""
+    contract_id = browser.signed_contract()
+    browser.post_form(
+        f"/app/contracts/{contract_id}/versions",
+        {"deliverable": "home-page-copy", "text": FIRST_VERSION},
+    )
+    sent = browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": message},
+    )
+    assert sent.status_code == 303, sent.text
+    return contract_id, sent.headers["location"].removeprefix("/app")
+
+
+def test_a_change_order_from_a_request_edited_sent_and_answered(
+    browser: WebClient, served_web: ASGIClient, key: str
+) -> None:
+    """Issue from an out-of-scope request, edit a price and the validity, send (the link
+    shown once, working on the client's page), and record the answer with a note."""
+    browser.sign_in(key)
+    contract_id, request_path = _judged_request(browser)
+    page = browser.get("/app" + request_path)
+    assert "Issue a change order" in page.text
+    issued = browser.post_form(f"/app{request_path}/change-order", {})
+    assert issued.status_code == 303, issued.text
+    order_path = issued.headers["location"]
+    assert order_path == f"/app/contracts/{contract_id}/change-orders/1"
+    draft = browser.get(order_path)
+    assert draft.status_code == 200
+    assert "Total" in draft.text
+    assert "draft, not sent" in draft.text
+    for field in ("f-lines-0-description", "f-lines-0-price", "valid-until"):
+        assert f'<label for="{field}">' in draft.text
+        assert f'id="{field}"' in draft.text
+    again = browser.get("/app" + request_path).text
+    assert "prices this request (draft, not sent)" in again
+    assert "Issue a change order" not in again  # no second form
+    later = (utcnow().date() + timedelta(days=20)).isoformat()
+    edited = browser.post_form(
+        order_path + "/edit",
+        {
+            "lines[0].description": "Five Instagram posts for the bakery",
+            "lines[0].price": "150",
+            "valid_until": later,
+        },
+    )
+    assert edited.status_code == 303, edited.text
+    shown = browser.get(order_path).text
+    assert "Five Instagram posts for the bakery" in shown
+    assert "€150.00" in shown
+    assert later in shown
+    sent = browser.post_form(order_path + "/send", {})
+    assert sent.status_code == 200
+    link = sent.text.split('id="accept-url" type="text" readonly value="', 1)[1].split('"', 1)[0]
+    assert "/accept/" in link
+    token = link.rsplit("/", 1)[1]
+    assert token not in browser.get(order_path).text  # shown once, never again
+    assert token not in browser.cookie
+    client_page = served_web.get("/accept/" + token)
+    assert client_page.status_code == 200
+    assert "Five Instagram posts for the bakery" in client_page.text
+    answered = browser.post_form(
+        order_path + "/answer", {"answer": "accept", "note": "Marko said yes by phone"}
+    )
+    assert answered.status_code == 303, answered.text
+    done = browser.get(order_path).text
+    assert "Marko said yes by phone" in done
+    assert "Recorded by you." in done
+    story = browser.get(f"/app/contracts/{contract_id}").text
+    section = story.split('id="change-orders"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/app/contracts/{contract_id}/change-orders/1"' in section
+    assert "accepted" in section
+    assert "Change order #1 was sent to the client, valid until " + later in story
+    assert "The client accepted change order #1. Recorded by you. Marko said yes" in story
+    assert served_web.get("/accept/" + token).status_code == 410  # answered already
+    pdf = browser.get(order_path + ".pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_free_item_change_order_from_the_contract_page(browser: WebClient, key: str) -> None:
+    browser.sign_in(key)
+    contract_id = browser.signed_contract()
+    path = f"/app/contracts/{contract_id}/change-orders"
+    refused = browser.post_form(path, {"description": "", "price": "-3"})
+    assert refused.status_code == 422
+    assert 'id="description-errors"' in refused.text
+    made = browser.post_form(
+        path, {"description": "A Christmas e-mail", "words": "300", "deliverable": "home-page-copy"}
+    )
+    assert made.status_code == 303, made.text
+    order_path = made.headers["location"]
+    page = browser.get(order_path).text
+    assert "A Christmas e-mail" in page
+    assert "300" in page
+    wrong = browser.post_form(order_path + "/edit", {"lines[0].price": "-1", "valid_until": "x"})
+    assert wrong.status_code == 422
+    assert 'id="lines-0-price-errors"' in wrong.text
+    assert "a date like 2026-12-31" in wrong.text
+    assert browser.post_form(order_path + "/answer", {"note": "?"}).status_code == 422
+
+
+def test_change_order_forms_without_csrf_are_refused(browser: WebClient, key: str) -> None:
+    browser.sign_in(key)
+    contract_id, request_path = _judged_request(browser)
+    forged = {"csrf_token": "forged"}
+    refused = browser.post_form(f"/app{request_path}/change-order", forged, csrf=False)
+    assert refused.status_code == 403
+    free = {"description": "A Christmas e-mail", "price": "180"}
+    assert (
+        browser.post_form(
+            f"/app/contracts/{contract_id}/change-orders", free, csrf=False
+        ).status_code
+        == 403
+    )
+    made = browser.post_form(f"/app/contracts/{contract_id}/change-orders", free)
+    order_path = made.headers["location"]
+    for action, form in (
+        ("send", forged),
+        ("edit", {"lines[0].price": "1"}),
+        ("answer", {"answer": "accept"}),
+    ):
+        assert browser.post_form(f"{order_path}/{action}", form, csrf=False).status_code == 403
+    page = browser.get(order_path).text
+    assert "draft, not sent" in page
+    assert "€180.00" in page
+
+
+def test_another_accounts_change_order_is_not_found(
+    browser: WebClient, served_web: ASGIClient, database: Database, key: str
+) -> None:
+    browser.sign_in(key)
+    _contract_id, request_path = _judged_request(browser)
+    order_path = browser.post_form(f"/app{request_path}/change-order", {}).headers["location"]
+    other = WebClient(served_web)
+    other.sign_in(new_key(database))
+    assert other.get(order_path).status_code == 404
+    assert other.post_form(order_path + "/send", {}).status_code == 404
+    assert other.post_form(f"/app{request_path}/change-order", {}).status_code == 404
+    assert browser.get(order_path).status_code == 200
+
+
+def test_a_request_with_nothing_billable_offers_no_change_order(
+    browser: WebClient, key: str
+) -> None:
+    browser.sign_in(key)
+    _contract_id, request_path = _judged_request(browser, "Could you fix the typo in the opening?")
+    page = browser.get("/app" + request_path).text
+    assert "Out of scope" not in page
+    assert "Extra round" not in page
+    assert "/change-order" not in page
+    assert "Issue a change order" not in page
+    refused = browser.post_form(f"/app{request_path}/change-order", {})
+    assert refused.status_code in {409, 422}
+
+
+def test_an_accepted_extra_round_makes_the_next_request_included(
+    browser: WebClient, served_web: ASGIClient, key: str
+) -> None:
+    """The one included round used, the next ask is an extra round; its change order
+    accepted on the client's page, the ask after that is included."""
+    import re
+
+    browser.sign_in(key)
+    contract_id, _first = _judged_request(browser, "Could you make the opening warmer?")
+    browser.post_form(
+        f"/app/contracts/{contract_id}/versions",
+        {"deliverable": "home-page-copy", "text": FIRST_VERSION.replace("stone", "old stone")},
+    )
+    asked = browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": "Could you make the ending warmer too?"},
+    )
+    request_path = asked.headers["location"]
+    assert 'class="verdict v-extra_round"' in browser.get(request_path).text
+    order_path = browser.post_form(request_path + "/change-order", {}).headers["location"]
+    sent = browser.post_form(order_path + "/send", {})
+    token = re.search(r"/accept/([\w-]+)", sent.text)
+    assert token is not None
+    answered = served_web.post("/accept/" + token.group(1), data={"answer": "accept"})
+    assert answered.status_code == 200
+    assert "accepted" in browser.get(order_path).text
+    again = browser.post_form(
+        f"/app/contracts/{contract_id}/requests",
+        {"deliverable": "home-page-copy", "message": "Could you make the ending warmer too?"},
+    )
+    assert 'class="verdict v-included"' in browser.get(again.headers["location"]).text
