@@ -16,6 +16,7 @@ from roundwise.api.web import (
     change_order_pages,
     contract_pages,
     integration_pages,
+    review_pages,
 )
 from roundwise.api.web.i18n import pick_language, translations
 from roundwise.api.web.session import COOKIE_NAME, WebSession, mount_path
@@ -109,6 +110,7 @@ def build(services: Services) -> FastAPI:
     web.include_router(contract_pages.router)
     web.include_router(integration_pages.router)
     web.include_router(change_order_pages.router)
+    web.include_router(review_pages.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.add_exception_handler(SignInRequiredError, _sign_in)
     web.add_exception_handler(CsrfRefusedError, _csrf)

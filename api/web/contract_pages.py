@@ -36,6 +36,8 @@ from roundwise.engine.errors import FieldProblem, RoundwiseError
 from roundwise.engine.lint import UnsupportedLanguageError, lint_reply
 from roundwise.engine.scope import ScopeReport, scope_report
 from roundwise.engine.terms import ContractTerms
+from roundwise.engine.understand import ITEM_SCOPES, STAGES
+from roundwise.engine.understand.intent import INTENTS
 from roundwise.store import change_orders as co_store
 from roundwise.store import contracts, judgements, ledger, versions
 from roundwise.store.base import utcnow
@@ -237,6 +239,13 @@ async def _async_contract_page(
 @router.get("/contracts/{contract_id}/requests/{request_id}")
 def request_page(visit: VisitDep, contract_id: str, request_id: str) -> Response:
     """A request: the message with its cues, the verdict, and the reply to edit and copy."""
+    return request_page_with(visit, contract_id, request_id, 200)
+
+
+def request_page_with(
+    visit: Visit, contract_id: str, request_id: str, status: int, **extra: Any
+) -> Response:
+    """The request page, answering with ``status`` and any form error in ``extra``."""
     with visit.services.db.reads() as session:
         judged = judgements.get_judged(session, visit.account, contract_id, request_id)
         contract = contracts.get_contract(session, visit.account, contract_id)
@@ -246,6 +255,7 @@ def request_page(visit: VisitDep, contract_id: str, request_id: str) -> Response
     message = judged.request.document["message"]
     return visit.render(
         "request.html",
+        status,
         contract=contract,
         terms=terms,
         judged=judged,
@@ -254,6 +264,10 @@ def request_page(visit: VisitDep, contract_id: str, request_id: str) -> Response
         pieces=highlighted(message, terms, judged.request.deliverable_key),
         priced=priced,
         billable=offers_change_order(judged.decision.document.get("verdict", "")),
+        intents=INTENTS,
+        item_scopes=ITEM_SCOPES,
+        stages=STAGES,
+        **extra,
     )
 
 

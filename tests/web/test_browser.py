@@ -180,6 +180,14 @@ def test_the_freelancers_flow(chromium: Any, live: Live, tmp_path: Path) -> None
     assert copied == reply.input_value()
     assert copied.endswith("NO. WE WILL NOT DO THIS FOR FREE.")
 
+    # The freelancer corrects the reading: every change a free fix; judged again at once.
+    page.get_by_text("Correct the reading").click()
+    for n in range(page.locator("select[name$='-scope']").count()):
+        page.locator(f"#f-item-{n}").select_option("free_fix")
+    page.get_by_role("button", name="Judge again on this reading").click()
+    page.get_by_role("heading", level=1, name="The client's request").wait_for()
+    assert page.locator(".verdict").first.inner_text() == "Free fix"
+
     # The revised version answers the round: its redline, then the contract's story.
     page.get_by_role("link", name=CONTRACT_FORM["title"]).click()
     revised = FIRST_VERSION.replace("Three generations of", "For three generations,")
@@ -199,7 +207,8 @@ def test_the_freelancers_flow(chromium: Any, live: Live, tmp_path: Path) -> None
 
     page.get_by_role("link", name="Scope report").click()
     assert page.locator("svg.chart rect.share").count() == 1
-    assert page.locator("svg.creep circle.marker").count() == 3  # two versions, a decision
+    # two versions, the decision and the one that superseded it on correction
+    assert page.locator("svg.creep circle.marker").count() == 4
     _shot(page, tmp_path, "scope", keep=True)
 
     # 360 px wide: nothing scrolls sideways; the keyboard reaches the skip link first.
@@ -298,9 +307,11 @@ def _prepared(live: Live) -> dict[str, str]:
             f"/contracts/{contract}/revision-requests",
             json={"deliverable": "home", "message": MESSAGE},
         ).json()
+        # Free items, not the request: the flow test (same account) corrected this message
+        # to a free fix, and the account's later messages like it now follow that reading.
         api.post(
             f"/contracts/{contract}/change-orders",
-            json={"request_ids": [judged["request"]["id"]]},
+            json={"items": [{"description": "Five Instagram posts", "price": "225"}]},
         ).raise_for_status()
         linked = api.post(
             "/integrations",

@@ -4,6 +4,8 @@ real Chromium through the same flow)."""
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from datetime import timedelta
 
@@ -474,8 +476,8 @@ def test_a_request_with_nothing_billable_offers_no_change_order(
     browser.sign_in(key)
     _contract_id, request_path = _judged_request(browser, "Could you fix the typo in the opening?")
     page = browser.get("/app" + request_path).text
-    assert "Out of scope" not in page
-    assert "Extra round" not in page
+    assert "v-out_of_scope" not in page  # no such verdict (the correction form names scopes)
+    assert "v-extra_round" not in page
     assert "/change-order" not in page
     assert "Issue a change order" not in page
     refused = browser.post_form(f"/app{request_path}/change-order", {})
@@ -513,3 +515,46 @@ def test_an_accepted_extra_round_makes_the_next_request_included(
         {"deliverable": "home-page-copy", "message": "Could you make the ending warmer too?"},
     )
     assert 'class="verdict v-included"' in browser.get(again.headers["location"]).text
+
+
+def test_a_reading_is_corrected_from_the_request_page(browser: WebClient, key: str) -> None:
+    browser.sign_in(key)
+    contract_id, request_path = _judged_request(browser, "Could you fix the typo in the opening?")
+    page = browser.get("/app" + request_path).text
+    assert "Correct the reading" in page
+    assert 'name="item-0-scope"' in page
+    texts = re.findall(r'name="item-(\d+)-text" value="([^"]*)"', page)
+    assert texts
+    form = {"intent": "revision_request", "stage": "calm"}
+    for n, text in texts:
+        form[f"item-{n}-text"] = html.unescape(text)
+        form[f"item-{n}-scope"] = "out_of_scope"
+    corrected = browser.post_form(f"/app{request_path}/assessment", form)
+    assert corrected.status_code == 303, corrected.text
+    after = browser.get("/app" + request_path).text
+    assert "v-out_of_scope" in after
+    story = browser.get(f"/app/contracts/{contract_id}").text
+    assert "Out of scope" in story
+    refused = browser.post_form(f"/app{request_path}/assessment", {**form, "stage": "furious"})
+    assert refused.status_code == 422
+    assert "stage" in refused.text
+
+
+def test_the_review_forms_need_csrf_and_the_account(
+    browser: WebClient, served_web: ASGIClient, database: Database, key: str
+) -> None:
+    browser.sign_in(key)
+    _contract_id, request_path = _judged_request(browser)
+    forged = {"csrf_token": "forged", "intent": "approval"}
+    assert (
+        browser.post_form(f"/app{request_path}/assessment", forged, csrf=False).status_code == 403
+    )
+    assert browser.post_form(f"/app{request_path}/confirm", forged, csrf=False).status_code == 403
+    other = WebClient(served_web)
+    other.sign_in(new_key(database))
+    assert (
+        other.post_form(f"/app{request_path}/assessment", {"intent": "approval"}).status_code == 404
+    )
+    assert other.post_form(f"/app{request_path}/confirm", {}).status_code == 404
+    nothing = browser.post_form(f"/app{request_path}/confirm", {})
+    assert nothing.status_code == 422  # a confident decision awaits no confirmation
