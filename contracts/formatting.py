@@ -12,6 +12,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
+from roundwise.contracts.i18n import DocText
 from roundwise.engine.terms import (
     ContractTerms,
     FlatRoundPrice,
@@ -110,9 +111,15 @@ __all__ = [
     "local_datetime",
     "long_date",
     "measured_share",
+    "money_in",
     "money_value",
     "number",
     "round_limit",
     "short_date",
     "statement_id",
 ]
+
+
+def money_in(tx: DocText, value: Money) -> str:
+    """A `Money` (which carries its own currency) in the document's locale."""
+    return tx.money(value.amount, value.currency)

@@ -18,9 +18,16 @@ _DIGESTS_KEPT = 256
 _digests: dict[int, tuple[ContractTerms, str]] = {}
 
 
+# Fields added after contracts were signed: left out while unset, so old hashes still hold.
+_OPTIONAL_LATER = ("legal", "script")
+
+
 def canonical_terms_json(terms: ContractTerms) -> str:
     """The terms as canonical JSON text."""
     data = terms.model_dump(mode="json", exclude_none=False)
+    for key in _OPTIONAL_LATER:
+        if data.get(key) is None:
+            data.pop(key, None)
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
