@@ -12,6 +12,7 @@ agreement name clause 6.2 alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -33,6 +34,8 @@ from roundwise.engine.terms import ContractTerms
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
 DOCUMENT_LANGUAGES = ("en", "sl", "pl", "sr", "sr-Cyrl", "el", "ka")
 DASH = "—"
+# Latin tokens of our own texts that stay Latin in Serbian Cyrillic (as ids and names do).
+_KEEP_LATIN = re.compile(r"(SHA-256)")
 
 
 class UnsupportedLanguageError(ValueError):
@@ -82,7 +85,12 @@ class DocText:
 
     def script(self, text: str) -> str:
         """Our own text in the document's script (Serbian Latin -> Cyrillic when asked)."""
-        return to_cyrillic(text) if self.cyrillic else text
+        if not self.cyrillic:
+            return text
+        return "".join(
+            part if _KEEP_LATIN.fullmatch(part) else to_cyrillic(part)
+            for part in _KEEP_LATIN.split(text)
+        )
 
     def raw(self, path: str) -> Any:
         """The node at a dotted ``path`` ("labels.total") of the language data."""
