@@ -68,11 +68,12 @@ class RenderPool:
         created: datetime,
         paper: Paper = "a4",
         change_order: int | None = None,
+        bilingual: bool = False,
     ) -> RenderedDocument:
         """Render in a worker process; errors (e.g. `DocumentNotFoundError`) are re-raised."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self.executor(), _render, terms, events, kind, created, paper, change_order
+            self.executor(), _render, terms, events, kind, created, paper, change_order, bilingual
         )
 
     def shutdown(self) -> None:
@@ -90,9 +91,16 @@ def _render(
     created: datetime,
     paper: Paper,
     change_order: int | None,
+    bilingual: bool = False,
 ) -> RenderedDocument:
     return render_document(
-        terms, events, kind, created=created, paper=paper, change_order=change_order
+        terms,
+        events,
+        kind,
+        created=created,
+        paper=paper,
+        change_order=change_order,
+        bilingual=bilingual,
     )
 
 
