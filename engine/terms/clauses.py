@@ -142,7 +142,8 @@ def _parties(terms: ContractTerms) -> str:
 
 
 def _work(terms: ContractTerms) -> str:
-    items = " ".join(f"{d.title} ({d.id}): {_sentence(d.brief)}" for d in terms.deliverables)
+    # Titles only: a deliverable's id ("home") is an internal key the client never sees.
+    items = " ".join(f"{d.title}: {_sentence(d.brief)}" for d in terms.deliverables)
     return f'The freelancer delivers the following for "{terms.title}". {items}'
 
 
@@ -163,7 +164,9 @@ def _exclusions(terms: ContractTerms) -> str:
 
 def _schedule(terms: ContractTerms) -> str:
     parts = [f"Work starts on {terms.start_date.isoformat()}." if terms.start_date else ""]
-    parts += [f"{d.title} is due on {d.due.isoformat()}." for d in terms.deliverables if d.due]
+    # "Due dates: X: date" -- no verb to agree with a plural title ("... descriptions is due").
+    dues = [f"{d.title}: {d.due.isoformat()}" for d in terms.deliverables if d.due]
+    parts.append(f"Due dates: {'; '.join(dues)}." if dues else "")
     text = " ".join(p for p in parts if p)
     return text or "Delivery dates are agreed in writing when the work starts."
 
