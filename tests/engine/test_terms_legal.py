@@ -69,3 +69,13 @@ def test_ownership_follows_the_ip_transfer_and_portfolio_terms() -> None:
     assert "does not show the work in their portfolio" in text
     none = load_spec(_with_legal(confidentiality_years=0))
     assert "Neither party" in clause(none, ClauseKey.CONFIDENTIALITY).text
+
+
+def test_the_governing_law_is_the_legal_terms_then_the_contracts_country_then_the_locale() -> None:
+    terms = example_terms("fox-logo")  # pl_PL
+    in_austria = terms.model_copy(update={"country": "AT"})
+    assert governing_country(in_austria) == "AT"
+    chosen = load_spec(_with_legal(governing_law="SI") | {"country": "AT"})
+    assert governing_country(chosen) == "SI"
+    assert '"legal"' in canonical_terms_json(chosen)
+    assert '"country"' not in canonical_terms_json(terms)
