@@ -27,6 +27,9 @@ from roundwise.contracts.templating import TEMPLATES_DIR
 Paper = Literal["a4", "letter"]
 PAPER_SIZES: dict[Paper, str] = {"a4": "A4", "letter": "letter"}
 STYLESHEET = "documents.css"
+# Tagged PDF with a structure tree, the document language, its title shown by viewers and
+# the PDF/UA-1 identification (WeasyPrint's "pdf/ua-1" variant; it implies pdf_tags=True).
+PDF_VARIANT = "pdf/ua-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +78,7 @@ def html_to_pdf(html: str, paper: Paper = "a4", extra_css: str | None = None) ->
                 )
             source = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetch)
             document = source.render(stylesheets=sheets)
-            pdf = document.write_pdf()
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
         except FatalURLFetchingError as exc:
             cause = exc.__cause__ or exc
             raise UnsafeResourceError(f"rendering stopped: {cause}") from None
@@ -108,4 +111,12 @@ def _captured_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-__all__ = ["PAPER_SIZES", "Paper", "RenderedPdf", "fetcher", "html_to_pdf", "stylesheets"]
+__all__ = [
+    "PAPER_SIZES",
+    "PDF_VARIANT",
+    "Paper",
+    "RenderedPdf",
+    "fetcher",
+    "html_to_pdf",
+    "stylesheets",
+]

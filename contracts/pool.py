@@ -69,11 +69,21 @@ class RenderPool:
         paper: Paper = "a4",
         change_order: int | None = None,
         draft: bool = False,
+        bilingual: bool = False,
     ) -> RenderedDocument:
         """Render in a worker process; errors (e.g. `DocumentNotFoundError`) are re-raised."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self.executor(), _render, terms, events, kind, created, paper, change_order, draft
+            self.executor(),
+            _render,
+            terms,
+            events,
+            kind,
+            created,
+            paper,
+            change_order,
+            draft,
+            bilingual,
         )
 
     def shutdown(self) -> None:
@@ -92,9 +102,17 @@ def _render(
     paper: Paper,
     change_order: int | None,
     draft: bool = False,
+    bilingual: bool = False,
 ) -> RenderedDocument:
     return render_document(
-        terms, events, kind, created=created, paper=paper, change_order=change_order, draft=draft
+        terms,
+        events,
+        kind,
+        created=created,
+        paper=paper,
+        change_order=change_order,
+        draft=draft,
+        bilingual=bilingual,
     )
 
 

@@ -2,23 +2,28 @@
 
 Shown once the ledger records money (an invoice, a payment or a cancellation); the
 figures are `engine.ledger.money_summary` of the same fold as the rest of the statement,
-formatted in the contract's locale.
+formatted in the document's one locale, every label from the document's language data
+(``money`` in ``contracts/i18n/<lang>.yaml``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from roundwise.contracts import formatting as fmt
-from roundwise.engine.ledger import ContractState, money_summary
-from roundwise.engine.terms import ClauseKey, ContractTerms, clause, percent
+from roundwise.contracts.i18n import DocText
+from roundwise.engine.ledger import ContractState, KillFeeLine, money_summary
+from roundwise.engine.terms import ClauseKey, ContractTerms, clause
 
-STAGE_LABELS = {
-    "before_first_delivery": "before first delivery",
-    "after_first_draft": "after the first draft",
-    "after_revisions": "after revisions",
-    "approved": "approved",
-}
+_LABELS = (
+    "heading",
+    "kill_fee_part",
+    "owed",
+    "col_invoice",
+    "col_issued",
+    "col_due",
+    "col_amount",
+    "col_paid",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,47 +34,64 @@ class MoneyView:
     invoices: tuple[tuple[str, str, str, str, str], ...]
     kill_fee_lines: tuple[str, ...]
     owed: str
+    labels: dict[str, str]
 
 
-def money_view(terms: ContractTerms, state: ContractState) -> MoneyView | None:
+def money_view(terms: ContractTerms, state: ContractState, tx: DocText) -> MoneyView | None:
     """The money section, or None while the ledger records no money."""
     summary = money_summary(terms, state)
     if not summary.tracked:
         return None
     figures = [
-        ("Invoiced", fmt.amount(terms, summary.invoiced)),
-        ("Paid", fmt.amount(terms, summary.paid)),
+        (tx.t("money.invoiced"), tx.money(summary.invoiced)),
+        (tx.t("money.paid"), tx.money(summary.paid)),
     ]
     if summary.deposit_due:
-        paid = fmt.amount(terms, summary.deposit_paid)
-        figures.append(("Deposit", f"{fmt.amount(terms, summary.deposit_due)} due, {paid} paid"))
+        deposit = tx.t(
+            "money.deposit_value",
+            due=tx.money(summary.deposit_due),
+            paid=tx.money(summary.deposit_paid),
+        )
+        figures.append((tx.t("money.deposit"), deposit))
     lines: tuple[str, ...] = ()
     cancellation = summary.cancellation
     if cancellation is not None:
-        when = fmt.local_datetime(terms, cancellation.at)
-        figures.append(("Cancelled", f"{when} by the {cancellation.by}"))
+        when = tx.moment(cancellation.at, terms.zone)
+        figures.append((tx.t("money.cancelled"), tx.t(f"money.by_{cancellation.by}", when=when)))
     if cancellation is not None and cancellation.kill_fee is not None:
         cited = clause(terms, ClauseKey.CANCELLATION).number
-        figures.append((f"Kill fee (clause {cited})", fmt.amount(terms, cancellation.kill_fee)))
-        lines = tuple(
-            f"{line.deliverable}: {STAGE_LABELS[line.stage]}, "
-            + (
-                f"{fmt.amount(terms, line.fee)} × {percent(line.share)} = "
-                f"{fmt.amount(terms, line.amount)}"
-                if line.fee is not None
-                else "no fee in the contract"
-            )
-            for line in cancellation.lines
-        )
+        label = tx.t("money.kill_fee", clause=cited)
+        figures.append((label, tx.money(cancellation.kill_fee)))
+        lines = tuple(_kill_fee_line(terms, tx, line) for line in cancellation.lines)
     overdue = {i.number for i in summary.overdue}
     invoices = tuple(
         (
             i.number,
-            fmt.short_date(terms, i.issued_at.astimezone(terms.zone).date()),
-            fmt.short_date(terms, i.due_on) + (" (overdue)" if i.number in overdue else ""),
-            fmt.amount(terms, i.amount),
-            fmt.amount(terms, i.paid),
+            tx.date(i.issued_at.astimezone(terms.zone).date()),
+            tx.t("money.overdue", date=tx.date(i.due_on))
+            if i.number in overdue
+            else tx.date(i.due_on),
+            tx.money(i.amount),
+            tx.money(i.paid),
         )
         for i in summary.invoices
     )
-    return MoneyView(tuple(figures), invoices, lines, fmt.amount(terms, summary.owed))
+    labels = {key: tx.t(f"money.{key}") for key in _LABELS}
+    return MoneyView(tuple(figures), invoices, lines, tx.money(summary.owed), labels)
+
+
+def _kill_fee_line(terms: ContractTerms, tx: DocText, line: KillFeeLine) -> str:
+    """One deliverable's part of the kill fee, with its arithmetic."""
+    found = terms.deliverable(line.deliverable)
+    title = found.title if found is not None else line.deliverable
+    stage = tx.t(f"money.stages.{line.stage}")
+    if line.fee is None:
+        return tx.t("money.kill_fee_no_fee", deliverable=title, stage=stage)
+    return tx.t(
+        "money.kill_fee_line",
+        deliverable=title,
+        stage=stage,
+        fee=tx.money(line.fee),
+        share=tx.percent(line.share),
+        amount=tx.money(line.amount),
+    )

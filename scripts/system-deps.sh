@@ -12,8 +12,10 @@ have_lib() { ldconfig -p 2>/dev/null | grep "$1" >/dev/null; }
 have_lib 'libpango-1.0.so'       || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so' || needed+=(libharfbuzz-subset0)
 have_lib 'libharfbuzz.so'        || needed+=(libharfbuzz0b)
-fc-list 2>/dev/null | grep -i 'DejaVuSans\.ttf' >/dev/null || needed+=(fonts-dejavu-core)
-fc-list 2>/dev/null | grep -i 'NotoSansGeorgian' >/dev/null || needed+=(fonts-noto-core)
+# The documents embed Noto Serif/Sans (+ Georgian) for text and DejaVu Sans Mono for ids
+# (contracts/templates/documents.css); both packages are checked by the files used.
+fc-list 2>/dev/null | grep -i 'DejaVuSansMono\.ttf' >/dev/null || needed+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -i 'NotoSerifGeorgian' >/dev/null || needed+=(fonts-noto-core)
 command -v qpdf >/dev/null 2>&1 || needed+=(qpdf)
 command -v pdftoppm >/dev/null 2>&1 || needed+=(poppler-utils)
 # The web pages' end-to-end tests drive Debian's Chromium through Playwright (no browser

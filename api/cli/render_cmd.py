@@ -68,6 +68,20 @@ def render(
         int | None,
         typer.Option("--change-order", "-n", min=1, help="Change order number (default: latest)."),
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Document language (en, sl, pl, sr, sr-Cyrl, el, ka; default: the contract's).",
+        ),
+    ] = None,
+    bilingual: Annotated[
+        bool,
+        typer.Option(
+            "--bilingual",
+            help="Agreement only: each clause in the contract's and the client's language.",
+        ),
+    ] = False,
 ) -> None:
     """Render the service agreement, a change order or the revision statement as a PDF."""
     destination = _destination(output)
@@ -75,7 +89,13 @@ def render(
     events = load_ledger(COMMAND, str(ledger)) if ledger is not None else ()
     if document is not DocumentChoice.agreement and ledger is None:
         raise fail(COMMAND, f"the {document.value} is built from the ledger: pass --ledger FILE")
+    if bilingual and document is not DocumentChoice.agreement:
+        raise fail(COMMAND, "--bilingual applies to the agreement only")
     from roundwise.contracts.documents import render_document
+    from roundwise.contracts.i18n import DOCUMENT_LANGUAGES
+
+    if language is not None and language not in DOCUMENT_LANGUAGES:
+        raise fail(COMMAND, f"no document texts for {language!r}: {', '.join(DOCUMENT_LANGUAGES)}")
     from roundwise.engine.errors import RoundwiseError
 
     try:
@@ -87,6 +107,8 @@ def render(
                 created=datetime.now(UTC),
                 paper=paper.value,
                 change_order=change_order,
+                language=language,
+                bilingual=bilingual,
             )
     except RoundwiseError as error:
         raise fail(COMMAND, f"{ledger or spec}: {error.message}") from None
@@ -98,7 +120,8 @@ def render(
     except OSError as error:
         raise fail(COMMAND, f"{output}: cannot write ({error.strerror or error})") from None
     # Written into a FIFO or device (perhaps /dev/stdout itself): the summary goes to stderr.
-    typer.echo(f"{output}: {rendered.document_id}, {rendered.pages} pages", err=destination.through)
+    pages = f"{rendered.pages} page" + ("" if rendered.pages == 1 else "s")
+    typer.echo(f"{output}: {rendered.document_id}, {pages}", err=destination.through)
     for warning in rendered.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

@@ -43,6 +43,14 @@ PDF_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 PaperQuery = Annotated[Paper, Query(description="Paper size: `a4` or `letter`.")]
 IfNoneMatch = Annotated[str | None, Header(description="A previously returned ETag.")]
+BilingualQuery = Annotated[
+    bool,
+    Query(
+        description="Agreement only: print each clause in two columns, the contract's "
+        "language and the client's (`client.language` in the spec). Without a supported "
+        "client language different from the contract's, the usual agreement is returned."
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,13 +97,15 @@ async def get_document(
     db: DatabaseDep,
     pool: RenderPoolDep,
     paper: PaperQuery = "a4",
+    bilingual: BilingualQuery = False,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The agreement (clauses, parties, fees, signatures) or the revision statement."""
     sources = await run_in_threadpool(_load, db, account, contract_id)
     kind: DocumentKind = document
-    tag = _etag(sources, kind, paper, None) if kind == "agreement" else None
-    return await _respond(pool, sources, kind, paper, None, tag, if_none_match)
+    bilingual = bilingual and kind == "agreement"
+    tag = _etag(sources, kind, paper, None, bilingual) if kind == "agreement" else None
+    return await _respond(pool, sources, kind, paper, None, tag, if_none_match, bilingual)
 
 
 @router.get(
@@ -130,6 +140,7 @@ async def _respond(
     number: int | None,
     tag: str | None,
     if_none_match: str | None,
+    bilingual: bool = False,
 ) -> Response:
     if tag is not None and if_none_match is not None and tag in _tags(if_none_match):
         return Response(status_code=304, headers=_cache_headers(tag))
@@ -141,6 +152,7 @@ async def _respond(
         paper=paper,
         change_order=number,
         draft=sources.draft,
+        bilingual=bilingual,
     )
     headers = {
         "Content-Disposition": f'inline; filename="{rendered.filename}"',
@@ -149,11 +161,13 @@ async def _respond(
     return Response(rendered.pdf, media_type=PDF_MEDIA_TYPE, headers=headers)
 
 
-def _etag(sources: _Sources, kind: DocumentKind, paper: Paper, number: int | None) -> str:
-    """A weak validator: same terms (and ledger) and paper give an equivalent document."""
+def _etag(
+    sources: _Sources, kind: DocumentKind, paper: Paper, number: int | None, bilingual: bool = False
+) -> str:
+    """A weak validator: same terms (and ledger), paper and columns give an equivalent document."""
     base = terms_sha256(sources.terms)[:16]
     if kind == "agreement":
-        return f'W/"agr-{base}-{paper}"'
+        return f'W/"agr-{base}-{paper}{"-bi" if bilingual else ""}"'
     return f'W/"co{number}-{base}-{ledger_digest(sources.events)[:16]}-{paper}"'
 
 

@@ -55,3 +55,17 @@ Share = Annotated[
 Fraction = Annotated[ExactDecimal, Field(ge=0, le=1, decimal_places=MAX_DECIMAL_PLACES)]
 Size = Annotated[int, Field(gt=0, le=MAX_SIZE)]
 ChangeItems = Annotated[int, Field(gt=0, le=MAX_CHANGE_ITEMS)]
+
+# The agreement's legal clauses (`engine.terms.contract.LegalTerms`).
+MAX_CONFIDENTIALITY_YEARS = 20
+MAX_LIABILITY_MULTIPLE = Decimal(10)  # a cap of at most ten times the agreement's fees
+LiabilityMultiple = Annotated[
+    ExactDecimal,
+    Field(
+        gt=0,
+        le=MAX_LIABILITY_MULTIPLE,
+        decimal_places=2,
+        description="the liability cap as a multiple of the agreement's fees, e.g. 1",
+    ),
+]
+ConfidentialityYears = Annotated[int, Field(ge=0, le=MAX_CONFIDENTIALITY_YEARS)]

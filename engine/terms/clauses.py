@@ -13,9 +13,10 @@ from decimal import Decimal, getcontext
 from enum import StrEnum
 from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-from roundwise.engine.terms.contract import ContractTerms
+from roundwise.engine.terms.contract import ContractTerms, governing_country, legal_terms
 from roundwise.engine.terms.policy import (
     FlatRoundPrice,
     HourlyRoundPrice,
@@ -43,6 +44,9 @@ class ClauseKey(StrEnum):
     CANCELLATION = "cancellation"
     OWNERSHIP = "ownership"
     GENERAL = "general"
+    CONFIDENTIALITY = "confidentiality"
+    LIABILITY = "liability"
+    LAW = "law"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,9 @@ _TITLES: dict[ClauseKey, tuple[str, str]] = {
     ClauseKey.CANCELLATION: ("7", "Cancellation"),
     ClauseKey.OWNERSHIP: ("8", "Ownership and use"),
     ClauseKey.GENERAL: ("9", "About this agreement"),
+    ClauseKey.CONFIDENTIALITY: ("10", "Confidentiality"),
+    ClauseKey.LIABILITY: ("11", "Liability"),
+    ClauseKey.LAW: ("12", "Governing law and jurisdiction"),
 }
 
 
@@ -135,7 +142,8 @@ def _parties(terms: ContractTerms) -> str:
 
 
 def _work(terms: ContractTerms) -> str:
-    items = " ".join(f"{d.title} ({d.id}): {_sentence(d.brief)}" for d in terms.deliverables)
+    # Titles only: a deliverable's id ("home") is an internal key the client never sees.
+    items = " ".join(f"{d.title}: {_sentence(d.brief)}" for d in terms.deliverables)
     return f'The freelancer delivers the following for "{terms.title}". {items}'
 
 
@@ -156,7 +164,9 @@ def _exclusions(terms: ContractTerms) -> str:
 
 def _schedule(terms: ContractTerms) -> str:
     parts = [f"Work starts on {terms.start_date.isoformat()}." if terms.start_date else ""]
-    parts += [f"{d.title} is due on {d.due.isoformat()}." for d in terms.deliverables if d.due]
+    # "Due dates: X: date" -- no verb to agree with a plural title ("... descriptions is due").
+    dues = [f"{d.title}: {d.due.isoformat()}" for d in terms.deliverables if d.due]
+    parts.append(f"Due dates: {'; '.join(dues)}." if dues else "")
     text = " ".join(p for p in parts if p)
     return text or "Delivery dates are agreed in writing when the work starts."
 
@@ -327,11 +337,59 @@ def _cancellation(terms: ContractTerms) -> str:
 
 
 def _ownership(terms: ContractTerms) -> str:
-    return (
-        "The rights to use the delivered work pass to the client when the fees have been paid "
-        "in full. Until then the freelancer keeps them. The freelancer may show the work in "
-        "their portfolio unless the client asks otherwise in writing."
+    legal = legal_terms(terms)
+    if legal.ip_transfer == "on_signing":
+        passing = "The rights to use the delivered work pass to the client on delivery."
+    else:
+        passing = (
+            "The rights to use the delivered work pass to the client when the fees have been "
+            "paid in full. Until then the freelancer keeps them."
+        )
+    portfolio = (
+        " The freelancer may show the work in their portfolio unless the client asks "
+        "otherwise in writing."
+        if legal.portfolio_use
+        else " The freelancer does not show the work in their portfolio."
     )
+    return passing + portfolio
+
+
+def _confidentiality(terms: ContractTerms) -> str:
+    years = legal_terms(terms).confidentiality_years
+    if years == 0:
+        return "Neither party is bound to confidentiality beyond what the law requires."
+    span = "one year" if years == 1 else f"{years} years"
+    return (
+        "Both parties keep confidential what they learn about each other's business through "
+        f"this project, during the project and for {span} after it ends, unless it is public "
+        "or the law requires its disclosure."
+    )
+
+
+def _liability(terms: ContractTerms) -> str:
+    multiple = legal_terms(terms).liability_cap_multiple
+    total = terms.total_fee()
+    if total is not None:
+        cap = f"{money(terms, total * multiple)}"
+    else:
+        times = "" if multiple == 1 else f"{format_decimal(multiple, locale='en')} times "
+        cap = f"{times}the fees agreed under this agreement"
+    return (
+        f"Each party's liability under this agreement is limited to {cap}, except for damage "
+        "caused intentionally or by gross negligence, where the law allows no limit."
+    )
+
+
+def _law(terms: ContractTerms) -> str:
+    country = governing_country(terms)
+    name = Locale.parse("en").territories.get(country, country) if country else None
+    law = f"the law of {name}" if name else "the law of the freelancer's country"
+    courts = legal_terms(terms).jurisdiction or (
+        f"the competent courts of {name}"
+        if name
+        else "the competent courts of the freelancer's seat"
+    )
+    return f"This agreement is governed by {law}. Disputes go to {courts}."
 
 
 def _general(terms: ContractTerms) -> str:
@@ -359,4 +417,7 @@ _WRITERS = {
     ClauseKey.CANCELLATION: _cancellation,
     ClauseKey.OWNERSHIP: _ownership,
     ClauseKey.GENERAL: _general,
+    ClauseKey.CONFIDENTIALITY: _confidentiality,
+    ClauseKey.LIABILITY: _liability,
+    ClauseKey.LAW: _law,
 }

@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from roundwise.engine.terms.bounds import Fraction, Size, SpecAmount
+from roundwise.engine.terms.bounds import (
+    ConfidentialityYears,
+    Fraction,
+    LiabilityMultiple,
+    Size,
+    SpecAmount,
+)
 from roundwise.engine.terms.kill_fee import KillFeeByStage
 from roundwise.engine.terms.money import CurrencyCode
 from roundwise.engine.terms.policy import PolicyOverride, RevisionPolicy, effective_policy
@@ -95,6 +101,9 @@ class ContractTerms(_Frozen):
     payment: PaymentTerms = PaymentTerms()
     glossary_note: Annotated[str, Field(max_length=2000)] | None = None
     country: CountryCode | None = None
+    # Optional since issue 17.5; left out of the terms hash while unset (see digest.py).
+    legal: LegalTerms | None = None
+    script: DocumentScript | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -164,3 +173,51 @@ class ContractTerms(_Frozen):
         if any(fee is None for fee in fees):
             return None
         return sum((fee for fee in fees if fee is not None), Decimal(0))
+
+
+# --- The agreement's legal clauses and the documents' script (issue 17.5) -------------------
+# Optional, so every earlier spec stays valid and keeps its terms hash (an unset field is
+# left out of the canonical JSON, `engine.terms.digest`).
+
+TaxId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ./-]*$")]
+DocumentScript = Literal["Latn", "Cyrl"]
+IpTransfer = Literal["on_full_payment", "on_signing"]
+
+
+class LegalTerms(_Frozen):
+    """What a freelance contract needs beyond the work: identities, law, liability, secrecy.
+
+    Every field has a default a document can state (`engine.terms.clauses`): the law of
+    the freelancer's country (the contract locale's territory), its courts, liability
+    capped at the agreement's fees, two years of confidentiality, rights passing on full
+    payment.
+    """
+
+    freelancer_tax_id: TaxId | None = None
+    client_tax_id: TaxId | None = None
+    governing_law: CountryCode | None = None
+    jurisdiction: ShortText | None = None
+    liability_cap_multiple: LiabilityMultiple = Decimal(1)
+    confidentiality_years: ConfidentialityYears = 2
+    ip_transfer: IpTransfer = "on_full_payment"
+    portfolio_use: bool = True
+
+
+def legal_terms(terms: ContractTerms) -> LegalTerms:
+    """The contract's legal terms, defaults filled in when the spec gives none."""
+    return terms.legal or LegalTerms()
+
+
+def governing_country(terms: ContractTerms) -> str | None:
+    """ISO country whose law governs: the spec's governing law, else the contract's
+    country, else the contract locale's territory."""
+    chosen = legal_terms(terms).governing_law
+    if chosen is not None:
+        return chosen
+    if terms.country is not None:
+        return terms.country
+    territory = Locale.parse(terms.effective_locale).territory
+    return str(territory) if territory else None
+
+
+ContractTerms.model_rebuild()

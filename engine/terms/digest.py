@@ -26,6 +26,8 @@ LATER_DEFAULTS: tuple[tuple[tuple[str, ...], object], ...] = (
     (("payment", "kill_fee_by_stage"), None),
     (("revision_policy", "review_days"), "calendar"),
     (("deliverables", "*", "revision_policy", "review_days"), None),
+    (("legal",), None),
+    (("script",), None),
 )
 
 

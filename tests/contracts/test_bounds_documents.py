@@ -59,4 +59,4 @@ def test_a_stored_spec_outside_the_intake_rules_still_renders_its_agreement() ->
     data["revision_policy"]["max_change_share"] = "30"
     rendered = render_document(reload_spec(data), (), "agreement", created=CREATED)
     assert rendered.warnings == ()
-    assert "3000%" in flat(read_back(rendered).text)
+    assert "3,000%" in flat(read_back(rendered).text)

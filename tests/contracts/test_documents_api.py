@@ -136,3 +136,24 @@ def test_the_render_pool_is_sized_by_the_settings_and_stopped_with_the_app(
         assert workers[0].is_alive()
     assert not pool.started  # the app's shutdown stopped it
     assert not workers[0].is_alive()
+
+
+def test_a_bilingual_agreement_adds_the_clients_language_beside_the_contracts(
+    client: ASGIClient, stored: tuple[dict[str, str], str]
+) -> None:
+    # The bakery contract is English; its client, Marko Horvat, reads Slovenian.
+    auth, contract_id = stored
+    url = f"/v1/contracts/{contract_id}/documents/agreement.pdf"
+    response = client.get(f"{url}?bilingual=1", headers=auth)
+    assert response.status_code == 200, response.text
+    text = " ".join(
+        " ".join((page.extract_text() or "").split())
+        for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert "Size of a revision round" in text
+    assert "Obseg enega kroga popravkov" in text
+    plain = client.get(url, headers=auth)
+    assert response.headers["etag"] != plain.headers["etag"]
+    assert "Obseg enega kroga popravkov" not in " ".join(
+        p.extract_text() or "" for p in pypdf.PdfReader(io.BytesIO(plain.content)).pages
+    )

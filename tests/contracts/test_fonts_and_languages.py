@@ -7,6 +7,7 @@ import io
 import pikepdf
 import pytest
 
+from roundwise.contracts.i18n import doc_text
 from roundwise.contracts.pdf import html_to_pdf
 from roundwise.engine.terms import money
 from tests.contracts.conftest import ReadBack, flat, international_terms
@@ -52,14 +53,19 @@ def test_a_character_no_installed_font_covers_is_reported_as_a_warning() -> None
     assert any(".notdef" in warning for warning in rendered.warnings)
 
 
-def test_names_carry_their_own_language_and_money_follows_the_contract_locale(
+def test_money_follows_the_documents_one_locale_its_language_with_the_contracts_territory(
     international: ReadBack,
 ) -> None:
+    # An English document on a Greek-territory contract writes English numbers (en_GR),
+    # as an English reply does; the contract's own el_GR would print "1.070,00 €".
     terms = international_terms()
     total = terms.total_fee()
     assert total is not None
+    tx = doc_text(terms)
+    assert tx.locale.startswith("en")
     assert flat(money(terms, total)) == "1.070,00 €"
-    assert "1.070,00 €" in international.text
+    assert flat(tx.money(total)) in international.text
+    assert "1.070,00 €" not in international.text
 
 
 def test_the_markup_sets_lang_on_the_document_and_on_each_name() -> None:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pikepdf
 import pytest
 
 from roundwise.contracts.change_order import change_order_view
 from roundwise.contracts.errors import DocumentNotFoundError
-from roundwise.contracts.formatting import (
-    agreement_id,
-    change_order_id,
-    measured_share,
-    money_value,
-)
+from roundwise.contracts.formatting import agreement_id, change_order_id, money_in
+from roundwise.contracts.i18n import doc_text
 from roundwise.contracts.statement import VERDICT_CLAUSES, ledger_digest, statement_view
 from roundwise.engine.ledger import ChangeOrderIssued, DecisionMade, RevisionRequested, fold
 from roundwise.engine.terms import clause, terms_sha256
@@ -35,13 +32,16 @@ def test_the_statement_lists_every_request_with_its_verdict_and_figures(
     terms, events = example_terms(name), example_events(name)
     back = statements[name]
     assert back.doc.warnings == ()
+    tx = doc_text(terms)
     decisions = [e for e in events if isinstance(e, DecisionMade)]
     assert decisions
+    ordered = {e.request_id: e.price for e in events if isinstance(e, ChangeOrderIssued)}
     for decision in decisions:
         if decision.changed_share is not None:
-            assert measured_share(decision.changed_share) in back.text
-        if decision.quote is not None:
-            assert flat(money_value(terms, decision.quote.total)) in back.text
+            assert flat(tx.percent(decision.changed_share.quantize(Decimal("0.001")))) in back.text
+        price = ordered.get(decision.request_id) or (decision.quote and decision.quote.total)
+        if price:
+            assert flat(money_in(tx, price)) in back.text
     for request in (e for e in events if isinstance(e, RevisionRequested)):
         assert flat(request.message)[:60] in back.text
     for deliverable in terms.deliverables:
@@ -52,7 +52,7 @@ def test_the_statement_states_limits_rounds_and_approvals() -> None:
     terms, events = example_terms("bakery-web-copy"), example_events("bakery-web-copy")
     view = statement_view(terms, events, CREATED)
     home = next(d for d in view.deliverables if d.id == "home")
-    assert (home.rounds_used, home.rounds_included, home.rounds_left) == (1, 1, 0)
+    assert home.rounds == "used: 1 of 1 included; left: 0"
     assert home.requests[0].measured == "10.5% (limit 30%)"
     assert home.requests[0].round_used == "1 of 1"
     assert home.requests[0].clause == "6.1"
@@ -61,16 +61,16 @@ def test_the_statement_states_limits_rounds_and_approvals() -> None:
     assert about.requests[0].verdict == "Too large for one round"
     assert about.requests[0].measured == "102.8% (limit 30%)"
     assert about.approval.startswith("Deemed approved")
-    assert about.free_fixes == 1
+    assert about.rounds.endswith("; 1 free fix")
 
 
 def test_the_statement_counts_change_items_against_the_item_limit_for_visual_work() -> None:
     view = statement_view(example_terms("fox-logo"), example_events("fox-logo"), CREATED)
     concepts = view.deliverables[0]
     assert [r.measured for r in concepts.requests[:3]] == [
-        "3 items (limit 5)",
-        "7 items (limit 5)",
-        "4 items (limit 5)",
+        "3 change items (limit 5)",
+        "7 change items (limit 5)",
+        "4 change items (limit 5)",
     ]
     assert [r.round_used for r in concepts.requests[:3]] == ["1 of 2", "none", "2 of 2"]
 
@@ -100,7 +100,7 @@ def test_the_change_order_states_request_quote_schedule_acceptance_and_the_agree
     assert back.doc.document_id == change_order_id(terms, issued.number)
     assert f"Change order {issued.number}" in text
     assert flat(issued.description) in text
-    assert flat(money_value(terms, issued.price)) in text
+    assert flat(money_in(doc_text(terms), issued.price)) in text
     assert "How the total was computed" in text
     assert "Effect on the schedule" in text
     assert "Acceptance" in text
@@ -119,7 +119,8 @@ def test_a_change_order_quote_shows_the_decisions_own_computation() -> None:
     assert view.quote_lines[0].computation == decided.quote.parts[0].computation
     assert view.quote_computation == decided.quote.computation
     assert view.status == "Open: not yet accepted"
-    assert any("Adds 1 revision round(s)" in line for line in view.schedule)
+    assert any(line.startswith("Adds 1 revision round to ") for line in view.schedule)
+    assert not any("(s)" in line for line in view.schedule)
     assert view.basis_clause == clause(terms, VERDICT_CLAUSES[decided.verdict]).citation
     assert view.basis_clause in {
         "clause 6.5 (Approval after the last round)",

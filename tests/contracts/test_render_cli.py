@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pypdf
@@ -100,3 +101,18 @@ def test_an_unknown_change_order_number_is_reported(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no change order 7" in result.output
     assert not out.exists()
+
+
+def test_render_writes_a_bilingual_agreement_and_refuses_an_unknown_language(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "agreement.pdf"
+    spec = str(EXAMPLES / "bakery-web-copy.yaml")
+    done = CliRunner().invoke(app, ["render", spec, "--bilingual", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    assert re.search(r"RW-AGR-\w+, \d+ pages\b", done.output)
+    text = " ".join(p.extract_text() or "" for p in pypdf.PdfReader(str(out)).pages)
+    assert "Obseg enega kroga popravkov" in " ".join(text.split())  # the client's Slovenian
+    refused = CliRunner().invoke(app, ["render", spec, "--language", "de", "-o", str(out)])
+    assert refused.exit_code == 2
+    assert "no document texts for 'de'" in refused.output

@@ -180,9 +180,20 @@ def test_a_data_image_inside_the_document_renders_cleanly() -> None:
     from base64 import b64encode
 
     src = "data:image/png;base64," + b64encode(PIXEL).decode()
-    rendered = html_to_pdf(f'<p>pixel <img src="{src}" style="width:2mm"></p>')
+    # PDF/UA: the document needs a language and the image a text alternative.
+    html = f'<html lang="en"><p>pixel <img src="{src}" alt="one pixel" style="width:2mm"></p>'
+    rendered = html_to_pdf(html)
     assert rendered.warnings == ()
     assert rendered.pages == 1
+
+
+def test_the_pdf_ua_checks_report_an_image_without_alt_text_and_a_page_without_lang() -> None:
+    from base64 import b64encode
+
+    src = "data:image/png;base64," + b64encode(PIXEL).decode()
+    rendered = html_to_pdf(f'<p>pixel <img src="{src}" style="width:2mm"></p>')
+    assert any("alt description" in w for w in rendered.warnings)
+    assert any('"lang" attribute' in w for w in rendered.warnings)
 
 
 def test_the_installed_weasyprint_has_the_stylesheets_fetcher_fix() -> None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from roundwise.contracts.documents import render_document
-from roundwise.contracts.formatting import amount
+from roundwise.contracts.i18n import doc_text
 from roundwise.engine.ledger import (
     InvoiceIssued,
     PaymentReceived,
@@ -44,14 +44,15 @@ def test_the_statement_pdf_shows_the_amounts_owed() -> None:
     assert summary.cancellation.kill_fee is not None
     assert summary.owed == max(summary.cancellation.kill_fee, Decimal("123.45")) - Decimal("23.45")
 
+    amount = doc_text(terms).money
     back = read_back(render_document(terms, ledger, "statement", created=CREATED))
     assert back.doc.warnings == ()
     text = back.text
     assert "Payments and amounts owed" in text
     assert "INV-7" in text
     for figure in (summary.cancellation.kill_fee, summary.owed, Decimal("23.45")):
-        assert flat(amount(terms, figure)) in text, figure
-    assert f"Owed now {flat(amount(terms, summary.owed))}" in text
+        assert flat(amount(figure)) in text, figure
+    assert f"Owed now {flat(amount(summary.owed))}" in text
 
 
 def test_a_statement_without_money_events_has_no_money_section() -> None:
