@@ -4,6 +4,7 @@
     ├── SpecError                          invalid-spec                a spec fails validation
     ├── LedgerError                        invalid-ledger              events cannot be folded
     ├── RequestError                       invalid-request             a request can't be judged
+    │   └── DestinationRefusedError        webhook-url-refused         store: a URL not to call
     ├── UnsupportedLanguageError           unsupported-language        no lint patterns for it
     │   └── UnsupportedReplyLanguageError  unsupported-reply-language  no reply phrases for it
     ├── NotFoundError                      not-found                   store: no such object

@@ -191,8 +191,16 @@ class DecisionMade(_Event):
     engine_version: Annotated[str, Field(min_length=1, max_length=40)]
     # The reading was too unsure to act on (issue 16.5): the decision is shown, but the
     # fold counts its round only once the freelancer confirms it (`DecisionConfirmed`)
-    # or corrects the assessment (`AssessmentCorrected`, then a new decision).
+    # or corrects the assessment (`AssessmentCorrected`, then a new decision). Left out of
+    # the JSON when false, so the ledgers written before it existed dump unchanged.
     needs_review: bool = False
+
+    @model_serializer(mode="wrap")
+    def _without_default_review(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("needs_review", True):
+            del data["needs_review"]
+        return data
 
 
 class ApprovedExplicitly(_Event):

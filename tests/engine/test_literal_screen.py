@@ -138,8 +138,10 @@ def _wrap(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         inner.map(lambda s: f"({s})"),
         inner.map(lambda s: f"(?>{s})"),
         st.tuples(inner, inner).map(lambda t: f"(?:{t[0]}|{t[1]})"),
+        # Grouped before its quantifier: a piece already ending in one ("a?") or in an
+        # anchor ("\\b") would make "multiple repeat" / "nothing to repeat" regexes.
         st.tuples(inner, st.sampled_from(["?", "*", "+", "{2}", "{1,3}", "{,2}", "??", "+?"])).map(
-            "".join
+            lambda t: f"(?:{t[0]}){t[1]}"
         ),
         st.tuples(inner, inner).map(lambda t: rf"{t[0]}\s+{t[1]}"),
         st.tuples(inner, inner).map(lambda t: rf"{t[0]}(?={t[1]})\w*"),
