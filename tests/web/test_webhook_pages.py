@@ -10,6 +10,7 @@ import html
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -207,3 +208,25 @@ def test_forms_need_their_csrf_token_and_the_account(
     assert browser.get(page_path).status_code == 200
     missing = browser.post_form(page_path + "/deliveries/whd_none/redeliver", {"x": ""})
     assert missing.status_code == 404
+
+
+def test_an_endpoint_disabled_after_failing_says_so_and_why(
+    browser: WebClient, key: str, database: Database
+) -> None:
+    browser.sign_in(key)
+    with receiving(Receiver(always_fail=True)) as receiver:
+        endpoint_id, _secret = _added(browser, receiver.url, "contract.status_changed")
+        browser.signed_contract()
+        worker = Worker(database, replace(FAST, disable_after_failures=3))
+        page_path = f"/app/webhooks/{endpoint_id}"
+        deadline = time.monotonic() + 20
+        with httpx.Client() as http:
+            while ">Enabled<" in browser.get(page_path).text and time.monotonic() < deadline:
+                worker.run_once(http)
+    page = browser.get(page_path).text
+    assert ">Disabled after failing for long<" in page
+    assert "consecutive failed attempts" in page  # the worker's reason, as stored
+    assert "Failed attempts in a row" in page
+    assert "HTTP 500" in page
+    assert ">Disabled after failing for long<" in browser.get("/app/webhooks").text
+    assert ">Enable<" in page
