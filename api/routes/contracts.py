@@ -15,8 +15,8 @@ from roundwise.api.schemas import PageOut, StoredIn
 from roundwise.engine.errors import FieldProblem, RequestError, SpecError
 from roundwise.engine.terms import ContractTerms, load_spec, parse_spec
 from roundwise.store import contracts as repo
-from roundwise.store import outbox
 from roundwise.store.base import utcnow
+from roundwise.store.contract_status import change_status as change_status_announced
 from roundwise.store.models import Contract
 
 router = APIRouter(
@@ -165,14 +165,6 @@ def change_status(
 
     Emits the `contract.status_changed` webhook event, in the same transaction."""
     contract = repo.lock_contract(session, account, contract_id)
-    previous = contract.status
-    repo.transition(session, contract, body.status, utcnow)
-    status_changed = {
-        "contract_id": contract.id,
-        "from": previous,
-        "to": contract.status,
-        "at": contract.updated_at.isoformat(),
-    }
-    outbox.enqueue(session, account, outbox.CONTRACT_STATUS_CHANGED, status_changed)
+    change_status_announced(session, account, contract, body.status, utcnow)
     session.commit()
     return contract_out(contract)

@@ -17,6 +17,7 @@ from roundwise.api.web import (
     contract_pages,
     integration_pages,
     review_pages,
+    webhook_pages,
 )
 from roundwise.api.web.i18n import pick_language, translations
 from roundwise.api.web.session import COOKIE_NAME, WebSession, mount_path
@@ -111,6 +112,7 @@ def build(services: Services) -> FastAPI:
     web.include_router(integration_pages.router)
     web.include_router(change_order_pages.router)
     web.include_router(review_pages.router)
+    web.include_router(webhook_pages.router)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     web.add_exception_handler(SignInRequiredError, _sign_in)
     web.add_exception_handler(CsrfRefusedError, _csrf)

@@ -41,6 +41,7 @@ from roundwise.engine.understand.intent import INTENTS
 from roundwise.store import change_orders as co_store
 from roundwise.store import contracts, judgements, ledger, versions
 from roundwise.store.base import utcnow
+from roundwise.store.contract_status import change_status as change_status_announced
 from roundwise.store.errors import NotFoundError, StoredSpecInvalidError
 from roundwise.store.judging import Judging, OffLoop, gateway_for, judge
 from roundwise.store.models import Contract
@@ -139,7 +140,7 @@ def change_status(visit: VisitDep, contract_id: str) -> Response:
     account, target = visit.account, visit.form.get("status", "")
     with visit.services.db.writes() as session:
         contract = contracts.lock_contract(session, account, contract_id)
-        contracts.transition(session, contract, target, utcnow)
+        change_status_announced(session, account, contract, target, utcnow)
         session.commit()
     return visit.redirect(f"/contracts/{contract_id}")
 

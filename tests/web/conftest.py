@@ -120,6 +120,7 @@ def web_settings(db_url: str, **overrides: Any) -> Settings:
         "idempotency_prune_seconds": 0,
         "auth_failures_per_address": 1_000_000,
         "auth_failures_per_key_prefix": 1_000_000,
+        "webhooks_in_process": False,  # tests/web/test_webhook_pages.py runs its own worker
         **overrides,
     }
     return Settings(**values)

@@ -6,8 +6,9 @@ tests, since each browser test is slow: the freelancer's whole flow (sign in, cr
 contract from the form, deliver, record a request, edit and copy the reply, download the
 agreement, at 360 px too; then a change order issued from an extra-round request, sent,
 accepted by the client on the link's page, and the next request included), and axe-core
-(vendored in tests/web/vendor) run in every page, the change order's among them, with no
-serious or critical violation, nor sideways scrolling at 360 px. Screenshots go to the
+(vendored in tests/web/vendor) run in every page, the change order's and the webhooks'
+among them, with no serious or critical violation, nor sideways scrolling at 360 px.
+Screenshots go to the
 test's temporary directory; with ``ROUNDWISE_KEEP_SCREENSHOTS=1`` four are also written
 to docs/screenshots/ (the client's change-order page among them).
 """
@@ -296,6 +297,13 @@ def _prepared(live: Live) -> dict[str, str]:
         Path(__file__).resolve().parents[2] / "contracts/examples/bakery-web-copy.yaml"
     ).read_text()
     with httpx.Client(base_url=live.url + "/v1", headers=auth, timeout=60) as api:
+        # A webhook endpoint on a public address (never called: no worker runs here),
+        # so the two status steps below queue two deliveries for its log.
+        endpoint = api.post(
+            "/webhook-endpoints",
+            json={"url": "https://93.184.215.14/hooks", "event_types": ["contract.status_changed"]},
+        )
+        endpoint.raise_for_status()
         contract = api.post("/contracts", json={"spec_text": spec}).json()["id"]
         for step in ("sent", "signed"):
             api.post(f"/contracts/{contract}/status", json={"status": step}).raise_for_status()
@@ -326,7 +334,12 @@ def _prepared(live: Live) -> dict[str, str]:
         body = dumps(github_comment(body="Could you make the opening shorter?"))
         hook = "/hooks/github/" + linked["id"]
         api.post(hook, content=body, headers=github_headers(linked["secret"], body))
-    return {"contract": contract, "request": judged["request"]["id"], "integration": linked["id"]}
+    return {
+        "contract": contract,
+        "request": judged["request"]["id"],
+        "integration": linked["id"],
+        "endpoint": endpoint.json()["id"],
+    }
 
 
 def _glyphs_drawn(page: Any) -> bool:
@@ -368,7 +381,7 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
         seen[name] = sorted(f"{v['id']}:{v['impact']}" for v in result["violations"])
         # The integrations and scope pages (and their translations) allow no violation
         # at all; the others none serious or critical.
-        strict = name.startswith(("integration", "scope"))
+        strict = name.startswith(("integration", "scope", "webhook"))
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"]
@@ -399,6 +412,8 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
         "integrations": integrations,
         "integration": f"{integrations}/{made['integration']}",
         "change-order": f"{contract}/change-orders/1",
+        "webhooks": "/app/webhooks",
+        "webhook": f"/app/webhooks/{made['endpoint']}",
         "not-found": "/app/contracts/ctr_none",
     }
     for name, path in each.items():
@@ -428,6 +443,23 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
     assert page.evaluate("navigator.clipboard.readText()") == secret
     check("integration-secret")
 
+    # The webhooks form: a private address refused by its field, then the secret once.
+    page.goto(live.url + each["webhooks"])
+    url = page.get_by_label("URL to send the events to")
+    url.fill("http://127.0.0.1:8080/hooks")
+    page.get_by_label("A request was judged").check()
+    page.get_by_role("button", name="Add the endpoint").click()
+    page.locator("#url-errors").wait_for()
+    assert url.get_attribute("aria-invalid") == "true"
+    check("webhooks-errors")
+    url.fill("https://93.184.215.14/other")
+    page.get_by_role("button", name="Add the endpoint").click()
+    page.get_by_role("heading", level=1, name="The endpoint is added").wait_for()
+    page.get_by_role("button", name="Copy the secret").click()
+    page.get_by_text("Copied").wait_for()
+    assert page.get_by_label("Secret", exact=True).input_value().startswith("whsec_")
+    check("webhook-secret")
+
     # The change order sent: its page with the client's link, shown this once.
     page.goto(live.url + each["change-order"])
     page.get_by_role("button", name="Send", exact=True).click()
@@ -441,7 +473,7 @@ def test_every_page_passes_axe(chromium: Any, live: Live, tmp_path: Path) -> Non
         with page.expect_navigation():
             page.locator("#language-pick + button").click()
         assert page.locator("html").get_attribute("lang") == language
-        for name in ("request", "scope", "integrations", "integration", "change-order"):
+        for name in ("request", "scope", "integrations", "integration", "change-order", "webhook"):
             if language == "sl" and name not in {"request", "change-order"}:
                 continue
             page.goto(live.url + each[name])
