@@ -41,6 +41,8 @@ from roundwise.engine.literal_screen import Screen
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.intervals import Cover, longer_overlap_in_other_group
+from roundwise.engine.understand.lemmas import ContractLemmas, contract_lemmas, dictionaries_for
+from roundwise.engine.understand.lemmas import find as find_lemmas
 from roundwise.engine.understand.model import Cue, DeliverableInfo, ItemScope, RequestContext
 from roundwise.engine.understand.negation import (
     drop_negated,
@@ -70,7 +72,13 @@ _TITLE_STOP = frozenset(
 )
 # Deciding cue kinds, grouped by the verdict they lead to: overlaps within a group are
 # agreement, overlaps across groups are resolved by length.
-_GROUP = {"exclusion": "out", "new_work": "out", "free_fix": "fix", "vague": "vague"}
+_GROUP = {"exclusion": "out", "new_work": "out", "uncovered": "out", "free_fix": "fix"}
+_GROUP["vague"] = "vague"
+# A clause of at most this many words that names uncovered work is itself the ask ("A
+# Christmas e-mail template.", "Use it for the background on my cheques.").
+UNCOVERED_ASK_WORDS = 8
+# Lemmas of title words too general to name one deliverable ("pages" for "Home page").
+_LEMMA_STOP = _TITLE_STOP | {"page", "word", "copy", "text", "description"}
 _SCOPE_CUES = ("new_work", "free_fix", "vague", "change", "target", "request")
 _THREAT = frozenset({"stage.threat"})
 _NAME_SPELLING = "free_fix.name_spelling"
@@ -85,6 +93,8 @@ class ContractCues:
     reference_stems: tuple[tuple[str, str, str], ...]
     # (folded word, the name it belongs to): the parties' names and businesses
     names: tuple[tuple[str, str], ...] = ()
+    # The contract by lemma: deliverable names and the work no deliverable covers
+    lemmas: ContractLemmas | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +109,16 @@ def contract_cues(context: RequestContext, book: CueBook) -> ContractCues:
     """Map the contract's exclusion phrases to concepts, and its deliverable titles to stems."""
     exclusions, deliverables = tuple(context.exclusions), tuple(context.deliverables)
     found = _contract_cues(exclusions, deliverables, context.brief, book)
-    return ContractCues(found.excluded, found.reference_stems, _name_parts(context.names))
+    names = _name_parts(context.names)
+    return ContractCues(found.excluded, found.reference_stems, names, _lemmas(context))
+
+
+def _lemmas(context: RequestContext) -> ContractLemmas:
+    """The contract by lemma (cached per contract in ``contract_lemmas``)."""
+    ds = context.deliverables
+    covered = " ".join([context.brief, *(f"{d.title} {d.kind} {d.brief}" for d in ds)])
+    languages = dictionaries_for((context.contract_language, context.client_language))
+    return contract_lemmas(tuple((d.id, d.title) for d in ds), covered, languages)
 
 
 @lru_cache(maxsize=64)
@@ -173,6 +192,30 @@ def _quote_and_deliverable_cues(
         for m in _stem_regex(stem).finditer(folded):
             span = (offset + m.start(), offset + m.end())
             cues.append(Cue(rule, text[m.start() : m.end()], *span, why))
+    return cues
+
+
+def _lemma_cues(
+    folded: str, text: str, offset: int, book: CueBook, cc: ContractCues, found: list[Cue]
+) -> list[Cue]:
+    """Cues found by lemma: an inflected deliverable name ("opisov izdelkov" for "Opis
+    izdelka") the stems missed, and work that no deliverable covers ("laminate")."""
+    cl = cc.lemmas
+    if cl is None:
+        return []
+    starts = {c.start for c in found if c.kind == "deliverable"}
+    cues = []
+    for start, end, lemmas in find_lemmas(folded, text, cl):
+        span, word = (offset + start, offset + end), text[start:end]
+        for lemma in sorted(lemmas & cl.uncovered)[:1]:
+            why = f"{book.explain('uncovered')} ({lemma})"
+            cues.append(Cue(f"uncovered.{lemma}", word, *span, why))
+        if span[0] in starts or word.lower() in lemmas & cl.deliverables.keys():
+            continue  # found by its stem already, or not inflected: literal rules decide
+        for lemma in sorted(lemmas & cl.deliverables.keys() - _LEMMA_STOP)[:1]:
+            for d_id in cl.deliverables[lemma]:
+                why = f"{book.explain('deliverable')}: {d_id} (as “{lemma}”)"
+                cues.append(Cue(f"deliverable.{d_id}", word, *span, why))
     return cues
 
 
@@ -285,6 +328,7 @@ def find_cues(
     screen = book.screen(folded, within)
     cues = _exclusion_cues(folded, text, offset, book, cc, screen)
     cues += _quote_and_deliverable_cues(folded, text, offset, book, cc)
+    cues += _lemma_cues(folded, text, offset, book, cc, cues)
     cues += _name_spelling_cues(text, offset, book, cc)
     for category in _SCOPE_CUES:
         cues += book.matches(category, folded, text, offset, screen=screen)
@@ -299,11 +343,12 @@ def decide(kinds: set[str], question: bool = False) -> Verdict:
     """Apply the rule in the module docstring to the kinds of cue found.
 
     ``question`` says the clause is a question, which makes a mention of excluded work an
-    ask ("Animation for the logo, maybe?").
+    ask ("Animation for the logo, maybe?"); the same holds for work that no deliverable
+    covers ("Can you laminate them?").
     """
     concrete = bool(kinds & CONCRETE_KINDS)
     asks = question or bool(kinds & {"request", "change", "new_work"})
-    if "new_work" in kinds or ("exclusion" in kinds and asks):
+    if "new_work" in kinds or (bool(kinds & {"exclusion", "uncovered"}) and asks):
         return "out_of_scope"
     if "free_fix" in kinds:
         return "free_fix"
@@ -331,4 +376,7 @@ def read_clause(
     """Find the cues in one clause and decide its verdict (``within``: see ``find_cues``)."""
     cues = find_cues(text, offset, book, cc, within)
     question = "?" in text or "\u037e" in text or text.rstrip().endswith(";")
+    # A short clause naming uncovered work is the ask itself ("A Christmas e-mail template.")
+    if any(c.kind == "uncovered" for c in cues):
+        question = question or len(text.split()) <= UNCOVERED_ASK_WORDS
     return ClauseReading(decide({c.kind for c in cues}, question), tuple(cues))
