@@ -44,7 +44,10 @@ NO_CACHE_VARIABLE = "ROUNDWISE_NO_CACHE"
 KEEP = 4  # cache files kept (checkouts of different versions can share one cache dir)
 _CODE = (
     ("roundwise.engine.understand", "cuebook.py"),
-    ("roundwise.engine", "literal_screen.py"),
+    ("roundwise.engine.literal_screen", "case.py"),
+    ("roundwise.engine.literal_screen", "syntax.py"),
+    ("roundwise.engine.literal_screen", "requirements.py"),
+    ("roundwise.engine.literal_screen", "screen.py"),
     ("roundwise.engine.understand", "fold.py"),
     ("roundwise.engine", "translation.py"),
 )

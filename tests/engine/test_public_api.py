@@ -132,6 +132,22 @@ PUBLIC: dict[str, frozenset[str]] = {
             "settles_something",
         }
     ),
+    "roundwise.engine.literal_screen": frozenset(
+        {
+            "DIGIT",
+            "EVERYTHING",
+            "SPACE",
+            "Conditions",
+            "Prefilter",
+            "Screen",
+            "UnreadableError",
+            "canonical",
+            "canonical_char",
+            "parse",
+            "read_phrase",
+            "required_conditions",
+        }
+    ),
     "roundwise.engine.lint": frozenset(
         {
             "Finding",
