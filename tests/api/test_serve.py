@@ -108,6 +108,9 @@ def test_serve_workers_each_listen_on_their_own_socket_and_are_replaced_when_the
     )
     try:
         _wait_for(lambda: len(_listening_inodes(port)) == 2)
+        # A worker that has just forked may not yet have closed what it inherited, and one
+        # still starting may hide its descriptors for a moment: wait for two holders.
+        _wait_for(lambda: len(_pids_holding(_listening_inodes(port))) == 2)
         workers = _pids_holding(_listening_inodes(port))
         assert len(workers) == 2
         assert server.pid not in workers  # the parent only holds the port, it does not serve
