@@ -5,8 +5,11 @@ read here), stratified by source, with a fixed seed, and writes it without any l
 note to ``corpus/second_labeller/blind.yaml``. A second labeller labels that file, from
 ``docs/labelling.md`` alone, into ``corpus/second_labeller/labels.yaml``. ``compare``
 then sets those labels against the corpus's and prints raw agreement and Cohen's kappa
-for intent, scope, stage and "asks a change" (scope other than ``none``), per language
-and overall, the confusion tables of scope and intent, and every disagreement.
+for intent, scope, stage, "asks a change" (scope other than ``none``) and a coarse scope
+(``vague`` and ``mixed`` read as ``in_scope``): overall with a bootstrap interval, per
+language, and on the messages the second labeller doubted while labelling and the rest;
+then the confusion tables of scope and intent, the kinds of disagreement written in
+``disagreements.yaml`` (after comparing), and every disagreement.
 
 Stratified by source: each source gets ``size * n / total`` places, rounded down, and the
 places left over go to the largest remainders (ties broken by the seeded generator), so a
@@ -31,11 +34,15 @@ from bench.real_messages import CORPUS, frozen_splits, load_raw
 FOLDER = CORPUS / "second_labeller"
 BLIND = FOLDER / "blind.yaml"
 LABELS = FOLDER / "labels.yaml"
+KINDS = FOLDER / "disagreements.yaml"
 SAMPLE_SIZE = 120
 SEED = 20261207
 SPLITS_SAMPLED = ("train", "dev")
 BLIND_FIELDS = ("id", "message", "language", "work", "agreed", "agreed_from_page", "medium")
 LABEL_KEYS = ("intent", "scope", "stage")
+# Scope with the judgement "vague or concrete?" taken out: vague and mixed read as in_scope.
+COARSE_SCOPE = {"vague": "in_scope", "mixed": "in_scope"}
+MEASURES = (*LABEL_KEYS, "asks_change", "scope_coarse")
 BOOTSTRAP_ROUNDS = 2000
 
 
@@ -83,18 +90,21 @@ def export(path: Path = BLIND) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Pair:
-    """One message labelled twice: the corpus's labels (``first``) and the second's."""
+    """One message labelled twice: the corpus's labels (``first``) and the second's.
+    ``doubt`` is true when the second labeller wrote down a doubt while labelling."""
 
     id: str
     language: str
     message: str
     first: dict[str, str]
     second: dict[str, str]
+    doubt: bool
 
 
-def _with_asks(labels: dict[str, Any]) -> dict[str, str]:
+def _with_derived(labels: dict[str, Any]) -> dict[str, str]:
     out = {key: str(labels[key]) for key in LABEL_KEYS}
     out["asks_change"] = "yes" if out["scope"] != "none" else "no"
+    out["scope_coarse"] = COARSE_SCOPE.get(out["scope"], out["scope"])
     return out
 
 
@@ -111,8 +121,9 @@ def pairs(labels_path: Path = LABELS, blind_path: Path = BLIND) -> list[Pair]:
             id=str(r["id"]),
             language=str(r["language"]),
             message=str(r["message"]),
-            first=_with_asks(corpus[str(r["id"])]),
-            second=_with_asks(second[str(r["id"])]),
+            first=_with_derived(corpus[str(r["id"])]),
+            second=_with_derived(second[str(r["id"])]),
+            doubt=bool(second[str(r["id"])].get("doubt")),
         )
         for r in blind
     ]
@@ -148,7 +159,7 @@ def _fmt(k: float | None) -> str:
 def agreement_rows(group: Sequence[Pair], name: str) -> list[str]:
     """One line per label: raw agreement and kappa within ``group``."""
     rows = []
-    for key in (*LABEL_KEYS, "asks_change"):
+    for key in MEASURES:
         a = [p.first[key] for p in group]
         b = [p.second[key] for p in group]
         same = sum(x == y for x, y in zip(a, b, strict=True))
@@ -171,11 +182,44 @@ def confusion(group: Sequence[Pair], key: str) -> list[str]:
     return lines
 
 
+def explosion_line(group: Sequence[Pair]) -> str:
+    """The second labeller's explosion precision and recall, the corpus taken as truth."""
+    first = {p.id for p in group if p.first["stage"] == "explosion"}
+    second = {p.id for p in group if p.second["stage"] == "explosion"}
+    both = len(first & second)
+    precision = both / len(second) if second else float("nan")
+    recall = both / len(first) if first else float("nan")
+    return (
+        f"explosion: corpus {len(first)}, second {len(second)}, both {both}; second vs corpus"
+        f" precision {precision:.2f}, recall {recall:.2f}"
+    )
+
+
+def kind_summary(group: Sequence[Pair], kinds_path: Path = KINDS) -> list[str]:
+    """How many disagreements of each label fall in each kind of ``disagreements.yaml``
+    (the reasons written after comparing); empty when that file is absent."""
+    if not kinds_path.exists():
+        return []
+    kinds = {str(r["id"]): r for r in yaml.safe_load(kinds_path.read_text(encoding="utf-8"))}
+    lines = ["Disagreement kinds (disagreements.yaml):"]
+    for key in (*LABEL_KEYS, "asks_change"):
+        differ = [p.id for p in group if p.first[key] != p.second[key]]
+        counts = Counter(str(kinds.get(i, {}).get("kind", "unclassified")) for i in differ)
+        rules = Counter(str(kinds[i]["rule"]) for i in differ if i in kinds)
+        lines.append(
+            f"  {key} ({len(differ)}): " + ", ".join(f"{k} {n}" for k, n in counts.most_common())
+        )
+        lines.append("    by rule: " + ", ".join(f"{k} {n}" for k, n in rules.most_common()))
+    return lines
+
+
 def disagreements(group: Sequence[Pair]) -> list[str]:
     """Every message on which the two labellings differ, with what differs."""
     lines = []
     for p in group:
-        diff = [f"{k} {p.first[k]} / {p.second[k]}" for k in LABEL_KEYS if p.first[k] != p.second[k]]
+        diff = [
+            f"{k} {p.first[k]} / {p.second[k]}" for k in LABEL_KEYS if p.first[k] != p.second[k]
+        ]
         if diff:
             text = " ".join(p.message.split())
             lines.append(f"{p.id} [{p.language}]: {'; '.join(diff)}")
@@ -187,13 +231,17 @@ def report(group: Sequence[Pair]) -> str:
     """The whole comparison as text (corpus labels first, the second labeller's second)."""
     lines = ["Agreement (corpus labeller vs second labeller; label: corpus / second)", ""]
     lines += agreement_rows(group, "all")
-    for key in (*LABEL_KEYS, "asks_change"):
+    for key in MEASURES:
         low, high = kappa_interval([p.first[key] for p in group], [p.second[key] for p in group])
         lines.append(f"all      {key:12} kappa 95% bootstrap interval [{low:.2f}, {high:.2f}]")
     for language, _ in Counter(p.language for p in group).most_common():
         lines += agreement_rows([p for p in group if p.language == language], language)
+    lines += agreement_rows([p for p in group if p.doubt], "doubted")
+    lines += agreement_rows([p for p in group if not p.doubt], "sure")
+    lines += ["", explosion_line(group)]
     for key in ("scope", "intent"):
         lines += ["", *confusion(group, key)]
+    lines += ["", *kind_summary(group)]
     lines += ["", "Disagreements:", *disagreements(group)]
     return "\n".join(lines)
 
