@@ -21,6 +21,11 @@ The engine stays pure: it exports and imports the state as plain values
 (``compile_state`` / ``book_from_state``) and is handed the book (``using_cuebook``);
 only this module touches files. The language detector is built by the engine on first
 use, told here to load each language model when first needed instead of all up front.
+
+The same directory holds the CLI's other caches, each with its own key and pruning:
+simplemma's dictionaries and each contract's lemmas (``api/cli/dictionaries.py``) and
+the reader model in a fast-to-read form (``api/cli/reader_cache.py``); ``understanding``
+hands all of them to the engine.
 """
 
 from __future__ import annotations
