@@ -238,15 +238,23 @@ def lemmas_state(cl: ContractLemmas) -> dict[str, Any]:
 
 def lemmas_from_state(state: dict[str, Any]) -> ContractLemmas:
     """The ``ContractLemmas`` of ``lemmas_state``; ``ValueError`` for anything else."""
+
+    def strings(value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError("a list of strings expected")
+        return value
+
     try:
-        deliverables = {str(k): tuple(map(str, v)) for k, v in state["deliverables"].items()}
+        found = state["deliverables"]
+        if not isinstance(found, dict):
+            raise TypeError("deliverables: a mapping expected")
         return ContractLemmas(
-            tuple(map(str, state["languages"])),
-            deliverables,
-            frozenset(map(str, state["uncovered"])),
-            frozenset(map(str, state["prefixes"])),
+            tuple(strings(state["languages"])),
+            {str(lemma): tuple(strings(ids)) for lemma, ids in found.items()},
+            frozenset(strings(state["uncovered"])),
+            frozenset(strings(state["prefixes"])),
         )
-    except (KeyError, TypeError, AttributeError) as error:
+    except (KeyError, TypeError) as error:
         raise ValueError(f"not a contract's lemmas: {error!r}") from None
 
 

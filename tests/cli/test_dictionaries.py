@@ -242,3 +242,24 @@ def test_the_cli_answers_as_the_server_does(tmp_path: Path) -> None:
             assert done.stdout.decode().strip() == server.strip()
     stored = {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()}
     assert stored == {"contract", "cuebook", "lemmas", "reader"}
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},
+        {"languages": ["en"], "deliverables": {"x": "home"}, "uncovered": [], "prefixes": []},
+        {"languages": "en", "deliverables": {}, "uncovered": [], "prefixes": []},
+        {"languages": ["en"], "deliverables": [], "uncovered": [], "prefixes": []},
+        {"languages": ["en"], "deliverables": {}, "uncovered": [1], "prefixes": []},
+    ],
+)
+def test_a_state_that_is_not_a_contracts_lemmas_is_refused(state: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="not a contract's lemmas"):
+        lemmas.lemmas_from_state(state)
+
+
+def test_a_contracts_lemmas_survive_their_state() -> None:
+    worked = contract_lemmas.__wrapped__(*CONTRACT)  # type: ignore[attr-defined]
+    state = json.loads(json.dumps(lemmas.lemmas_state(worked)))
+    assert lemmas.lemmas_from_state(state) == worked
