@@ -22,6 +22,8 @@ import heapq
 import json
 import math
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -108,15 +110,38 @@ def parse_model(data: dict[str, Any]) -> ReaderModel:
     return ReaderModel(vocabulary, idf, heads, rules, weights, names)
 
 
-@lru_cache(maxsize=1)
-def reader_model() -> ReaderModel:
-    """The packaged model, read and indexed once per process."""
+# Where ``reader_model`` gets the model's data: the packaged JSON, unless a block of
+# ``using_model_data`` hands the same data in a form that is faster to read (the CLI).
+_MODEL_DATA: list[Callable[[], dict[str, Any]]] = []
+
+
+def packaged_model_data() -> dict[str, Any]:
+    """The JSON data of the packaged ``models/reader.json``."""
     text = (
         resources.files("roundwise.engine.understand.models")
         .joinpath("reader.json")
         .read_text("utf-8")
     )
-    return parse_model(json.loads(text))
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@contextmanager
+def using_model_data(read: Callable[[], dict[str, Any]]) -> Iterator[None]:
+    """Within the block, a first ``reader_model`` takes its data from ``read`` (the
+    packaged data, e.g. with numeric lists as numpy arrays); the model is the same."""
+    _MODEL_DATA.append(read)
+    try:
+        yield
+    finally:
+        _MODEL_DATA.remove(read)
+
+
+@lru_cache(maxsize=1)
+def reader_model() -> ReaderModel:
+    """The packaged model, read and indexed once per process."""
+    read = _MODEL_DATA[-1] if _MODEL_DATA else packaged_model_data
+    return parse_model(read())
 
 
 def vectorise(text: str, model: ReaderModel) -> Vector:
