@@ -11,7 +11,9 @@ in a run of three or more capitalised words. One shouted word alone ("the word C
 weighs half a run: emphasis is not yet an explosion. Capitals are not shouting either
 inside quotation marks (the client cites the text: «RED FOX COFEE») or when the word is
 one of the parties' names or businesses passed in the context ("RED FOX COFFEE"), also
-when misspelt by a letter or two.
+when misspelt by a letter or two. No cue counts when it touches a quoted passage
+(``anger.quoted_spans``: also straight single quotes, Markdown bold and code): a cited
+"REFUND POLICY!!" is the freelancer's copy, not the client's anger.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from roundwise.engine.literal_screen import Screen
+from roundwise.engine.understand.anger import quoted_spans
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.model import Cue, Stage
@@ -137,6 +140,14 @@ def marks_cues(text: str, book: CueBook) -> list[Cue]:
     ]
 
 
+def _outside_quotes(cues: list[Cue], text: str) -> list[Cue]:
+    """The cues that touch no quoted passage: a cited "REFUND POLICY" or "!!" is not anger."""
+    spans = quoted_spans(text)
+    if not spans:
+        return cues
+    return [c for c in cues if not any(a < c.end and c.start < b for a, b in spans)]
+
+
 def read_stage(
     text: str, book: CueBook, names: Iterable[str] = (), within: Screen | None = None
 ) -> StageReading:
@@ -148,6 +159,7 @@ def read_stage(
     cues = [*caps_cues(text, book, name_words(names)), *marks_cues(text, book)]
     folded = fold(text)
     cues += book.matches("stage", folded, text, screen=book.screen(folded, within))
+    cues = _outside_quotes(cues, text)
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     score = sum(book.stage_weights.get(c.rule.split(".", 1)[1], 1) for c in cues)
     stage: Stage = "explosion" if score >= book.stage_threshold else "calm"
