@@ -31,6 +31,7 @@ import numpy as np
 from bench.train_stage import (
     COMBINER_C,
     choose_threshold,
+    effective,
     feature_matrix,
     folds,
     oof_combiner,
@@ -72,8 +73,8 @@ def train_cv(c: float = COMBINER_C) -> list[str]:
     rows = stage_rows()
     splits = folds(rows)
     ngram = oof_ngram(rows, splits)
-    x = feature_matrix(rows, ngram)
-    p = oof_combiner(x, rows, splits, c)
+    x, scores = feature_matrix(rows, ngram)
+    p = effective(oof_combiner(x, rows, splits, c), x, scores)
     real = [i for i, r in enumerate(rows) if r.real]
     gold = np.array([rows[i].explosion for i in real])
     threshold = choose_threshold(p[real], gold)
@@ -96,11 +97,11 @@ def sweep(values: Sequence[float] = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)) -> No
     """The combiner's train-CV figures for several regularisation strengths."""
     rows = stage_rows()
     splits = folds(rows)
-    x = feature_matrix(rows, oof_ngram(rows, splits))
+    x, scores = feature_matrix(rows, oof_ngram(rows, splits))
     real = [i for i, r in enumerate(rows) if r.real]
     gold = np.array([rows[i].explosion for i in real])
     for c in values:
-        p = oof_combiner(x, rows, splits, c)[real]
+        p = effective(oof_combiner(x, rows, splits, c), x, scores)[real]
         threshold = choose_threshold(p, gold)
         print(
             _row(

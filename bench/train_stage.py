@@ -10,7 +10,8 @@ the combiner learns how much that score is worth on messages it has not seen.
 
 The threshold is chosen on the combiner's own cross-validated probabilities for the real
 ``train`` messages (same folds): the lowest probability at which precision is still at
-least ``PRECISION_TARGET``, i.e. the highest recall at that precision. ``dev`` and
+least ``PRECISION_TARGET``, i.e. the highest recall at that precision (with the warm-only
+and rules-agree checks of ``stage_model`` applied, as the decision applies them). ``dev`` and
 ``test`` are never read here. Deterministic (lbfgs from zeros, fixed folds, rounded
 numbers): ``--check`` exits 1 if the committed file differs from a fresh build.
 """
@@ -33,7 +34,7 @@ from bench.train_reader import FOLDS, WRITTEN, WRITTEN_WEIGHT, C, new_vectoriser
 from roundwise.engine.understand import RequestContext, analyse_request
 from roundwise.engine.understand.anger import mask_quoted
 from roundwise.engine.understand.cuebook import cuebook
-from roundwise.engine.understand.stage_model import FEATURES, stage_values
+from roundwise.engine.understand.stage_model import FEATURES, effective_probability, stage_values
 
 MODEL = ROOT / "engine" / "understand" / "models" / "stage.json"
 PRECISION_TARGET = 0.8
@@ -99,17 +100,25 @@ def oof_ngram(rows: list[StageRow], splits: list[tuple[np.ndarray, np.ndarray]])
     return scores
 
 
-def feature_matrix(rows: list[StageRow], ngram: np.ndarray) -> np.ndarray:
-    """Every row's ``FEATURES`` (the rules read each row in its own context)."""
+def feature_matrix(rows: list[StageRow], ngram: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every row's ``FEATURES`` and the rules' stage score (the rules read each row in its
+    own context)."""
     book = cuebook()
-    out = []
+    out, scores = [], []
     for row, score in zip(rows, ngram, strict=True):
         analysis = analyse_request(row.text, row.context, assessed=False)
         values, _ = stage_values(
             row.text, analysis.stage_cues, book.stage_weights, float(score), book.acronyms
         )
         out.append(values)
-    return np.array(out, dtype=np.float64)
+        scores.append(analysis.stage_score)
+    return np.array(out, dtype=np.float64), np.array(scores)
+
+
+def effective(p: np.ndarray, x: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The probabilities the decision uses (``stage_model.effective_probability``)."""
+    triples = zip(p, x, scores, strict=True)
+    return np.array([effective_probability(float(v), list(row), int(s)) for v, row, s in triples])
 
 
 def fit_combiner(x: np.ndarray, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
@@ -157,11 +166,11 @@ def train() -> dict[str, Any]:
     """The exported combiner: features, weights, intercept, threshold."""
     rows = stage_rows()
     splits = folds(rows)
-    x = feature_matrix(rows, oof_ngram(rows, splits))
+    x, scores = feature_matrix(rows, oof_ngram(rows, splits))
     y = np.array([r.explosion for r in rows], dtype=int)
     w = np.array([r.weight for r in rows])
     real = np.array([r.real for r in rows])
-    p = oof_combiner(x, rows, splits, COMBINER_C)
+    p = effective(oof_combiner(x, rows, splits, COMBINER_C), x, scores)
     threshold = choose_threshold(p[real], y[real].astype(bool))
     model = fit_combiner(x, y, w, COMBINER_C)
     return {

@@ -114,6 +114,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"\b(i|we)('ll|\s+will|\s+can|\s+am\s+going\s+to|\s+are\s+going\s+to)?\s+sue\b|\blegal\s+(team|action)\b",
         r"\b(start|open|fil)\w*\s+a\s+(dispute|chargeback|claim)\b|\bchargeback\b|\breport\s+you\b",
         r"\b(bad|negative|one[- ]star|1[- ]star)\s+review|\bget\s+messy\b|\btell\s+everyone\b",
+        # an ultimatum: "fix it NOW or I won't pay", "sort it out or I'm asking for a refund"
+        r"\bor\s+else\b|\bor\s+(i|we)('ll|'m|\s+will|\s+won'?t|\s+am|\s+are)\s+(not\s+)?"
+        r"(pay|sue|cancel|ask|asking|leave|report|go|going|take|demand|dispute|post|write)\b",
         r"\bв\s+суд\b|\bподам\b|\bполици|\bотзыв|\bdo\s+sadu\b|\bpozew|\bpozw",
         r"\btozb|\bodvetni|\btuzb|\badvokat|μηνυσ|δικηγορ|δικαστηρ|სასამართლ|ადვოკატ",
     ),

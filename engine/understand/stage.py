@@ -82,6 +82,12 @@ def _is_capital(word: str, book: CueBook) -> bool:
     return len(word) >= 2 and word.isupper() and word.upper() not in book.acronyms
 
 
+def _in_code(text: str, match: re.Match[str]) -> bool:
+    """Does the word touch a digit, as the letters of an id or a URL slug do?"""
+    start, end = match.span()
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
+
+
 def _caps_runs(
     text: str, book: CueBook, names: frozenset[str] = frozenset()
 ) -> list[list[re.Match[str]]]:
@@ -102,6 +108,8 @@ def _caps_runs(
         match = words[number]
         word = match.group()
         if quoted and any(a <= match.start() < b for a, b in quoted):
+            continue
+        if _in_code(text, match):  # letters of an id or a URL slug ("C02NK2DQWUX")
             continue
         capital = _is_capital(word, book)
         single = len(word) == 1

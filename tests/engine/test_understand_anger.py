@@ -16,7 +16,9 @@ from roundwise.engine.understand import RequestContext, analyse_request
 from roundwise.engine.understand.anger import SIGNALS, anger_signals, mask_quoted, quoted_spans
 from roundwise.engine.understand.stage_model import (
     FEATURES,
+    RULES_ALONE_AT,
     StageModel,
+    effective_probability,
     judge_stage,
     parse_stage_model,
 )
@@ -48,6 +50,7 @@ def test_the_committed_stage_model_is_what_make_train_builds() -> None:
 def test_the_combiner_scores_like_scikit_learn() -> None:
     rng = np.random.default_rng(7)
     x = rng.normal(size=(80, len(FEATURES)))
+    x[:, FEATURES.index("rules.caps")] = 0.0  # a run of capitals lets the rules decide alone
     y = (x[:, 0] + x[:, -1] + rng.normal(size=80) > 0).astype(int)
     fitted = LogisticRegression(C=1.0).fit(x, y)
     exported = {
@@ -159,3 +162,20 @@ _SHOUTABLE = st.lists(
 def test_lowercasing_a_calm_message_never_makes_it_an_explosion(message: str) -> None:
     if _stage(message) == "calm":
         assert _stage(message.lower()) == "calm"
+
+
+@pytest.mark.parametrize(
+    "message", ["THANK YOU!!! I LOVE IT!!!", "Thank you so much!! Lovely text.", "Perfect!!"]
+)
+def test_warm_enthusiasm_in_capitals_and_marks_is_not_an_explosion(message: str) -> None:
+    assert _stage(message) == "calm"
+
+
+def test_the_rules_decide_alone_when_their_cues_agree_and_warmth_alone_vetoes() -> None:
+    named = dict.fromkeys(FEATURES, 0.0)
+    assert effective_probability(0.1, list(named.values()), RULES_ALONE_AT) == 1.0
+    assert effective_probability(0.1, list(named.values()), RULES_ALONE_AT - 1) == 0.1
+    warm = list({**named, "warmth": 0.7}.values())
+    assert effective_probability(0.99, warm, RULES_ALONE_AT) == 0.0
+    angry_and_warm = list({**named, "warmth": 0.7, "blame": 0.7}.values())
+    assert effective_probability(0.99, angry_and_warm, 0) == 0.99
