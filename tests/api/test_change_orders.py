@@ -151,10 +151,12 @@ def test_an_expired_change_order_cannot_be_accepted_and_changes_nothing(
     client: ASGIClient, auth: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     contract_id, request_id = _extra_round(client, auth)
-    today = utcnow().date()
-    _issue(client, auth, contract_id, {"request_ids": [request_id], "valid_until": str(today)})
+    # Valid until tomorrow in UTC: still today or tomorrow in the contract's time zone
+    # (UTC+1), whatever the hour; UTC's "today" is already yesterday there after 23:00.
+    tomorrow = (utcnow() + timedelta(days=1)).date()
+    _issue(client, auth, contract_id, {"request_ids": [request_id], "valid_until": str(tomorrow)})
     link = _send(client, auth, contract_id, 1)
-    later = utcnow() + timedelta(days=3)
+    later = utcnow() + timedelta(days=4)
 
     def clock() -> datetime:
         return later
