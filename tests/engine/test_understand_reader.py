@@ -13,8 +13,13 @@ from sklearn.linear_model import LogisticRegression
 
 from bench.train_reader import MODEL, dumps, head_json, new_vectoriser, train, vectoriser_json
 from roundwise.engine.understand import RequestContext, analyse_request
-from roundwise.engine.understand.reader import REVIEW_BELOW, assess
-from roundwise.engine.understand.statistical import parse_model, read_statistically, vectorise
+from roundwise.engine.understand.reader import REVIEW_BELOW, _scope, assess
+from roundwise.engine.understand.statistical import (
+    HeadReading,
+    parse_model,
+    read_statistically,
+    vectorise,
+)
 
 CONTEXT = RequestContext(deliverable_id="home", deliverable_kind="text")
 TEXTS = (
@@ -122,3 +127,68 @@ def test_vectorising_ignores_unknown_features() -> None:
     model = parse_model(json.loads(MODEL.read_text(encoding="utf-8")))
     vector = vectorise("zzzqqq xxyyzz", model)
     assert all(0 <= i < len(model.idf) for i in vector.index)
+
+
+def test_a_dense_block_after_the_vocabulary_scores_like_scikit_learn() -> None:
+    """One extra dense vector per message (rule outputs, embeddings) is concatenated to
+    the TF-IDF features; the pure-Python scoring matches scikit-learn on the hstack, and a
+    head fitted without the block (zeros) ignores it."""
+    from scipy import sparse
+
+    vectoriser = new_vectoriser()
+    vectoriser.min_df = 1
+    x = vectoriser.fit_transform(TEXTS)
+    dense = np.array([[float(i % 3 == 0), float(len(t) > 30)] for i, t in enumerate(TEXTS)])
+    scale = 0.5
+    names = tuple(sorted(set(LABELS)))
+    y = [names.index(c) for c in LABELS]
+    both = sparse.hstack([x, sparse.csr_matrix(dense * scale)]).tocsr()
+    with_block = LogisticRegression(C=10.0, max_iter=2000).fit(both, y)
+    without = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
+    exported = {
+        **vectoriser_json(vectoriser),
+        "dense": ["d:first", "d:long"],
+        "dense_scale": scale,
+        "heads": {
+            "h": head_json(with_block, names, 1.0),
+            "plain": head_json(without, names, 1.0),
+        },
+    }
+    ours = parse_model(json.loads(json.dumps(exported)))
+    probe = list(TEXTS[:4])
+    rows = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    theirs = with_block.predict_proba(
+        sparse.hstack([vectoriser.transform(probe), sparse.csr_matrix(rows * scale)])
+    )
+    plain = without.predict_proba(vectoriser.transform(probe))
+    for text, row, expected, expected_plain in zip(probe, rows, theirs, plain, strict=True):
+        got = read_statistically(text, ours, tuple(row))
+        assert np.allclose([p for _, p in got["h"].probabilities], expected, atol=1e-3)
+        assert np.allclose([p for _, p in got["plain"].probabilities], expected_plain, atol=1e-3)
+    with pytest.raises(ValueError, match="dense"):
+        read_statistically("x", ours, (1.0,))
+
+
+def _reading(label: str, probability: float) -> HeadReading:
+    rest = (1.0 - probability) / 5
+    classes = ("in_scope", "out_of_scope", "free_fix", "vague", "mixed", "none")
+    probs = tuple((c, probability if c == label else rest) for c in classes)
+    return HeadReading(label, probability, probs, ())
+
+
+def test_a_concrete_item_the_model_reads_as_no_change_has_scope_none() -> None:
+    """The cue rules' concrete item gives way when the model's likeliest scope is
+    ``none`` (on train CV and dev the model was right more often there); otherwise the
+    rules' scope stands, and the rules alone never say ``none`` for it."""
+    message = "Could you make the headline shorter?"
+    analysis = analyse_request(message, CONTEXT, assessed=False)
+    assert any(item.scope != "vague" for item in analysis.items)
+    assert _scope("revision_request", analysis, _reading("none", 0.6), True) == (
+        "none",
+        0.6,
+        "model",
+    )
+    scope, _, by = _scope("revision_request", analysis, _reading("vague", 0.6), True)
+    assert (scope, by) == (analysis.scope, "rules")
+    scope, _, by = _scope("revision_request", analysis, _reading("none", 0.6), False)
+    assert (scope, by) == (analysis.scope, "rules")
