@@ -219,10 +219,13 @@ def _current(
         ci = float(a[INTENTS.index(intent)]) if not fired else max(0.5, a[INTENTS.index(intent)])
         if intent in NO_CHANGE:
             scope, cs = "none", float(b[SCOPES.index("none")])
-        elif r.concrete and concrete == "rules_or_none":
+        elif r.concrete and concrete.startswith("rules_or_none"):
             p_none = float(b[SCOPES.index("none")])
             if (p_none >= none_at) if none_at else int(b.argmax()) == SCOPES.index("none"):
                 scope, cs = "none", p_none
+                if concrete.endswith("_intent") and intent == "revision_request":
+                    k = max(NO_CHANGE_IDX, key=lambda k: a[k])
+                    intent, ci = INTENTS[k], float(a[k])
             else:
                 scope, cs = r.rule_scope, float(b[SCOPES.index(r.rule_scope)])
         elif r.concrete and concrete == "rules":
@@ -376,6 +379,7 @@ SHIPPED_SWEEP: tuple[tuple[float, str], ...] = (
     (0.0, "model"),
     (0.0, "model_change"),
     (0.0, "rules_or_none"),
+    (0.0, "rules_or_none_intent"),
     (0.5, "rules_or_none"),
 )
 
