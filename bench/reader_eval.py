@@ -208,6 +208,11 @@ def _current(
     intent_at: float = 0.0,
     concrete: str = "rules",
 ) -> Predicted:
+    """``concrete`` says what a concrete item's scope is: ``rules`` (shipped before),
+    ``model`` / ``model_change`` (the model's likeliest scope / change scope),
+    ``rules_or_none`` (``none`` when the model's likeliest is ``none``, else the rules';
+    shipped), ``..._intent`` (and the intent then a no-change one), ``..._sure_<p>`` (and
+    the model's scope when it is at least ``p`` sure)."""
     """The shipped precedence: a fired intent rule wins, else the model; scope none for
     no-change intents, the rules' scope when concrete, else the model's."""
     out = Predicted([], [], [])
@@ -226,6 +231,10 @@ def _current(
                 if concrete.endswith("_intent") and intent == "revision_request":
                     k = max(NO_CHANGE_IDX, key=lambda k: a[k])
                     intent, ci = INTENTS[k], float(a[k])
+            elif concrete.startswith("rules_or_none_sure") and b.max() >= float(
+                concrete.rsplit("_", 1)[1]
+            ):
+                scope, cs = SCOPES[int(b.argmax())], float(b.max())
             else:
                 scope, cs = r.rule_scope, float(b[SCOPES.index(r.rule_scope)])
         elif r.concrete and concrete == "rules":
@@ -380,6 +389,8 @@ SHIPPED_SWEEP: tuple[tuple[float, str], ...] = (
     (0.0, "model_change"),
     (0.0, "rules_or_none"),
     (0.0, "rules_or_none_intent"),
+    (0.0, "rules_or_none_sure_0.5"),
+    (0.0, "rules_or_none_sure_0.7"),
     (0.5, "rules_or_none"),
 )
 
