@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 SYSTEM_STAMP := $(VENV)/.system-deps-stamp
 
-.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli bench-understanding bench-corrections fuzz train clean
+.PHONY: setup serve test check lint typecheck imports pytest bench bench-measure bench-fold bench-render bench-judge bench-instructions bench-load bench-load-rate bench-cli bench-understanding bench-corrections bench-stage fuzz train clean
 
 setup: $(STAMP) $(SYSTEM_STAMP)
 
@@ -65,6 +65,7 @@ bench-render: setup
 # The message reader's model (engine/understand/models/reader.json) from corpus/ train.
 train: setup
 	$(BIN)/python -m bench.train_reader
+	$(BIN)/python -m bench.train_stage
 
 # Reading real client messages: dev and test figures into docs/understanding.md.
 bench-understanding: setup
@@ -101,3 +102,7 @@ fuzz: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+
+# The stage (calm / explosion) alone: train-CV, dev and the written batches (bench/stage_bench.py).
+bench-stage: setup
+	$(BIN)/python -m bench.stage_bench --timing

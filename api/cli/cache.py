@@ -21,6 +21,11 @@ The engine stays pure: it exports and imports the state as plain values
 (``compile_state`` / ``book_from_state``) and is handed the book (``using_cuebook``);
 only this module touches files. The language detector is built by the engine on first
 use, told here to load each language model when first needed instead of all up front.
+
+The same directory holds the CLI's other caches, each with its own key and pruning:
+simplemma's dictionaries and each contract's lemmas (``api/cli/dictionaries.py``) and
+the reader model in a fast-to-read form (``api/cli/reader_cache.py``); ``understanding``
+hands all of them to the engine.
 """
 
 from __future__ import annotations
@@ -160,16 +165,30 @@ def cached_cuebook() -> tuple[CueBook, str]:
 
 @contextmanager
 def understanding() -> Iterator[str]:
-    """Within the block, the engine reads messages with the cached cue book and loads
-    language models on demand (the process's previous settings return after it).
+    """Within the block, the engine reads messages with the cached cue book, simplemma's
+    dictionaries and each contract's lemmas from the cache's files
+    (``api/cli/dictionaries.py``), the reader model
+    from its cached form (``api/cli/reader_cache.py``, read only if a message needs it)
+    and loads language models on demand (the process's previous settings return after
+    it).
 
     Yields how the cue book was obtained (see ``cached_cuebook``).
     """
+    from roundwise.api.cli.dictionaries import dictionary_factory, stored_contract_lemmas
+    from roundwise.api.cli.reader_cache import model_data
     from roundwise.engine.understand.cuebook import using_cuebook
     from roundwise.engine.understand.language import models_on_demand
+    from roundwise.engine.understand.lemmas import using_contract_store, using_dictionaries
+    from roundwise.engine.understand.statistical import using_model_data
 
     book, how = cached_cuebook()
-    with models_on_demand(), using_cuebook(book):
+    with (
+        models_on_demand(),
+        using_cuebook(book),
+        using_dictionaries(dictionary_factory()),
+        using_contract_store(stored_contract_lemmas),
+        using_model_data(model_data),
+    ):
         yield how
 
 

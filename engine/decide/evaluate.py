@@ -21,7 +21,6 @@ from roundwise.engine.decide.intent_route import intent_route
 from roundwise.engine.decide.request import RevisionRequest
 from roundwise.engine.errors import RequestError
 from roundwise.engine.ledger import ContractState, DeliverableState, settle, settles_something
-from roundwise.engine.measure import measure
 from roundwise.engine.rules import Change, Facts, RuleResult, check_unknown_deliverable, run_rules
 from roundwise.engine.rules.pricing import quote_of
 from roundwise.engine.terms import ContractTerms, Deliverable, terms_sha256
@@ -198,6 +197,8 @@ def _measured(item_state: DeliverableState, request: RevisionRequest) -> Change 
     current = item_state.current_version
     if request.revised_text is None or current is None or current.text is None:
         return None
+    from roundwise.engine.measure import measure  # only a request with a new text needs it
+
     result = measure(current.text, request.revised_text)
     return Change(changed_words=result.changed_words, words_old=result.words_old)
 

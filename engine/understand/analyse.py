@@ -33,6 +33,7 @@ from roundwise.engine.understand.model import (
     RequestAnalysis,
     RequestContext,
     Scope,
+    Stage,
 )
 from roundwise.engine.understand.reader import assess
 from roundwise.engine.understand.split import Span, split_message
@@ -208,7 +209,8 @@ def analyse_request(
     as it stands; the message is still used for the stage and the language. With
     ``assessed`` (the default) the result also carries the ``assessment``: intent, scope
     with ``none``, calibrated confidences and needs_review (``engine.understand.reader``);
-    ``assessed=False`` gives the rules' reading alone.
+    ``assessed=False`` gives the rules' reading alone. With the assessment, ``stage`` is
+    the assessment's (the stage combiner's); ``stage_cues`` and ``stage_score`` are the rules'.
     """
     book = cuebook()
     cc = contract_cues(context, book)
@@ -236,4 +238,9 @@ def analyse_request(
         language_candidates=lang.candidates,
         context=rest,
     )
-    return replace(analysis, assessment=assess(whole, analysis)) if assessed else analysis
+    if not assessed:
+        return analysis
+    # The assessment's stage (the combiner: rules, anger signals and n-grams) is the stage.
+    assessment = assess(whole, analysis)
+    assessed_stage: Stage = "explosion" if assessment.stage == "explosion" else "calm"
+    return replace(analysis, stage=assessed_stage, assessment=assessment)

@@ -21,18 +21,33 @@ ka 59 MB / 0.3 s, pl 408 MB / 2.9 s, so a language is loaded only when a contrac
 Polish is left out: 408 MB and 3 s in every worker that meets one Polish contract is too
 much for what it buys (the test split's scope accuracy did not move); Polish titles are
 matched by the cue book's stems as before.
+
+Where the dictionaries come from: simplemma's own packaged files unless a caller hands
+another source of the same data (``using_dictionaries``): the CLI, which reads one
+message per process, keeps each dictionary in a file it can search without loading it
+(``api/cli/dictionaries.py``), so a contract costs a few lookups instead of decoding
+a whole dictionary. The lemmas are the same either way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-
-import simplemma
+from typing import TYPE_CHECKING, Any
 
 from roundwise.engine.understand.fold import fold
+
+if TYPE_CHECKING:
+    from simplemma.strategies.dictionaries import DictionaryFactory
+
+    # (ids and titles, covered text, dictionaries, work them out) -> the contract's lemmas
+    ContractStore = Callable[
+        [tuple[tuple[str, str], ...], str, tuple[str, ...], Callable[[], "ContractLemmas"]],
+        "ContractLemmas",
+    ]
 
 # Roundwise's language codes and the simplemma dictionary that serves each.
 DICTIONARIES = {"en": "en", "sl": "sl", "sr": "hbs", "hr": "hbs", "bs": "hbs"}  # no "pl"
@@ -67,6 +82,51 @@ WORK: dict[str, str] = {
 }
 
 
+# Where simplemma reads its dictionaries: its own packaged files unless a block of
+# ``using_dictionaries`` hands a factory of the same data. simplemma is imported on first
+# use (its import alone is ~0.05 s, and a contract read from a store needs no lemmatising).
+_FACTORIES: list[DictionaryFactory] = []
+_LEMMATIZERS: dict[int, Callable[[str, str], str]] = {}  # by id() of a factory in use
+# Stores of worked-out contracts (``using_contract_store``), newest last.
+_STORES: list[ContractStore] = []
+
+
+@contextmanager
+def using_dictionaries(factory: DictionaryFactory) -> Iterator[None]:
+    """Within the block, simplemma reads its dictionaries from ``factory``.
+
+    ``factory`` must serve the same data as simplemma's packaged dictionaries (it is a
+    faster way to reach them, not other dictionaries): the lemmas cached by
+    ``lemmas_of`` and ``contract_lemmas`` are shared by both sources.
+    """
+    _FACTORIES.append(factory)
+    try:
+        yield
+    finally:
+        _FACTORIES.remove(factory)
+        if factory not in _FACTORIES:
+            _LEMMATIZERS.pop(id(factory), None)
+
+
+def _lemmatizer() -> Callable[[str, str], str]:
+    """simplemma's ``lemmatize`` over the dictionaries in use."""
+    if _FACTORIES:
+        factory = _FACTORIES[-1]
+        found = _LEMMATIZERS.get(id(factory))
+        if found is None:
+            from simplemma import Lemmatizer
+            from simplemma.strategies import DefaultStrategy
+
+            strategy = DefaultStrategy(dictionary_factory=factory)
+            found = _LEMMATIZERS[id(factory)] = Lemmatizer(
+                lemmatization_strategy=strategy
+            ).lemmatize
+        return found
+    import simplemma
+
+    return simplemma.lemmatize
+
+
 @dataclass(frozen=True, slots=True)
 class ContractLemmas:
     """What a contract's words are, by lemma (the same for every request on it).
@@ -91,15 +151,17 @@ def dictionaries_for(languages: Iterable[str | None]) -> tuple[str, ...]:
 
 def preload(languages: Iterable[str | None] = ("en",)) -> None:
     """Load these languages' dictionaries now (a server's warm-up), not on first use."""
+    lemmatize = _lemmatizer()
     for code in dictionaries_for(languages):
-        simplemma.lemmatize("a", lang=code)
+        lemmatize("a", code)
 
 
 @lru_cache(maxsize=65536)
 def lemmas_of(word: str, dictionaries: tuple[str, ...]) -> frozenset[str]:
     """The word's lemmas in each dictionary, lower case (and the word itself)."""
     low = word.lower()
-    return frozenset({low, *(simplemma.lemmatize(low, lang=code).lower() for code in dictionaries)})
+    lemmatize = _lemmatizer()
+    return frozenset({low, *(lemmatize(low, code).lower() for code in dictionaries)})
 
 
 def words_lemmas(text: str, dictionaries: tuple[str, ...]) -> set[str]:
@@ -115,7 +177,20 @@ def contract_lemmas(
     ids_titles: tuple[tuple[str, str], ...], covered_text: str, dictionaries: tuple[str, ...]
 ) -> ContractLemmas:
     """Lemmatise a contract once: ``ids_titles`` name deliverables, ``covered_text`` is all
-    the contract says its work is (titles, kinds, briefs)."""
+    the contract says its work is (titles, kinds, briefs). Within ``using_contract_store``
+    the store is asked first."""
+
+    def work_out() -> ContractLemmas:
+        return _work_out(ids_titles, covered_text, dictionaries)
+
+    if _STORES:
+        return _STORES[-1](ids_titles, covered_text, dictionaries, work_out)
+    return work_out()
+
+
+def _work_out(
+    ids_titles: tuple[tuple[str, str], ...], covered_text: str, dictionaries: tuple[str, ...]
+) -> ContractLemmas:
     named: dict[str, list[str]] = {}
     for deliverable_id, title in ids_titles:
         for lemma in words_lemmas(title, dictionaries):
@@ -136,6 +211,51 @@ def contract_lemmas(
         uncovered,
         frozenset(fold(lemma)[:PREFIX] for lemma in wanted),
     )
+
+
+@contextmanager
+def using_contract_store(store: ContractStore) -> Iterator[None]:
+    """Within the block, ``contract_lemmas`` asks ``store`` (called with its arguments and
+    a function that works the lemmas out) instead of lemmatising the contract itself.
+    The store must answer what that function would (the CLI keeps its answers on disk,
+    keyed by the arguments and this code: ``api/cli/dictionaries.py``)."""
+    _STORES.append(store)
+    try:
+        yield
+    finally:
+        _STORES.remove(store)
+
+
+def lemmas_state(cl: ContractLemmas) -> dict[str, Any]:
+    """``cl`` as plain JSON values (``lemmas_from_state`` reads them back)."""
+    return {
+        "languages": list(cl.languages),
+        "deliverables": {lemma: list(ids) for lemma, ids in cl.deliverables.items()},
+        "uncovered": sorted(cl.uncovered),
+        "prefixes": sorted(cl.prefixes),
+    }
+
+
+def lemmas_from_state(state: dict[str, Any]) -> ContractLemmas:
+    """The ``ContractLemmas`` of ``lemmas_state``; ``ValueError`` for anything else."""
+
+    def strings(value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError("a list of strings expected")
+        return value
+
+    try:
+        found = state["deliverables"]
+        if not isinstance(found, dict):
+            raise TypeError("deliverables: a mapping expected")
+        return ContractLemmas(
+            tuple(strings(state["languages"])),
+            {str(lemma): tuple(strings(ids)) for lemma, ids in found.items()},
+            frozenset(strings(state["uncovered"])),
+            frozenset(strings(state["prefixes"])),
+        )
+    except (KeyError, TypeError) as error:
+        raise ValueError(f"not a contract's lemmas: {error!r}") from None
 
 
 def find(folded: str, text: str, cl: ContractLemmas) -> list[tuple[int, int, frozenset[str]]]:

@@ -9,9 +9,9 @@ reader's probabilities (``statistical``), and decides:
 - **scope**: ``none`` for an intent that asks no change; otherwise the rules' scope when
   they found a concrete item (unless the model's likeliest scope is ``none``: then
   ``none``), else the model's likeliest scope (``none`` included).
-- **stage**: an explosion when the rules say so, when the model's probability of one
-  reaches ``EXPLOSION_AT``, or when the rules found some stage cue (short of their
-  threshold) and the model's probability reaches ``EXPLOSION_WITH_CUE``.
+- **stage**: the stage combiner's verdict (``engine.understand.stage_model``: the rules'
+  stage cues, the anger signals and the model's n-gram stage score in one logistic
+  regression); the rules' stage alone without the model.
 
 Each decision carries a confidence: the model's calibrated probability of the chosen
 class, or, for a rule, that rule's precision on the training split (``rules`` in the
@@ -28,14 +28,11 @@ from dataclasses import dataclass
 
 from roundwise.engine.understand.intent import NO_CHANGE, Intent, rule_intent
 from roundwise.engine.understand.model import LANGUAGES, Cue, RequestAnalysis
+from roundwise.engine.understand.stage_model import combine_stage
 from roundwise.engine.understand.statistical import HeadReading, read_statistically, reader_model
 
 # Chosen on dev: at most a fifth of dev messages go to review (docs/understanding.md).
 REVIEW_BELOW = 0.2
-EXPLOSION_AT = 0.9
-# ... or this sure when the rules found a stage cue short of their threshold (one "!!",
-# one shouted word): the two readers together (chosen on dev).
-EXPLOSION_WITH_CUE = 0.2
 CHANGE_SCOPES = ("in_scope", "out_of_scope", "free_fix", "vague", "mixed")
 
 
@@ -60,6 +57,9 @@ class Assessment:
     review_reasons: tuple[str, ...]
     intent_cues: tuple[Cue, ...]
     evidence: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]
+    # The stage combiner's anger signals and what each feature weighed towards an explosion.
+    stage_cues: tuple[Cue, ...] = ()
+    stage_weights: tuple[tuple[str, float], ...] = ()
 
     def explain(self) -> tuple[str, ...]:
         """One line per finding: the decisions, the rules that fired, the weightiest n-grams."""
@@ -69,6 +69,10 @@ class Assessment:
             f"stage {self.stage} (confidence {self.stage_confidence:.2f})",
         ]
         lines += [f"  {c.rule}: {c.text!r} ({c.explanation})" for c in self.intent_cues]
+        lines += [f"  {c.rule}: {c.text!r} ({c.explanation})" for c in self.stage_cues]
+        if self.stage_weights:
+            shown = ", ".join(f"{name} {weight:+.2f}" for name, weight in self.stage_weights[:5])
+            lines.append(f"  stage signals: {shown}")
         for head, features in self.evidence:
             shown = ", ".join(f"{name!r} {weight:+.3f}" for name, weight in features)
             lines.append(f"  model {head}: {shown}")
@@ -127,13 +131,10 @@ def assess(message: str, analysis: RequestAnalysis, use_model: bool = True) -> A
     readings = read_statistically(message)
     intent, intent_conf, intent_by, cues = _intent(message, analysis, readings["intent"], use_model)
     scope, scope_conf, scope_by = _scope(intent, analysis, readings["scope"], use_model)
-    p_explosion = _prob(readings["stage"], "explosion")
-    with_cue = analysis.stage_score > 0 and p_explosion >= EXPLOSION_WITH_CUE
-    explodes = analysis.stage == "explosion" or (
-        use_model and (p_explosion >= EXPLOSION_AT or with_cue)
-    )
-    stage = "explosion" if explodes else "calm"
-    stage_conf = max(p_explosion, 1 - p_explosion) if use_model else 1.0
+    verdict = combine_stage(message, analysis, readings["stage"]) if use_model else None
+    stage = analysis.stage if verdict is None else ("explosion" if verdict.explosion else "calm")
+    p_explosion = 1.0 if verdict is None else verdict.probability
+    stage_conf = max(p_explosion, 1 - p_explosion)
     reasons = []
     if analysis.language not in LANGUAGES:
         reasons.append(f"language {analysis.language} is not one Roundwise answers in")
@@ -158,4 +159,6 @@ def assess(message: str, analysis: RequestAnalysis, use_model: bool = True) -> A
         review_reasons=tuple(reasons),
         intent_cues=cues,
         evidence=evidence,
+        stage_cues=() if verdict is None else verdict.cues,
+        stage_weights=() if verdict is None else verdict.weights,
     )

@@ -11,7 +11,9 @@ in a run of three or more capitalised words. One shouted word alone ("the word C
 weighs half a run: emphasis is not yet an explosion. Capitals are not shouting either
 inside quotation marks (the client cites the text: «RED FOX COFEE») or when the word is
 one of the parties' names or businesses passed in the context ("RED FOX COFFEE"), also
-when misspelt by a letter or two.
+when misspelt by a letter or two. No cue counts when it touches a quoted passage
+(``anger.quoted_spans``: also straight single quotes, Markdown bold and code): a cited
+"REFUND POLICY!!" is the freelancer's copy, not the client's anger.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from roundwise.engine.literal_screen import Screen
+from roundwise.engine.understand.anger import quoted_spans
 from roundwise.engine.understand.cuebook import CueBook
 from roundwise.engine.understand.fold import fold
 from roundwise.engine.understand.model import Cue, Stage
@@ -79,6 +82,12 @@ def _is_capital(word: str, book: CueBook) -> bool:
     return len(word) >= 2 and word.isupper() and word.upper() not in book.acronyms
 
 
+def _in_code(text: str, match: re.Match[str]) -> bool:
+    """Does the word touch a digit, as the letters of an id or a URL slug do?"""
+    start, end = match.span()
+    return (start > 0 and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit())
+
+
 def _caps_runs(
     text: str, book: CueBook, names: frozenset[str] = frozenset()
 ) -> list[list[re.Match[str]]]:
@@ -99,6 +108,8 @@ def _caps_runs(
         match = words[number]
         word = match.group()
         if quoted and any(a <= match.start() < b for a, b in quoted):
+            continue
+        if _in_code(text, match):  # letters of an id or a URL slug ("C02NK2DQWUX")
             continue
         capital = _is_capital(word, book)
         single = len(word) == 1
@@ -137,6 +148,14 @@ def marks_cues(text: str, book: CueBook) -> list[Cue]:
     ]
 
 
+def _outside_quotes(cues: list[Cue], text: str) -> list[Cue]:
+    """The cues that touch no quoted passage: a cited "REFUND POLICY" or "!!" is not anger."""
+    spans = quoted_spans(text)
+    if not spans:
+        return cues
+    return [c for c in cues if not any(a < c.end and c.start < b for a, b in spans)]
+
+
 def read_stage(
     text: str, book: CueBook, names: Iterable[str] = (), within: Screen | None = None
 ) -> StageReading:
@@ -148,6 +167,7 @@ def read_stage(
     cues = [*caps_cues(text, book, name_words(names)), *marks_cues(text, book)]
     folded = fold(text)
     cues += book.matches("stage", folded, text, screen=book.screen(folded, within))
+    cues = _outside_quotes(cues, text)
     cues.sort(key=lambda c: (c.start, c.end, c.rule))
     score = sum(book.stage_weights.get(c.rule.split(".", 1)[1], 1) for c in cues)
     stage: Stage = "explosion" if score >= book.stage_threshold else "calm"

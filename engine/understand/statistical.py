@@ -22,6 +22,8 @@ import heapq
 import json
 import math
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -92,7 +94,7 @@ def parse_model(data: dict[str, Any]) -> ReaderModel:
     """A ``ReaderModel`` from the JSON data of ``models/reader.json``.
 
     ``dense`` (optional) names the dense features that follow the TF-IDF vocabulary
-    (``engine.understand.rule_features``) and ``dense_scale`` their scale in training; a
+    (``bench/rule_features.py`` was one such block) and ``dense_scale`` their scale in training; a
     head fitted without them (the stage head) has no weights for them (zeros here).
     """
     idf = tuple(float(v) for v in data["idf"])
@@ -119,15 +121,38 @@ def parse_model(data: dict[str, Any]) -> ReaderModel:
     return ReaderModel(vocabulary, idf, heads, rules, weights, names, dense)
 
 
-@lru_cache(maxsize=1)
-def reader_model() -> ReaderModel:
-    """The packaged model, read and indexed once per process."""
+# Where ``reader_model`` gets the model's data: the packaged JSON, unless a block of
+# ``using_model_data`` hands the same data in a form that is faster to read (the CLI).
+_MODEL_DATA: list[Callable[[], dict[str, Any]]] = []
+
+
+def packaged_model_data() -> dict[str, Any]:
+    """The JSON data of the packaged ``models/reader.json``."""
     text = (
         resources.files("roundwise.engine.understand.models")
         .joinpath("reader.json")
         .read_text("utf-8")
     )
-    return parse_model(json.loads(text))
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@contextmanager
+def using_model_data(read: Callable[[], dict[str, Any]]) -> Iterator[None]:
+    """Within the block, a first ``reader_model`` takes its data from ``read`` (the
+    packaged data, e.g. with numeric lists as numpy arrays); the model is the same."""
+    _MODEL_DATA.append(read)
+    try:
+        yield
+    finally:
+        _MODEL_DATA.remove(read)
+
+
+@lru_cache(maxsize=1)
+def reader_model() -> ReaderModel:
+    """The packaged model, read and indexed once per process."""
+    read = _MODEL_DATA[-1] if _MODEL_DATA else packaged_model_data
+    return parse_model(read())
 
 
 def vectorise(text: str, model: ReaderModel) -> Vector:
@@ -148,9 +173,9 @@ def vectorise(text: str, model: ReaderModel) -> Vector:
 
 def message_vector(text: str, model: ReaderModel, dense: tuple[float, ...] | None = None) -> Vector:
     """The one vector a message is scored on: its TF-IDF features (``vectorise``) followed
-    by its dense features (``dense``, in the order of ``model.dense``; the training script
-    builds the same vector with ``rule_features.dense_row``). Another dense block goes
-    here too, appended to ``dense``."""
+    by its dense features (``dense``, in the order of ``model.dense``, multiplied by the
+    model's ``dense_scale`` as in training). Another dense block goes here too, appended
+    to ``dense``."""
     vector = vectorise(text, model)
     if not dense or not model.dense:
         return vector

@@ -334,6 +334,10 @@ def _reference_caps_runs(text: str, book: CueBook, names: frozenset[str]) -> lis
         if quoted and any(a <= match.start() < b for a, b in quoted):
             previous = None
             continue
+        start, end = match.span()  # letters touching a digit (an id) never shout
+        if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
+            previous = None
+            continue
         capital = _is_capital(word, book)
         single = len(word) == 1 and word.isupper()
         if not capital and not single:

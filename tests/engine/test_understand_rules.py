@@ -256,7 +256,9 @@ def test_the_parties_names_in_capitals_are_not_shouting() -> None:
     message = "Hi Jakub, the mono PDF says RED FOX COFFEE in a thinner font, please match it."
     assert analyse_request(message, FOX_FINAL).stage == "calm"
     unnamed = RequestContext(deliverable_id="final", deliverables=FOX_FINAL.deliverables)
-    assert analyse_request(message, unnamed).stage == "explosion"
+    # The rules' own reading: without names, a three-word run of capitals is shouting (the
+    # assessed stage weighs it with everything else and may call it calm).
+    assert analyse_request(message, unnamed, assessed=False).stage == "explosion"
 
 
 def test_a_name_misspelt_by_one_letter_is_still_a_name_not_shouting() -> None:
