@@ -7,8 +7,7 @@ reader's probabilities (``statistical``), and decides:
 - **intent**: an intent rule that fired wins (a concrete change item counts as a
   revision request); otherwise the model's likeliest intent.
 - **scope**: ``none`` for an intent that asks no change; otherwise the rules' scope when
-  they found a concrete item (unless the model's likeliest scope is ``none``: then
-  ``none``), else the model's likeliest scope (``none`` included).
+  they found a concrete item, else the model's likeliest scope (``none`` included).
 - **stage**: the stage combiner's verdict (``engine.understand.stage_model``: the rules'
   stage cues, the anger signals and the model's n-gram stage score in one logistic
   regression); the rules' stage alone without the model.
@@ -109,11 +108,6 @@ def _scope(
         p_none = _prob(model, "none")
         return "none", max(p_none, _rule_precision("scope.none")) if use_model else 1.0, "rules"
     concrete = any(item.scope != "vague" for item in analysis.items)
-    if concrete and use_model and model.label == "none":
-        # The cue rules found a change item, but the model reads a message asking no
-        # change: on train cross-validation (57.8% vs 52.5% scope) and on dev (66.2% vs
-        # 61.8%) the model was right more often here (bench/reader_eval.py).
-        return "none", model.probability, "model"
     if concrete or not use_model:
         by_rule = _rule_precision("scope.concrete" if concrete else "scope.vague")
         return analysis.scope, max(by_rule, _prob(model, analysis.scope)), "rules"

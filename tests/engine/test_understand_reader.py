@@ -13,13 +13,8 @@ from sklearn.linear_model import LogisticRegression
 
 from bench.train_reader import MODEL, dumps, head_json, new_vectoriser, train, vectoriser_json
 from roundwise.engine.understand import RequestContext, analyse_request
-from roundwise.engine.understand.reader import REVIEW_BELOW, _scope, assess
-from roundwise.engine.understand.statistical import (
-    HeadReading,
-    parse_model,
-    read_statistically,
-    vectorise,
-)
+from roundwise.engine.understand.reader import REVIEW_BELOW, assess
+from roundwise.engine.understand.statistical import parse_model, read_statistically, vectorise
 
 CONTEXT = RequestContext(deliverable_id="home", deliverable_kind="text")
 TEXTS = (
@@ -167,28 +162,3 @@ def test_a_dense_block_after_the_vocabulary_scores_like_scikit_learn() -> None:
         assert np.allclose([p for _, p in got["plain"].probabilities], expected_plain, atol=1e-3)
     with pytest.raises(ValueError, match="dense"):
         read_statistically("x", ours, (1.0,))
-
-
-def _reading(label: str, probability: float) -> HeadReading:
-    rest = (1.0 - probability) / 5
-    classes = ("in_scope", "out_of_scope", "free_fix", "vague", "mixed", "none")
-    probs = tuple((c, probability if c == label else rest) for c in classes)
-    return HeadReading(label, probability, probs, ())
-
-
-def test_a_concrete_item_the_model_reads_as_no_change_has_scope_none() -> None:
-    """The cue rules' concrete item gives way when the model's likeliest scope is
-    ``none`` (on train CV and dev the model was right more often there); otherwise the
-    rules' scope stands, and the rules alone never say ``none`` for it."""
-    message = "Could you make the headline shorter?"
-    analysis = analyse_request(message, CONTEXT, assessed=False)
-    assert any(item.scope != "vague" for item in analysis.items)
-    assert _scope("revision_request", analysis, _reading("none", 0.6), True) == (
-        "none",
-        0.6,
-        "model",
-    )
-    scope, _, by = _scope("revision_request", analysis, _reading("vague", 0.6), True)
-    assert (scope, by) == (analysis.scope, "rules")
-    scope, _, by = _scope("revision_request", analysis, _reading("none", 0.6), False)
-    assert (scope, by) == (analysis.scope, "rules")
