@@ -63,7 +63,8 @@ class ReaderModel:
     heads: dict[str, Head]
     rules: dict[str, float]  # precision of each rule decision on the training split
     weights: Matrix  # features x (every head's columns), idf folded in
-    names: tuple[str, ...]  # feature by index
+    names: tuple[str, ...]  # feature by index (the vocabulary, then the dense features)
+    dense: tuple[str, ...] = ()  # dense features after the vocabulary (rule_features)
     # A word's own features as indices, kept per word: most of a message's features are
     # a word's letter runs, and words repeat (Zipf), so a known word costs one look-up.
     known_words: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -90,24 +91,34 @@ class HeadReading:
 
 
 def parse_model(data: dict[str, Any]) -> ReaderModel:
-    """A ``ReaderModel`` from the JSON data of ``models/reader.json``."""
+    """A ``ReaderModel`` from the JSON data of ``models/reader.json``.
+
+    ``dense`` (optional) names the dense features that follow the TF-IDF vocabulary
+    (``bench/rule_features.py`` was one such block) and ``dense_scale`` their scale in training; a
+    head fitted without them (the stage head) has no weights for them (zeros here).
+    """
     idf = tuple(float(v) for v in data["idf"])
     vocabulary = {name: i for i, name in enumerate(data["vocabulary"])}
+    dense = tuple(data.get("dense", ()))
+    width = len(idf) + len(dense)
     heads: dict[str, Head] = {}
     blocks: list[Matrix] = []
     start = 0
     for name, raw in data["heads"].items():
         coef = np.asarray(raw["coef"], dtype=np.float64)  # classes (or 1) x features
+        if coef.shape[1] < width:
+            coef = np.hstack([coef, np.zeros((coef.shape[0], width - coef.shape[1]))])
         blocks.append(coef.T)
         columns = slice(start, start + coef.shape[0])
         start = columns.stop
         intercepts = tuple(float(b) for b in raw["intercept"])
         heads[name] = Head(name, tuple(raw["classes"]), columns, intercepts, raw["temperature"])
-    idf_column = np.asarray(idf, dtype=np.float64)[:, None]
-    weights = np.ascontiguousarray(np.hstack(blocks) * idf_column)
+    scale = [*idf, *([float(data.get("dense_scale", 1.0))] * len(dense))]
+    scale_column = np.asarray(scale, dtype=np.float64)[:, None]
+    weights = np.ascontiguousarray(np.hstack(blocks) * scale_column)
     rules = {key: float(value) for key, value in data.get("rules", {}).items()}
-    names = tuple(data["vocabulary"])
-    return ReaderModel(vocabulary, idf, heads, rules, weights, names)
+    names = (*data["vocabulary"], *dense)
+    return ReaderModel(vocabulary, idf, heads, rules, weights, names, dense)
 
 
 # Where ``reader_model`` gets the model's data: the packaged JSON, unless a block of
@@ -158,6 +169,25 @@ def vectorise(text: str, model: ReaderModel) -> Vector:
     scale = 1.0 / norm if norm else 0.0
     names = tuple(map(model.names.__getitem__, index))
     return Vector(index, tuple(t * scale for t in tf), names)
+
+
+def message_vector(text: str, model: ReaderModel, dense: tuple[float, ...] | None = None) -> Vector:
+    """The one vector a message is scored on: its TF-IDF features (``vectorise``) followed
+    by its dense features (``dense``, in the order of ``model.dense``, multiplied by the
+    model's ``dense_scale`` as in training). Another dense block goes here too, appended
+    to ``dense``."""
+    vector = vectorise(text, model)
+    if not dense or not model.dense:
+        return vector
+    if len(dense) != len(model.dense):
+        raise ValueError(f"{len(dense)} dense values for {len(model.dense)} dense features")
+    base = len(model.idf)
+    extra = [(base + k, value) for k, value in enumerate(dense) if value]
+    return Vector(
+        vector.index + tuple(i for i, _ in extra),
+        vector.tf + tuple(v for _, v in extra),
+        vector.names + tuple(model.names[i] for i, _ in extra),
+    )
 
 
 def _indices(names: list[str], model: ReaderModel) -> tuple[int, ...]:
@@ -228,9 +258,12 @@ def read_head(head: Head, parts: Matrix, names: tuple[str, ...]) -> HeadReading:
     )
 
 
-def read_statistically(text: str, model: ReaderModel | None = None) -> dict[str, HeadReading]:
-    """Every head's reading of ``text`` (the packaged model unless one is given)."""
+def read_statistically(
+    text: str, model: ReaderModel | None = None, dense: tuple[float, ...] | None = None
+) -> dict[str, HeadReading]:
+    """Every head's reading of ``text`` (the packaged model unless one is given); ``dense``:
+    the message's dense features (``message_vector``), none when not given."""
     model = model or reader_model()
-    vector = vectorise(text, model)
+    vector = message_vector(text, model, dense)
     parts = _contributions(model, vector)
     return {name: read_head(head, parts, vector.names) for name, head in model.heads.items()}

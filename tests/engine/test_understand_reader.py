@@ -122,3 +122,43 @@ def test_vectorising_ignores_unknown_features() -> None:
     model = parse_model(json.loads(MODEL.read_text(encoding="utf-8")))
     vector = vectorise("zzzqqq xxyyzz", model)
     assert all(0 <= i < len(model.idf) for i in vector.index)
+
+
+def test_a_dense_block_after_the_vocabulary_scores_like_scikit_learn() -> None:
+    """One extra dense vector per message (rule outputs, embeddings) is concatenated to
+    the TF-IDF features; the pure-Python scoring matches scikit-learn on the hstack, and a
+    head fitted without the block (zeros) ignores it."""
+    from scipy import sparse
+
+    vectoriser = new_vectoriser()
+    vectoriser.min_df = 1
+    x = vectoriser.fit_transform(TEXTS)
+    dense = np.array([[float(i % 3 == 0), float(len(t) > 30)] for i, t in enumerate(TEXTS)])
+    scale = 0.5
+    names = tuple(sorted(set(LABELS)))
+    y = [names.index(c) for c in LABELS]
+    both = sparse.hstack([x, sparse.csr_matrix(dense * scale)]).tocsr()
+    with_block = LogisticRegression(C=10.0, max_iter=2000).fit(both, y)
+    without = LogisticRegression(C=10.0, max_iter=2000).fit(x, y)
+    exported = {
+        **vectoriser_json(vectoriser),
+        "dense": ["d:first", "d:long"],
+        "dense_scale": scale,
+        "heads": {
+            "h": head_json(with_block, names, 1.0),
+            "plain": head_json(without, names, 1.0),
+        },
+    }
+    ours = parse_model(json.loads(json.dumps(exported)))
+    probe = list(TEXTS[:4])
+    rows = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]])
+    theirs = with_block.predict_proba(
+        sparse.hstack([vectoriser.transform(probe), sparse.csr_matrix(rows * scale)])
+    )
+    plain = without.predict_proba(vectoriser.transform(probe))
+    for text, row, expected, expected_plain in zip(probe, rows, theirs, plain, strict=True):
+        got = read_statistically(text, ours, tuple(row))
+        assert np.allclose([p for _, p in got["h"].probabilities], expected, atol=1e-3)
+        assert np.allclose([p for _, p in got["plain"].probabilities], expected_plain, atol=1e-3)
+    with pytest.raises(ValueError, match="dense"):
+        read_statistically("x", ours, (1.0,))
