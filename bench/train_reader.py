@@ -225,13 +225,18 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs")
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args()
-    text = dumps(train())
-    if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
-        print("model up to date" if same else "model differs from a fresh build")
+    write_or_check(dumps(train()), args.out, args.check, "model")
+
+
+def write_or_check(text: str, out: Path, check: bool, what: str) -> None:
+    """Write a model file, or with ``check`` exit 1 when the committed one differs (what
+    ``make train``'s byte-for-byte guarantee is checked with)."""
+    if check:
+        same = out.exists() and out.read_text(encoding="utf-8") == text
+        print(f"{what} up to date" if same else f"{what} differs from a fresh build")
         raise SystemExit(0 if same else 1)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT)} ({len(text.encode()) // 1024} KiB)")
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)} ({len(text.encode()) // 1024} KiB)")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from bench.real_messages import ROOT, load, split_of
-from bench.train_reader import FOLDS, WRITTEN, WRITTEN_WEIGHT, C, new_vectoriser
+from bench.train_reader import FOLDS, WRITTEN, WRITTEN_WEIGHT, C, new_vectoriser, write_or_check
 from roundwise.engine.understand import RequestContext, analyse_request
 from roundwise.engine.understand.anger import mask_quoted
 from roundwise.engine.understand.cuebook import cuebook
@@ -196,13 +196,7 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs")
     parser.add_argument("--out", type=Path, default=MODEL)
     args = parser.parse_args()
-    text = dumps(train())
-    if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
-        print("stage model up to date" if same else "stage model differs from a fresh build")
-        raise SystemExit(0 if same else 1)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT)}")
+    write_or_check(dumps(train()), args.out, args.check, "stage model")
 
 
 if __name__ == "__main__":

@@ -120,21 +120,22 @@ def _write_state(path: Path, key: str, state: Any) -> None:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        _prune(path)
+        prune("cuebook-*.json", path)
     except OSError:
         return
 
 
-def _prune(kept: Path) -> None:
-    """Remove all but the ``KEEP`` most recently written cache files (``kept`` stays)."""
+def prune(pattern: str, kept: Path, keep: int = KEEP) -> None:
+    """Remove all but the ``keep`` most recently written files of the cache folder that
+    match ``pattern`` (``kept`` stays): every CLI cache keeps a few versions, no more."""
     files = []
-    for found in kept.parent.glob("cuebook-*.json"):
+    for found in kept.parent.glob(pattern):
         try:
             files.append((found.stat().st_mtime, found))
         except OSError:
             continue
     files.sort(reverse=True)
-    for _, old in files[KEEP:]:
+    for _, old in files[keep:]:
         if old != kept:
             old.unlink(missing_ok=True)
 

@@ -50,7 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from roundwise.api.cli.cache import KEEP, cache_dir, cache_enabled
+from roundwise.api.cli.cache import cache_dir, cache_enabled, prune
 
 if TYPE_CHECKING:
     from simplemma.strategies.dictionaries import DictionaryFactory
@@ -198,20 +198,6 @@ def write_dictionary(path: Path, key: str, words: Mapping[str, str]) -> None:
         raise
 
 
-def _prune(pattern: str, kept: Path, keep: int = KEEP) -> None:
-    """Remove all but the ``keep`` newest files matching ``pattern`` (``kept`` stays)."""
-    files = []
-    for found in kept.parent.glob(pattern):
-        try:
-            files.append((found.stat().st_mtime, found))
-        except OSError:
-            continue
-    files.sort(reverse=True)
-    for _, old in files[keep:]:
-        if old != kept:
-            old.unlink(missing_ok=True)
-
-
 def cached_dictionary(lang: str) -> tuple[Mapping[str, str], str]:
     """simplemma's dictionary ``lang`` from the cache, stored there first if need be.
 
@@ -234,7 +220,7 @@ def cached_dictionary(lang: str) -> tuple[Mapping[str, str], str]:
     words = DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
     try:
         write_dictionary(path, key, words)
-        _prune(f"lemmas-{lang}-*.bin", path)
+        prune(f"lemmas-{lang}-*.bin", path)
     except OSError:
         return words, "uncached"
     return words, "built"
@@ -320,7 +306,7 @@ def stored_contract_lemmas(
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-        _prune("contract-lemmas-*.json", path, KEEP_CONTRACTS)
+        prune("contract-lemmas-*.json", path, KEEP_CONTRACTS)
     except OSError:
         pass
     return found

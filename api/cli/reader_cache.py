@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from roundwise.api.cli.cache import KEEP, cache_dir, cache_enabled
+from roundwise.api.cli.cache import cache_dir, cache_enabled, prune
 
 FORMAT = 1
 _MAGIC = b"RWREADR1"
@@ -154,20 +154,6 @@ def read_model(path: Path, key: str) -> dict[str, Any]:
     return data
 
 
-def _prune(kept: Path) -> None:
-    """Remove all but the ``KEEP`` newest model files (``kept`` stays)."""
-    files = []
-    for found in kept.parent.glob("reader-*.bin"):
-        try:
-            files.append((found.stat().st_mtime, found))
-        except OSError:
-            continue
-    files.sort(reverse=True)
-    for _, old in files[KEEP:]:
-        if old != kept:
-            old.unlink(missing_ok=True)
-
-
 def cached_model_data() -> tuple[dict[str, Any], str]:
     """The reader model's data from the cache, stored there first if need be, and how it
     was obtained: "cache", "built" (read from the JSON and stored) or "uncached"."""
@@ -183,7 +169,7 @@ def cached_model_data() -> tuple[dict[str, Any], str]:
     data = json.loads(packaged)
     try:
         write_model(path, key, data)
-        _prune(path)
+        prune("reader-*.bin", path)
     except OSError:
         return data, "uncached"
     return data, "built"
