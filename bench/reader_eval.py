@@ -14,7 +14,6 @@ The designs are fitted with scikit-learn here (fast to try); the one kept is wha
 from __future__ import annotations
 
 import argparse
-import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,7 @@ from sklearn.model_selection import GroupKFold
 
 from bench.real_messages import INTENTS, SCOPES, load, split_of
 from bench.rule_features import RULE_FEATURES, rule_block
-from bench.understanding import context_of
+from bench.understanding import context_of, macro_f1
 from roundwise.engine.understand import LANGUAGES, analyse_request
 from roundwise.engine.understand.features import features
 from roundwise.engine.understand.intent import NO_CHANGE, rule_intent
@@ -285,16 +284,6 @@ def _hybrid(
         out.scope.append(scope)
         out.confidence.append(min(ci, cs))
     return out
-
-
-def macro_f1(gold: list[str], said: list[str]) -> float:
-    scores = []
-    for label in sorted(set(gold)):
-        tp = sum(g == s == label for g, s in zip(gold, said, strict=True))
-        fp = sum(s == label != g for g, s in zip(gold, said, strict=True))
-        fn = sum(g == label != s for g, s in zip(gold, said, strict=True))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return statistics.fmean(scores)
 
 
 def threshold_for(rows: list[Sample], conf: list[float], share: float = REVIEW_SHARE) -> float:
